@@ -1,0 +1,422 @@
+"""The answers, named after their shape: summary, breakdown, timeseries.
+
+A `Query` (artists, platforms, country, period) is parsed and validated once against
+the warehouse. The functions run the SQL of kit/sql/ with the query's values as
+parameters and return typed pandas DataFrames; the widget, the report, the workbook and
+the CLI call these and compute nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from . import config, db
+from .countries import country_code, country_name
+from .period import PeriodError, PeriodLike, parse_period
+from .platforms import PLATFORMS, normalise_platform
+from .schema import GLOBAL
+
+SUMMARY_COLUMNS = [
+    "artist", "platform", "metric", "start_value", "end_value", "difference", "pct_change",
+    "average", "peak_value", "peak_date", "points", "coverage", "artist_id",
+]  # fmt: skip
+BREAKDOWN_COLUMNS = [
+    "track_id", "title", "credit", "total_streams", "avg_daily", "peak_streams", "peak_date",
+    "best_position", "days_on_chart", "first_chart_date", "last_chart_date", "share", "source",
+    "coverage", "peak_kind", "days_with_value",
+]  # fmt: skip
+TOTALS_COLUMNS = [
+    "total_streams", "track_count", "partial_tracks", "tracks_without_streams", "top_track_id",
+    "top_track", "top_track_streams", "top_track_share", "average_listeners", "listener_points",
+    "streams_per_listener",
+]  # fmt: skip
+TIMESERIES_COLUMNS = [
+    "artist_id", "artist", "platform", "country", "metric", "date", "value", "source", "window_start",
+]  # fmt: skip
+TRACK_TIMESERIES_COLUMNS = [
+    "track_id",
+    "title",
+    "credit",
+    "date",
+    "streams",
+    "days",
+    "kind",
+    "source",
+]
+
+_TYPES = {
+    pa.int64(): pd.Int64Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+}
+
+
+class QueryError(ValueError):
+    """A query that cannot be answered as asked; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the analyst asks about: artists (names or ids), platforms, a country, a period.
+
+    `period` is 'YYYY-MM', 'YYYY-MM-DD:YYYY-MM-DD', a (start, end) pair, or '28d:YYYY-MM-DD'
+    (the 28 days that make up the monthly listeners of that day). `platforms` defaults to
+    every platform with data for these artists; `country` to GLOBAL (worldwide)."""
+
+    artists: str | Sequence[str]
+    period: PeriodLike
+    platforms: str | Sequence[str] | None = None
+    country: str = GLOBAL
+    warehouse: str | os.PathLike | None = None
+    check_data: bool = True
+
+    artist_ids: tuple[str, ...] = field(init=False)
+    artist_names: tuple[str, ...] = field(init=False)
+    platform_slugs: tuple[str, ...] = field(init=False)
+    country_code: str = field(init=False)
+    start: dt.date = field(init=False)
+    end: dt.date = field(init=False)
+    warehouse_path: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        root = config.warehouse_path(self.warehouse)
+        if not root.exists():
+            raise QueryError(f"No warehouse at {root}: run `kit demo` or ingest data first.")
+        set_ = object.__setattr__
+        set_(self, "warehouse_path", root)
+        cur = db.cursor(root)
+
+        def window_start(d: dt.date) -> dt.date:
+            return cur.execute("select listeners_window_start(?)", [d]).fetchall()[0][0]
+
+        try:
+            start, end = parse_period(self.period, window_start)
+        except PeriodError as exc:
+            raise QueryError(str(exc)) from None
+        set_(self, "start", start)
+        set_(self, "end", end)
+        try:
+            set_(self, "country_code", country_code(self.country))
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+        ids, names = _resolve_artists(cur, self.artists)
+        set_(self, "artist_ids", ids)
+        set_(self, "artist_names", names)
+        set_(self, "platform_slugs", _resolve_platforms(cur, self.platforms, ids))
+        if self.check_data:
+            _require_data(cur, self)
+
+    @property
+    def period_label(self) -> str:
+        if (
+            self.start.day == 1
+            and (self.end + dt.timedelta(days=1)).day == 1
+            and (
+                self.start.year,
+                self.start.month,
+            )
+            == (self.end.year, self.end.month)
+        ):
+            return self.start.strftime("%B %Y")
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+    @property
+    def country_label(self) -> str:
+        return country_name(self.country_code)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def artist_id(self, artist: str) -> str:
+        """The id of one of this query's artists, given by name or id."""
+        for aid, name in zip(self.artist_ids, self.artist_names, strict=True):
+            if artist in (aid, name) or artist.casefold() == name.casefold():
+                return aid
+        raise QueryError(
+            f"Artist {artist!r} is not part of this query ({', '.join(self.artist_names)})."
+        )
+
+    def artist_name(self, artist: str) -> str:
+        return self.artist_names[self.artist_ids.index(self.artist_id(artist))]
+
+    def platform(self, platform: str) -> str:
+        slug = normalise_platform(platform)
+        if slug not in self.platform_slugs:
+            raise QueryError(
+                f"Platform {platform!r} is not part of this query ({', '.join(self.platform_slugs)})."
+            )
+        return slug
+
+    def replace(self, **changes) -> Query:
+        """A new, validated query with some fields changed."""
+        fields = {
+            "artists": self.artists,
+            "period": self.period,
+            "platforms": self.platforms,
+            "country": self.country,
+            "warehouse": self.warehouse_path,
+            "check_data": self.check_data,
+        }
+        fields.update(changes)
+        return Query(**fields)
+
+
+def _resolve_artists(cur, artists: str | Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    wanted = [artists] if isinstance(artists, str) else list(artists)
+    if not wanted:
+        raise QueryError("No artist given: name at least one artist.")
+    known = cur.execute("select artist_id, name from artists order by name").fetchall()
+    by_id = {a: n for a, n in known}
+    by_name = {n.casefold(): (a, n) for a, n in known}
+    ids, names = [], []
+    for w in wanted:
+        text = str(w).strip()
+        if text in by_id:
+            ids.append(text)
+            names.append(by_id[text])
+        elif text.casefold() in by_name:
+            a, n = by_name[text.casefold()]
+            ids.append(a)
+            names.append(n)
+        else:
+            close = difflib.get_close_matches(text, [n for _, n in known], n=3, cutoff=0.6)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise QueryError(f"Unknown artist {text!r}.{hint}")
+    return tuple(dict.fromkeys(ids)), tuple(dict.fromkeys(names))
+
+
+def _resolve_platforms(
+    cur, platforms: str | Sequence[str] | None, artist_ids: tuple[str, ...]
+) -> tuple[str, ...]:
+    if platforms is None or platforms == [] or platforms == ():
+        rows = cur.execute(
+            """
+            select distinct platform from artist_audience where list_contains(?, artist_id)
+            union
+            select distinct c.platform from chart_entries as c
+            join track_credits as tc on tc.track_id = c.track_id
+            where list_contains(?, tc.artist_id)
+            """,
+            [list(artist_ids), list(artist_ids)],
+        ).fetchall()
+        found = {r[0] for r in rows}
+        order = [p for p in PLATFORMS if p in found] + sorted(found - set(PLATFORMS))
+        return tuple(order)
+    wanted = [platforms] if isinstance(platforms, str) else list(platforms)
+    out = []
+    for p in wanted:
+        slug = normalise_platform(str(p))
+        if slug not in PLATFORMS:
+            close = difflib.get_close_matches(slug, list(PLATFORMS), n=3, cutoff=0.6)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise QueryError(
+                f"Unknown platform {p!r}: expected one of {', '.join(PLATFORMS)}.{hint}"
+            )
+        out.append(slug)
+    return tuple(dict.fromkeys(out))
+
+
+def _require_data(cur, q: Query) -> None:
+    params = {
+        "artists": list(q.artist_ids),
+        "platforms": list(q.platform_slugs),
+        "country": q.country_code,
+        "start": q.start,
+        "end": q.end,
+    }
+    found = cur.execute(
+        """
+        select
+            (select count(*) from artist_audience
+             where list_contains($artists, artist_id) and list_contains($platforms, platform)
+               and country = $country and date between $start and $end)
+          + (select count(*) from chart_entries as c
+             join track_credits as tc on tc.track_id = c.track_id
+             where list_contains($artists, tc.artist_id) and list_contains($platforms, c.platform)
+               and c.country = $country and c.date between $start and $end)
+          + (select count(*) from track_streams as s
+             join track_credits as tc on tc.track_id = s.track_id
+             where list_contains($artists, tc.artist_id) and list_contains($platforms, s.platform)
+               and s.country = $country and s.date between $start and $end)
+        """,
+        params,
+    ).fetchall()[0][0]
+    if found:
+        return
+    span = cur.execute(
+        """
+        select min(date), max(date) from artist_audience
+        where list_contains($artists, artist_id) and country = $country
+        """,
+        {"artists": list(q.artist_ids), "country": q.country_code},
+    ).fetchall()[0]
+    where = (
+        f" The warehouse has audience data for them in {q.country_code} from {span[0]} to {span[1]}."
+        if span and span[0]
+        else f" The warehouse has no audience data for them in {q.country_code}."
+    )
+    raise QueryError(
+        f"No data for {', '.join(q.artist_names)} on {', '.join(q.platform_slugs) or 'any platform'} "
+        f"in {q.country_code} from {q.start} to {q.end}.{where}"
+    )
+
+
+def _frame(result, columns: list[str]) -> pd.DataFrame:
+    table = result.to_arrow_table()  # a DuckDB relation
+    df = table.to_pandas(types_mapper=_TYPES.get, date_as_object=False)
+    return df[columns] if columns else df
+
+
+def _base_params(q: Query) -> dict:
+    return {"country": q.country_code, "start": q.start, "end": q.end}
+
+
+def summary(q: Query) -> pd.DataFrame:
+    """One row per artist × platform × metric: the audience over the period (DESIGN.md §2)."""
+    cur = db.cursor(q.warehouse_path)
+    result = cur.sql(
+        "select * from audience_summary($artists, $platforms, $country, $start, $end)",
+        params={
+            "artists": list(q.artist_ids),
+            "platforms": list(q.platform_slugs),
+            **_base_params(q),
+        },
+    )
+    return _frame(result, SUMMARY_COLUMNS)
+
+
+SORTABLE = set(BREAKDOWN_COLUMNS)
+
+
+def breakdown(
+    q: Query,
+    artist: str,
+    platform: str,
+    *,
+    sort: str | None = None,
+    descending: bool | None = None,
+    search: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """One row per track that carried `artist` on `platform` in the query's country and period.
+
+    Default order: most streams first, then best position. `sort` names any column;
+    `search` keeps titles containing it (case-insensitive); `offset`/`limit` page the rows.
+    share is always of the artist's whole total, whatever the search keeps."""
+    params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
+    order = ""
+    if sort is not None:
+        if sort not in SORTABLE:
+            raise QueryError(
+                f"Cannot sort by {sort!r}: expected one of {', '.join(BREAKDOWN_COLUMNS)}."
+            )
+        if descending is None:
+            descending = sort in {
+                "total_streams",
+                "avg_daily",
+                "peak_streams",
+                "share",
+                "days_on_chart",
+                "coverage",
+            }
+        direction = "desc" if descending else "asc"
+        order = f'order by "{sort}" {direction} nulls last, total_streams desc nulls last, title, track_id'
+    else:
+        order = (
+            "order by total_streams desc nulls last, best_position asc nulls last, title, track_id"
+        )
+    where = ""
+    if search:
+        where = "where contains(lower(title), lower($search))"
+        params["search"] = search.strip()
+    page = ""
+    if limit is not None:
+        if limit < 0 or offset < 0:
+            raise QueryError("limit and offset must be zero or more.")
+        page = "limit $limit offset $offset"
+        params.update(limit=int(limit), offset=int(offset))
+    elif offset:
+        page = "offset $offset"
+        params["offset"] = int(offset)
+    cur = db.cursor(q.warehouse_path)
+    result = cur.sql(
+        f"select * from track_breakdown($artist, $platform, $country, $start, $end) {where} {order} {page}",
+        params=params,
+    )
+    return _frame(result, BREAKDOWN_COLUMNS)
+
+
+def breakdown_totals(q: Query, artist: str, platform: str) -> pd.DataFrame:
+    """The footer of a breakdown, one row: total, track count, top track, streams per listener."""
+    params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
+    cur = db.cursor(q.warehouse_path)
+    result = cur.sql(
+        "select * from breakdown_totals($artist, $platform, $country, $start, $end)", params=params
+    )
+    return _frame(result, TOTALS_COLUMNS)
+
+
+def timeseries(
+    q: Query,
+    metric: str | None = "monthly_listeners",
+    *,
+    artist: str | None = None,
+    platform: str | None = None,
+) -> pd.DataFrame:
+    """The audience points over the period, one row per artist × platform × metric × date."""
+    params = {
+        "artists": [q.artist_id(artist)] if artist else list(q.artist_ids),
+        "platforms": [q.platform(platform)] if platform else list(q.platform_slugs),
+        "metric": metric,
+        **_base_params(q),
+    }
+    cur = db.cursor(q.warehouse_path)
+    result = cur.sql(
+        """
+        select * exclude (month) from audience_daily
+        where list_contains($artists, artist_id) and list_contains($platforms, platform)
+          and country = $country and ($metric is null or metric = $metric)
+          and month between strftime($start, '%Y-%m') and strftime($end, '%Y-%m')
+          and date between $start and $end
+        order by artist_id, platform, metric, date
+        """,
+        params=params,
+    )
+    return _frame(result, TIMESERIES_COLUMNS)
+
+
+def track_timeseries(
+    q: Query,
+    artist: str,
+    platform: str,
+    *,
+    tracks: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The counted streams of the artist's tracks, one row per track × day (days = 1) or
+    week (days = 7, dated on its last day), as the breakdown counts them."""
+    params = {
+        "artist": q.artist_id(artist),
+        "platform": q.platform(platform),
+        "tracks": list(tracks) if tracks is not None else None,
+        **_base_params(q),
+    }
+    cur = db.cursor(q.warehouse_path)
+    result = cur.sql(
+        """
+        select * from artist_track_daily($artist, $platform, $country, $start, $end)
+        where $tracks is null or list_contains($tracks, track_id)
+        order by track_id, date
+        """,
+        params=params,
+    )
+    return _frame(result, TRACK_TIMESERIES_COLUMNS)

@@ -1,0 +1,194 @@
+"""The warehouse's tables, defined once as pyarrow schemas.
+
+Each table has a natural key (loading a row with the same key replaces it, so a
+second load of the same data changes nothing) and a sort order (the keys queries
+filter on, so Parquet min/max statistics skip most of each file). Partitioned
+tables keep `platform` and `month` in their folder names only (hive style):
+`<table>/platform=<slug>/month=<YYYY-MM>/*.parquet`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+GLOBAL = "GLOBAL"  # worldwide, never NULL
+FREQUENCIES = ("daily", "weekly")
+ROLES = ("main", "featured")
+CHARTS = ("top", "viral")
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    schema: pa.Schema
+    key: tuple[str, ...]
+    sort: tuple[str, ...]
+    partitioned: bool  # by platform and month (of `date`)
+    required: tuple[str, ...] = ()  # non-null columns besides the key
+
+    @property
+    def file_schema(self) -> pa.Schema:
+        """The columns stored inside a Parquet file (the partition columns live in paths)."""
+        if not self.partitioned:
+            return self.schema
+        return pa.schema([f for f in self.schema if f.name != "platform"])
+
+
+ARTISTS = Table(
+    "artists",
+    pa.schema(
+        [
+            ("artist_id", pa.string()),
+            ("name", pa.string()),
+            ("spotify_id", pa.string()),
+            ("soundcharts_uuid", pa.string()),
+        ]
+    ),
+    key=("artist_id",),
+    sort=("artist_id",),
+    partitioned=False,
+    required=("name",),
+)
+
+TRACKS = Table(
+    "tracks",
+    pa.schema(
+        [
+            ("track_id", pa.string()),
+            ("title", pa.string()),
+            ("isrc", pa.string()),
+            ("release_date", pa.date32()),
+            ("soundcharts_uuid", pa.string()),
+        ]
+    ),
+    key=("track_id",),
+    sort=("track_id",),
+    partitioned=False,
+    required=("title",),
+)
+
+TRACK_CREDITS = Table(
+    "track_credits",
+    pa.schema(
+        [
+            ("track_id", pa.string()),
+            ("artist_id", pa.string()),
+            ("role", pa.string()),  # main | featured
+            ("credit_order", pa.int16()),  # 1 = first-named artist
+        ]
+    ),
+    key=("track_id", "artist_id"),
+    sort=("artist_id", "track_id"),
+    partitioned=False,
+    required=("role", "credit_order"),
+)
+
+CHART_ENTRIES = Table(
+    "chart_entries",
+    pa.schema(
+        [
+            ("date", pa.date32()),  # for a weekly chart, the last day of its week
+            ("platform", pa.string()),
+            ("country", pa.string()),
+            ("frequency", pa.string()),  # daily | weekly
+            ("position", pa.int32()),
+            ("track_id", pa.string()),
+            ("streams", pa.int64()),  # null where the chart carries no streams
+            ("source", pa.string()),
+            ("chart", pa.string()),  # top | viral
+            ("previous_position", pa.int32()),  # null for a new entry or a re-entry
+        ]
+    ),
+    key=("date", "platform", "country", "frequency", "chart", "track_id"),
+    sort=("country", "frequency", "chart", "track_id", "date"),
+    partitioned=True,
+    required=("position", "source"),
+)
+
+TRACK_STREAMS = Table(
+    "track_streams",
+    pa.schema(
+        [
+            ("date", pa.date32()),
+            ("platform", pa.string()),
+            ("country", pa.string()),
+            ("track_id", pa.string()),
+            ("streams", pa.int64()),
+            ("source", pa.string()),
+        ]
+    ),
+    key=("date", "platform", "country", "track_id"),
+    sort=("country", "track_id", "date"),
+    partitioned=True,
+    required=("streams", "source"),
+)
+
+ARTIST_AUDIENCE = Table(
+    "artist_audience",
+    pa.schema(
+        [
+            ("date", pa.date32()),
+            ("platform", pa.string()),
+            ("country", pa.string()),
+            ("artist_id", pa.string()),
+            ("metric", pa.string()),  # monthly_listeners | followers | …
+            ("value", pa.int64()),
+            ("source", pa.string()),
+        ]
+    ),
+    key=("date", "platform", "country", "artist_id", "metric"),
+    sort=("artist_id", "metric", "country", "date"),
+    partitioned=True,
+    required=("value", "source"),
+)
+
+INGEST_LOG = Table(
+    "ingest_log",
+    pa.schema(
+        [
+            ("load_id", pa.string()),
+            ("loaded_at", pa.timestamp("us", tz="UTC")),
+            ("source", pa.string()),  # demo | spotify_charts | s4a | table | soundcharts
+            ("file", pa.string()),
+            ("checksum", pa.string()),  # sha256 of the file, or of the request
+            ("rows", pa.int64()),  # rows offered to the warehouse by this load
+            ("rows_written", pa.int64()),  # rows new or changed
+            ("outcome", pa.string()),  # ok | duplicate | failed
+            ("message", pa.string()),
+        ]
+    ),
+    key=("load_id",),
+    sort=("loaded_at", "load_id"),
+    partitioned=False,
+    required=("loaded_at", "source", "outcome"),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in [
+        ARTISTS,
+        TRACKS,
+        TRACK_CREDITS,
+        CHART_ENTRIES,
+        TRACK_STREAMS,
+        ARTIST_AUDIENCE,
+        INGEST_LOG,
+    ]
+}
+DATA_TABLES = tuple(n for n in TABLES if n != "ingest_log")
+
+_DUCKDB_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.date32(): "DATE",
+    pa.int16(): "SMALLINT",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+    pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ",
+}
+
+
+def duckdb_type(t: pa.DataType) -> str:
+    return _DUCKDB_TYPES[t]

@@ -1,0 +1,73 @@
+-- track_daily(platform, country, start_date, end_date): the streams that count, per track.
+-- Grain: one row per track × day with a streams value (days = 1), or per track × week
+-- (days = 7, dated on the week's last day), for one platform × country (GLOBAL = worldwide).
+-- Source precedence (DESIGN.md §2), so that nothing is counted twice:
+--   1. the track's own daily series (track_streams) on a day where it has a value;
+--   2. else the platform's daily chart for that country (chart 'top', streams not null);
+--   3. a weekly chart row covers the seven days ending on its date. It counts when that
+--      date lies inside the period, and only when the track has no daily value (1 or 2)
+--      on any of those seven days.
+create or replace macro track_daily(p_platform, p_country, start_date, end_date) as table
+with
+bounds as (
+    select
+        cast(start_date as date) as lo,
+        cast(end_date as date) as hi,
+        -- daily values from six days before the period decide whether a weekly row counts
+        cast(cast(start_date as date) - interval 6 day as date) as lo_week
+),
+own as (
+    select s.track_id, s.date, s.streams, s.source
+    from track_streams as s, bounds as b
+    where s.platform = lower(p_platform)
+      and s.country = upper(p_country)
+      and s.month between strftime(b.lo_week, '%Y-%m') and strftime(b.hi, '%Y-%m')
+      and s.date between b.lo_week and b.hi
+),
+chart_daily as (
+    select c.track_id, c.date, c.streams, c.source
+    from chart_entries as c, bounds as b
+    where c.platform = lower(p_platform)
+      and c.country = upper(p_country)
+      and c.frequency = 'daily'
+      and c.chart = 'top'
+      and c.streams is not null
+      and c.month between strftime(b.lo_week, '%Y-%m') and strftime(b.hi, '%Y-%m')
+      and c.date between b.lo_week and b.hi
+),
+daily as (
+    select track_id, date, streams, source, 'own series' as kind
+    from own
+    union all
+    select d.track_id, d.date, d.streams, d.source, 'daily chart' as kind
+    from chart_daily as d
+    where not exists (
+        select 1 from own as o where o.track_id = d.track_id and o.date = d.date
+    )
+),
+weekly as (
+    select w.track_id, w.date, w.streams, w.source, 'weekly chart' as kind
+    from chart_entries as w, bounds as b
+    where w.platform = lower(p_platform)
+      and w.country = upper(p_country)
+      and w.frequency = 'weekly'
+      and w.chart = 'top'
+      and w.streams is not null
+      and w.month between strftime(b.lo, '%Y-%m') and strftime(b.hi, '%Y-%m')
+      and w.date between b.lo and b.hi
+      and not exists (
+          select 1
+          from daily as d
+          where d.track_id = w.track_id
+            and d.date between cast(w.date - interval 6 day as date) and w.date
+      )
+),
+final as (
+    select d.track_id, d.date, cast(d.streams as bigint) as streams, 1 as days, d.kind, d.source
+    from daily as d, bounds as b
+    where d.date between b.lo and b.hi
+    union all
+    select track_id, date, cast(streams as bigint) as streams, 7 as days, kind, source
+    from weekly
+)
+select * from final
