@@ -1,21 +1,16 @@
 """The `kit` command: `kit demo`, `kit summary`, `kit breakdown`, and the subcommands
-that other modules register (ingest, fetch, report, bench, positions).
-
-Each extension module listed in EXTENSIONS has `register(subparsers)`; it must import
-its heavy dependencies inside its handler, so that `kit --help` stays fast.
+that the modules of kit/commands/ register (ingest, fetch, report, bench, positions…).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
 
 import pandas as pd
-
-EXTENSIONS: list[str] = []
-
 
 class CommandError(Exception):
     """A refusal to show the user as one line, exit code 2."""
@@ -151,8 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="at most this many rows")
     p.set_defaults(func=_cmd_breakdown)
 
-    for name in EXTENSIONS:
-        importlib.import_module(name).register(sub)
+    from . import commands
+
+    for module in pkgutil.iter_modules(commands.__path__):
+        importlib.import_module(f"{commands.__name__}.{module.name}").register(sub)
     return parser
 
 
