@@ -56,7 +56,7 @@ FILE_NAME = re.compile(
     re.IGNORECASE,
 )
 TRACK_URI = r"^spotify:track:[0-9A-Za-z]+$"
-TRACK_URL = r"^https?://open\.spotify\.com/track/(?P<id>[0-9A-Za-z]+)([/?#].*)?$"
+TRACK_URL = r"^https?://open\.spotify\.com/track/(?P<id>[0-9A-Za-z]+)(?:[/?#].*)?$"
 
 
 def load_spotify_charts(
