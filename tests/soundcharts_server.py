@@ -22,11 +22,13 @@ The numbers (day index i = days since 2025-01-01):
 - followers: 500,000 + 50·i;
 - song k (0-based) on any platform: cumulative 10,000,000·(k+1) + 1,000·(k+1)·i, so its
   daily streams are 1,000·(k+1) every day;
-- chart ranks: song 0 is on the Italian daily top chart (position 5, previous 7, since
-  2025-01-20, last ranked on the period's end) and the worldwide weekly chart (position
-  12, WOC); song 1 left the Italian chart on 2025-02-15 (position 0);
-- a daily chart ranking by date lists 150 filler songs plus song 0 at position 5 + (day % 3),
-  with metric (streams) 20,000 + day.
+- chart ranks: song 0 is on the Italian daily top chart (since 2025-01-20, last ranked on
+  `chart_end`, position 5, previous 6) and on the worldwide weekly chart (WOC, weeks ending
+  2025-03-20 and 2025-03-27, position 12); song 1 left the Italian chart on 2025-02-15
+  (position 0);
+- a chart ranking by date lists 150 filler songs and song 0, which is at position
+  5 + (days to chart_end % 3) on the daily chart (12 on the weekly one), previous position
+  that of the ranking before (none on its first), metric (streams) 20,000 + day of month.
 """
 
 from __future__ import annotations
@@ -378,17 +380,17 @@ class SoundChartsServer:
             if params.get("currentOnly") not in ("0", "1"):
                 return 400, _error(400, "currentOnly must be 0 or 1")
             end = self.catalogue.chart_end
-            it_daily = {"name": "Top 200 Italy", "slug": "spotify-top-200-it-daily", "type": "top",
+            it_daily = {"name": "Top 200 Italy", "slug": f"{m.group(2)}-top-200-it-daily", "type": "top",
                         "platform": m.group(2), "frequency": "daily", "countryCode": "IT"}  # fmt: skip
-            global_weekly = {"name": "Top 200 Global", "slug": "spotify-top-200-global-weekly",
+            global_weekly = {"name": "Top 200 Global", "slug": f"{m.group(2)}-top-200-global-weekly",
                              "type": "top", "platform": m.group(2), "countryCode": None}  # fmt: skip
             items = [
-                {"chart": it_daily, "song": light(songs[0]), "position": 5, "oldPosition": 7,
+                {"chart": it_daily, "song": light(songs[0]), "position": 5, "oldPosition": 6,
                  "positionEvolution": 2, "entryState": "UP", "entryDate": "2025-01-20T00:00:00+00:00",
                  "rankDate": f"{end.isoformat()}T00:00:00+00:00", "current": True,
                  "timeOnChart": 71, "timeOnChartUnit": "DOC"},
-                {"chart": global_weekly, "song": light(songs[0]), "position": 12, "oldPosition": 0,
-                 "positionEvolution": 0, "entryState": "NEW", "entryDate": "2025-03-20T00:00:00+00:00",
+                {"chart": global_weekly, "song": light(songs[0]), "position": 12, "oldPosition": 12,
+                 "positionEvolution": 0, "entryState": "STABLE", "entryDate": "2025-03-20T00:00:00+00:00",
                  "rankDate": "2025-03-27T00:00:00+00:00", "current": True,
                  "timeOnChart": 2, "timeOnChartUnit": "WOC"},
                 {"chart": it_daily, "song": light(songs[1]), "position": 0, "oldPosition": 40,
@@ -405,13 +407,18 @@ class SoundChartsServer:
             weekly = m.group(1).endswith("weekly")
             chart = {"slug": m.group(1), "frequency": "weekly" if weekly else "daily",
                      "countryCode": None if weekly else "IT", "metric": {"type": "streams"}}  # fmt: skip
-            ours = 12 if weekly else 5 + when.day % 3
+            end = self.catalogue.chart_end
+            position = lambda d: 12 if weekly else 5 + (end - d).days % 3  # noqa: E731
+            first = dt.date(2025, 3, 20) if weekly else dt.date(2025, 1, 20)
+            step = dt.timedelta(days=7 if weekly else 1)
+            ours = position(when)
+            previous = position(when - step) if when > first else 0
             filler = [{"uuid": f"ffffffff-0000-0000-0000-{p:012d}", "name": f"Filler {p}", "creditName": "X"}
                       for p in range(1, 151)]  # fmt: skip
             ranked = filler[: ours - 1] + [light(songs[0])] + filler[ours - 1 :]
             items = [
-                {"song": song, "position": p, "metric": (20_000 + when.day) if song is not None else 0,
-                 "oldPosition": p + 1, "entryDate": "2025-01-20T00:00:00+00:00",
+                {"song": song, "position": p, "metric": 20_000 + when.day,
+                 "oldPosition": previous if p == ours else p + 1, "entryDate": "2025-01-20T00:00:00+00:00",
                  "timeOnChart": 3, "timeOnChartUnit": "WOC" if weekly else "DOC"}
                 for p, song in enumerate(ranked, start=1)
             ]  # fmt: skip

@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from .cache import CachedResponse, ResponseCache
+from .cache import CachedResponse, ResponseCache, request_key
 
 log = logging.getLogger(__name__)
 
@@ -233,6 +233,7 @@ class SoundChartsClient:
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._quota_spent = False
+        self._in_flight: dict[str, threading.Event] = {}
         self._http = httpx.Client(
             base_url=creds.base_url,
             headers={"x-app-id": creds.app_id, "x-api-key": creds.api_key},
@@ -256,6 +257,24 @@ class SoundChartsClient:
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> dict:
         """The JSON body of GET `path`, from the cache when it has it."""
         clean = {k: v for k, v in (params or {}).items() if v is not None}
+        if self.cache is None:
+            return self._ask(path, clean)
+        # one request at a time per key: a twin waits and reads the answer from the cache
+        key = request_key("GET", path, clean)
+        with self._lock:
+            running = self._in_flight.get(key)
+            if running is None:
+                self._in_flight[key] = threading.Event()
+        if running is not None:
+            running.wait()
+            return self._ask(path, clean)
+        try:
+            return self._ask(path, clean)
+        finally:
+            with self._lock:
+                self._in_flight.pop(key).set()
+
+    def _ask(self, path: str, clean: dict) -> dict:
         endpoint = describe(path, clean)
         if self.cache is not None:
             hit = self.cache.get("GET", path, clean)
@@ -271,8 +290,7 @@ class SoundChartsClient:
         with self._lock:
             if self._quota_spent:
                 raise QuotaExceeded("quota spent earlier in this run; not asked", endpoint=endpoint)
-        response = self._send(path, clean, endpoint)
-        return response
+        return self._send(path, clean, endpoint)
 
     def _from_cache(self, hit: CachedResponse, endpoint: str) -> dict:
         if hit.status == 404:
