@@ -1,0 +1,242 @@
+"""The Excel workbook beside the monthly report, written with openpyxl.
+
+`workbook(q, path)` calls the same kit.query functions as the notebook, so the workbook
+holds the same figures: real numbers and dates with number formats, frozen header rows,
+autofilters and column widths. Sheets:
+
+- Summary: `summary(q)`, one row per artist × platform × metric;
+- Totals: `breakdown_totals` per artist × platform (the breakdown's footer);
+- Track Breakdown: `breakdown` per artist × platform, every track;
+- Daily: `timeseries(q, metric=None)`, the audience points of every metric;
+- Track Daily: `track_timeseries` per artist × platform, the streams as the breakdown
+  counts them (days = 7 for a weekly chart value dated on its last day);
+- About: the parameters, the definitions, the sources, the coverage, when it was made.
+
+It is written in openpyxl's write-only mode, row by row, with one style per column
+copied onto each cell: several times faster than the normal mode on large sheets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .platforms import platform_name
+from .query import (
+    Query,
+    breakdown,
+    breakdown_totals,
+    sources,
+    summary,
+    timeseries,
+    track_timeseries,
+)
+from .render import DEFINITIONS
+
+INTEGER = "#,##0"
+DECIMAL = "#,##0.0"
+RATIO = "0.00"
+PERCENT = "0.0%"
+DATE = "yyyy-mm-dd"
+TIMESTAMP = 'yyyy-mm-dd hh:mm:ss "UTC"'
+
+# Formats by column name where the dtype alone does not say it (fractions are floats).
+FORMATS = {
+    "pct_change": PERCENT,
+    "share": PERCENT,
+    "coverage": PERCENT,
+    "top_track_share": PERCENT,
+    "streams_per_listener": RATIO,
+}
+WIDTHS = {"title": 40, "top_track": 36, "source": 30, "artist": 20, "metric": 18, "track_id": 24}
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE3EE")
+SECTION_FONT = Font(bold=True, size=12)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One data sheet: a title and the frame whose columns and rows it holds, as they are."""
+
+    title: str
+    frame: pd.DataFrame
+
+
+def workbook(q: Query, path: str | os.PathLike) -> Path:
+    """Write the workbook of query `q` to `path` (.xlsx) and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    per_platform = [(a, p) for a in q.artist_names for p in q.platform_slugs]
+    audience = summary(q)
+    totals = _stack(per_platform, lambda a, p: breakdown_totals(q, a, p))
+    sheets = [
+        Sheet("Summary", audience.drop(columns=["artist_id"])),
+        Sheet("Totals", totals),
+        Sheet("Track Breakdown", _stack(per_platform, lambda a, p: breakdown(q, a, p))),
+        Sheet("Daily", timeseries(q, None).drop(columns=["artist_id"])),
+        Sheet("Track Daily", _stack(per_platform, lambda a, p: track_timeseries(q, a, p))),
+    ]
+    book = Workbook(write_only=True)
+    for sheet in sheets:
+        _write_table(book, sheet)
+    _write_about(book, q, audience, totals, sources(q))
+    tmp = path.with_name(f".{path.name}.tmp")
+    book.save(tmp)
+    tmp.replace(path)  # never leave a half-written workbook under the final name
+    return path
+
+
+def _stack(pairs: Sequence[tuple[str, str]], frame_of) -> pd.DataFrame:
+    frames = [frame_of(a, p).assign(artist=a, platform=p) for a, p in pairs]
+    stacked = pd.concat(frames, ignore_index=True)
+    front = ["artist", "platform"]
+    return stacked[front + [c for c in stacked.columns if c not in front]]
+
+
+def _format(frame: pd.DataFrame, column: str) -> str | None:
+    if column in FORMATS:
+        return FORMATS[column]
+    dtype = frame[column].dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return DATE
+    if pd.api.types.is_integer_dtype(dtype):
+        return INTEGER
+    if pd.api.types.is_float_dtype(dtype):
+        return DECIMAL
+    return None
+
+
+def _values(series: pd.Series) -> list:
+    """Python values for openpyxl: dates as dates, missing values as empty cells."""
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        series = series.dt.date
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _width(frame: pd.DataFrame, column: str, fmt: str | None) -> float:
+    if column in WIDTHS:
+        return WIDTHS[column]
+    if fmt == DATE:
+        return max(12, len(column) + 2)
+    return max(12, min(len(column) + 3, 28))
+
+
+def _cell(ws, value, style_array=None) -> Cell:
+    # A cell for write-only append: it needs a (placeholder) position, because append
+    # formats the cell's coordinate before placing it in its row.
+    return Cell(ws, row=1, column=1, value=value, style_array=style_array)
+
+
+def _header(ws, names: Sequence[str]) -> list[Cell]:
+    cells = []
+    for name in names:
+        cell = _cell(ws, name)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cells.append(cell)
+    return cells
+
+
+def _write_table(book: Workbook, sheet: Sheet) -> None:
+    ws = book.create_sheet(sheet.title)
+    frame = sheet.frame
+    columns = list(frame.columns)
+    formats = [_format(frame, c) for c in columns]
+    for i, (column, fmt) in enumerate(zip(columns, formats, strict=True), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = _width(frame, column, fmt)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
+    ws.append(_header(ws, columns))
+    # One styled cell per column; each data cell copies its style array, which is far
+    # cheaper than assigning number_format cell by cell.
+    styles = []
+    for fmt in formats:
+        if fmt is None:
+            styles.append(None)
+        else:
+            template = _cell(ws, None)
+            template.number_format = fmt
+            styles.append(template._style)
+    values = [_values(frame[c]) for c in columns]
+    for row in zip(*values, strict=True):
+        ws.append(
+            [
+                v if style is None or v is None else _cell(ws, v, style)
+                for v, style in zip(row, styles, strict=True)
+            ]
+        )
+
+
+def _write_about(
+    book: Workbook,
+    q: Query,
+    audience: pd.DataFrame,
+    totals: pd.DataFrame,
+    origins: pd.DataFrame,
+) -> None:
+    ws = book.create_sheet("About")
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 90
+    for letter in "CDEF":
+        ws.column_dimensions[letter].width = 16
+
+    def section(title: str) -> None:
+        ws.append([])
+        cell = _cell(ws, title)
+        cell.font = SECTION_FONT
+        ws.append([cell])
+
+    def styled(value, fmt: str | None):
+        if value is None or fmt is None:
+            return value
+        cell = _cell(ws, value)
+        cell.number_format = fmt
+        return cell
+
+    def table(frame: pd.DataFrame) -> None:
+        columns = list(frame.columns)
+        ws.append(_header(ws, columns))
+        formats = [_format(frame, c) for c in columns]
+        for row in zip(*(_values(frame[c]) for c in columns), strict=True):
+            ws.append([styled(v, f) for v, f in zip(row, formats, strict=True)])
+
+    title = _cell(ws, "Chartroom monthly report")
+    title.font = Font(bold=True, size=14)
+    ws.append([title])
+    section("Parameters")
+    generated = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    for key, value in [
+        ("Artists", ", ".join(q.artist_names)),
+        ("Artist ids", ", ".join(q.artist_ids)),
+        ("Platforms", ", ".join(f"{platform_name(p)} ({p})" for p in q.platform_slugs)),
+        ("Country", f"{q.country_label} ({q.country_code})"),
+        ("Period", q.period_label),
+        ("Start", styled(q.start, DATE)),
+        ("End", styled(q.end, DATE)),
+        ("Days", styled(q.days, INTEGER)),
+        ("Warehouse", str(q.warehouse_path)),
+        ("Generated at", styled(generated, TIMESTAMP)),
+    ]:
+        ws.append([key, value])
+    section("Definitions")
+    for term, text in DEFINITIONS:
+        cell = _cell(ws, text)
+        cell.alignment = WRAP
+        ws.append([term, cell])
+    section("Sources: rows for these artists in the country and period")
+    table(origins)
+    section("Coverage of the audience (points ÷ days in the period)")
+    table(audience[["artist", "platform", "metric", "points", "coverage"]])
+    section("Coverage of the track breakdowns (tracks with coverage below 100 %)")
+    table(totals[["artist", "platform", "track_count", "partial_tracks", "tracks_without_streams"]])

@@ -1,0 +1,265 @@
+"""The workbook holds the query results cell by cell, as numbers with formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from kit import Query, breakdown, breakdown_totals, summary, timeseries, track_timeseries
+from kit import warehouse as wh
+from kit.export import workbook
+
+D = dt.date
+SEPTEMBER = [D(2026, 9, 1) + dt.timedelta(days=i) for i in range(30)]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """Luna Vesper in Italy, September 2026: listeners 1,000 rising by 10 a day; 'Notte'
+    has its own series on 20 days (300 a day); 'Sole' is on the daily chart on two days
+    (800 and 900 streams, positions 5 and 4); 'Eco' charts on Apple Music without streams."""
+    root = tmp_path_factory.mktemp("export") / "warehouse"
+    wh.write(
+        {
+            "artists": pd.DataFrame({"artist_id": ["luna"], "name": ["Luna Vesper"]}),
+            "tracks": pd.DataFrame(
+                {"track_id": ["t1", "t2", "t3"], "title": ["Notte", "Sole", "Eco"]}
+            ),
+            "track_credits": pd.DataFrame(
+                {
+                    "track_id": ["t1", "t2", "t3"],
+                    "artist_id": "luna",
+                    "role": ["main", "main", "featured"],
+                    "credit_order": [1, 1, 2],
+                }
+            ),
+            "artist_audience": pd.DataFrame(
+                {
+                    "date": SEPTEMBER,
+                    "platform": "spotify",
+                    "country": "IT",
+                    "artist_id": "luna",
+                    "metric": "monthly_listeners",
+                    "value": [1000 + 10 * i for i in range(30)],
+                    "source": "test",
+                }
+            ),
+            "track_streams": pd.DataFrame(
+                {
+                    "date": SEPTEMBER[:20],
+                    "platform": "spotify",
+                    "country": "IT",
+                    "track_id": "t1",
+                    "streams": 300,
+                    "source": "s4a",
+                }
+            ),
+            "chart_entries": pd.DataFrame(
+                {
+                    "date": [D(2026, 9, 3), D(2026, 9, 4), D(2026, 9, 3)],
+                    "platform": ["spotify", "spotify", "apple_music"],
+                    "country": "IT",
+                    "frequency": "daily",
+                    "position": [5, 4, 9],
+                    "track_id": ["t2", "t2", "t3"],
+                    "streams": [800, 900, None],
+                    "source": "test",
+                    "chart": "top",
+                }
+            ),
+        },
+        source="test",
+        warehouse=root,
+    )
+    q = Query("Luna Vesper", "2026-09", country="IT", warehouse=root)
+    return load_workbook(workbook(q, root.parent / "out" / "tiny.xlsx"))
+
+
+def _records(ws) -> list[dict]:
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def test_the_workbook_has_its_sheets_in_order(tiny):
+    assert tiny.sheetnames == [
+        "Summary",
+        "Totals",
+        "Track Breakdown",
+        "Daily",
+        "Track Daily",
+        "About",
+    ]
+
+
+def test_the_summary_sheet_holds_the_audience_figures_worked_out_by_hand(tiny):
+    (row,) = _records(tiny["Summary"])
+    assert row == {
+        "artist": "Luna Vesper",
+        "platform": "spotify",
+        "metric": "monthly_listeners",
+        "start_value": 1000,
+        "end_value": 1290,
+        "difference": 290,
+        "pct_change": pytest.approx(0.29),
+        "average": pytest.approx(1145.0),
+        "peak_value": 1290,
+        "peak_date": dt.datetime(2026, 9, 30),
+        "points": 30,
+        "coverage": 1,
+    }
+
+
+def test_the_track_breakdown_sheet_holds_every_track_of_every_platform(tiny):
+    rows = _records(tiny["Track Breakdown"])
+    assert [(r["platform"], r["title"], r["total_streams"]) for r in rows] == [
+        ("spotify", "Notte", 6000),
+        ("spotify", "Sole", 1700),
+        ("apple_music", "Eco", None),
+    ]
+    notte = rows[0]
+    assert notte["coverage"] == pytest.approx(20 / 30)
+    assert notte["share"] == pytest.approx(6000 / 7700)
+    assert rows[1]["best_position"] == 4
+    assert rows[1]["first_chart_date"] == dt.datetime(2026, 9, 3)
+
+
+def test_the_totals_sheet_holds_the_footer_with_streams_per_listener(tiny):
+    spotify, apple = _records(tiny["Totals"])
+    assert (spotify["total_streams"], spotify["track_count"], spotify["top_track"]) == (
+        7700,
+        2,
+        "Notte",
+    )
+    assert spotify["streams_per_listener"] == pytest.approx(7700 / 1145)
+    assert (apple["total_streams"], apple["tracks_without_streams"]) == (None, 1)
+
+
+def test_the_daily_sheets_hold_one_row_per_point(tiny):
+    daily = _records(tiny["Daily"])
+    assert [r["value"] for r in daily] == [1000 + 10 * i for i in range(30)]
+    assert daily[0]["date"] == dt.datetime(2026, 9, 1)
+    track_daily = _records(tiny["Track Daily"])
+    assert sum(r["streams"] for r in track_daily if r["title"] == "Notte") == 6000
+    assert len(track_daily) == 22
+
+
+@pytest.mark.parametrize(
+    ("sheet", "column", "number_format"),
+    [
+        ("Summary", "end_value", "#,##0"),
+        ("Summary", "average", "#,##0.0"),
+        ("Summary", "pct_change", "0.0%"),
+        ("Summary", "peak_date", "yyyy-mm-dd"),
+        ("Track Breakdown", "share", "0.0%"),
+        ("Track Breakdown", "coverage", "0.0%"),
+        ("Track Breakdown", "total_streams", "#,##0"),
+        ("Totals", "streams_per_listener", "0.00"),
+        ("Daily", "date", "yyyy-mm-dd"),
+    ],
+)
+def test_numbers_and_dates_carry_number_formats(tiny, sheet, column, number_format):
+    ws = tiny[sheet]
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(row=2, column=header.index(column) + 1)
+    assert not isinstance(cell.value, str)
+    assert cell.number_format == number_format
+
+
+@pytest.mark.parametrize("sheet", ["Summary", "Totals", "Track Breakdown", "Daily", "Track Daily"])
+def test_data_sheets_freeze_the_header_filter_every_row_and_size_columns(tiny, sheet):
+    ws = tiny[sheet]
+    assert ws.freeze_panes == "A2"
+    assert (
+        ws.auto_filter.ref == f"A1:{ws.cell(row=1, column=ws.max_column).column_letter}{ws.max_row}"
+    )
+    assert all(ws.column_dimensions[c.column_letter].width >= 12 for c in ws[1])
+
+
+def test_the_about_sheet_holds_parameters_definitions_sources_coverage_and_time(tiny):
+    about = {r[0]: r[1] for r in tiny["About"].iter_rows(values_only=True) if r[0]}
+    assert about["Artists"] == "Luna Vesper"
+    assert about["Country"] == "Italy (IT)"
+    assert about["Start"] == dt.datetime(2026, 9, 1)
+    assert about["Days"] == 30
+    assert "Streams per listener (approximate)" in about
+    assert {"Sources: rows for these artists in the country and period", "track_streams"} <= set(
+        about
+    )
+    assert "Coverage of the audience (points ÷ days in the period)" in about
+    generated = about["Generated at"]
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    assert dt.timedelta(0) <= now - generated < dt.timedelta(minutes=10)
+
+
+# ---------------------------------------------------------------- on the demo
+
+
+def _cell(value):
+    """A DataFrame value as openpyxl reads it back."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-12)
+    return a == b
+
+
+@pytest.fixture(scope="module")
+def demo(demo_warehouse, tmp_path_factory):
+    from kit.sources.demo import DEFAULT_ARTIST, DEFAULT_COUNTRY, DEFAULT_MONTH
+
+    q = Query(
+        [DEFAULT_ARTIST, "Sid Vettore"],
+        DEFAULT_MONTH,
+        country=DEFAULT_COUNTRY,
+        warehouse=demo_warehouse,
+    )
+    book = load_workbook(workbook(q, tmp_path_factory.mktemp("demo_export") / "demo.xlsx"))
+    return q, book
+
+
+def _expected(q: Query, sheet: str) -> pd.DataFrame:
+    pairs = [(a, p) for a in q.artist_names for p in q.platform_slugs]
+
+    def stacked(fn) -> pd.DataFrame:
+        frames = []
+        for a, p in pairs:
+            f = fn(q, a, p)
+            f.insert(0, "platform", p)
+            f.insert(0, "artist", a)
+            frames.append(f)
+        return pd.concat(frames, ignore_index=True)
+
+    return {
+        "Summary": lambda: summary(q).drop(columns=["artist_id"]),
+        "Totals": lambda: stacked(breakdown_totals),
+        "Track Breakdown": lambda: stacked(breakdown),
+        "Daily": lambda: timeseries(q, None).drop(columns=["artist_id"]),
+        "Track Daily": lambda: stacked(track_timeseries),
+    }[sheet]()
+
+
+@pytest.mark.parametrize("sheet", ["Summary", "Totals", "Track Breakdown", "Daily", "Track Daily"])
+def test_every_sheet_equals_the_query_results_cell_by_cell(demo, sheet):
+    q, book = demo
+    expected = _expected(q, sheet)
+    rows = list(book[sheet].iter_rows(values_only=True))
+    assert list(rows[0]) == list(expected.columns)
+    assert len(rows) - 1 == len(expected) > 0
+    for got, want in zip(rows[1:], expected.itertuples(index=False), strict=True):
+        want = [_cell(v) for v in want]
+        mismatched = [
+            (c, g, w)
+            for c, g, w in zip(expected.columns, got, want, strict=True)
+            if not _same(g, w)
+        ]
+        assert not mismatched, mismatched

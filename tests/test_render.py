@@ -1,0 +1,287 @@
+"""The report's static HTML: formatting, the top track mark, notes where data is partial,
+and breakdowns that open without JavaScript. Frames are written out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from kit import render
+from kit.query import BREAKDOWN_COLUMNS, TOTALS_COLUMNS
+
+D = pd.Timestamp
+
+
+def _breakdown(rows: list[dict]) -> pd.DataFrame:
+    base = {c: None for c in BREAKDOWN_COLUMNS}
+    return pd.DataFrame([{**base, **r} for r in rows], columns=BREAKDOWN_COLUMNS)
+
+
+def _totals(**values) -> pd.DataFrame:
+    base = {c: None for c in TOTALS_COLUMNS}
+    return pd.DataFrame([{**base, **values}], columns=TOTALS_COLUMNS)
+
+
+SPOTIFY = _breakdown(
+    [
+        dict(
+            track_id="t1",
+            title="Notte <Blu>",
+            credit="main",
+            total_streams=6000,
+            avg_daily=300.0,
+            peak_streams=450,
+            peak_date=D("2026-09-05"),
+            best_position=3,
+            days_on_chart=20,
+            first_chart_date=D("2026-09-01"),
+            last_chart_date=D("2026-09-20"),
+            share=0.75,
+            source="own series (s4a)",
+            coverage=1.0,
+            peak_kind="day",
+            days_with_value=30,
+        ),
+        dict(
+            track_id="t2",
+            title="Sole & Mare",
+            credit="featured",
+            total_streams=2000,
+            avg_daily=1000.0,
+            peak_streams=1400,
+            peak_date=D("2026-09-10"),
+            best_position=8,
+            days_on_chart=7,
+            first_chart_date=D("2026-09-04"),
+            last_chart_date=D("2026-09-10"),
+            share=0.25,
+            source="weekly chart (demo)",
+            coverage=7 / 30,
+            peak_kind="week",
+            days_with_value=7,
+        ),
+    ]
+)
+SPOTIFY_TOTALS = _totals(
+    total_streams=8000,
+    track_count=2,
+    partial_tracks=1,
+    tracks_without_streams=0,
+    top_track_id="t1",
+    top_track="Notte <Blu>",
+    top_track_streams=6000,
+    top_track_share=0.75,
+    average_listeners=2000.0,
+    listener_points=30,
+    streams_per_listener=4.0,
+)
+LISTENERS = pd.Series(
+    {
+        "start_value": 1800,
+        "end_value": 2100,
+        "difference": 300,
+        "pct_change": 1 / 6,
+        "average": 2000.0,
+        "coverage": 26 / 30,
+        "points": 26,
+    }
+)
+APPLE = _breakdown(
+    [
+        dict(
+            track_id="t3",
+            title="Eco",
+            credit="main",
+            best_position=9,
+            days_on_chart=1,
+            first_chart_date=D("2026-09-03"),
+            last_chart_date=D("2026-09-03"),
+            source="chart positions only",
+            coverage=0.0,
+            days_with_value=0,
+        )
+    ]
+)
+APPLE_TOTALS = _totals(
+    track_count=1, partial_tracks=1, tracks_without_streams=1, top_track_id="t3", top_track="Eco"
+)
+
+
+def _rows() -> list[render.PlatformRow]:
+    return [
+        render.PlatformRow(
+            "Luna Vesper", "luna-vesper", "spotify", LISTENERS, SPOTIFY, SPOTIFY_TOTALS
+        ),
+        render.PlatformRow("Luna Vesper", "luna-vesper", "apple_music", None, APPLE, APPLE_TOTALS),
+    ]
+
+
+@pytest.fixture(scope="module")
+def table() -> BeautifulSoup:
+    return BeautifulSoup(render.artist_platform_table(_rows(), days=30), "html.parser")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(8_512_004, "8.5M"), (912_300, "912.3K"), (12_000, "12K"), (740, "740"), (None, "—")],
+)
+def test_compact_numbers_read_as_people_say_them(value, text):
+    assert render.compact(value) == text
+
+
+def test_counts_percentages_and_dates_are_formatted_for_reading():
+    assert render.count(8512004) == "8,512,004"
+    assert render.count(pd.NA) == "—"
+    assert render.percent(0.253) == "25.3 %"
+    assert render.percent(-0.04, signed=True) == "-4.0 %"
+    assert render.percent(0.04, signed=True) == "+4.0 %"
+    assert render.day(D("2026-09-18")) == "2026-09-18"
+    assert render.day(dt.date(2026, 9, 1)) == "2026-09-01"
+
+
+def test_the_question_quotes_the_listeners_the_country_and_the_month():
+    assert (
+        render.question("Achille Lauro", 8_512_004, "Italy", "September 2026")
+        == "Which songs made up Achille Lauro's 8.5M monthly listeners in Italy in September 2026?"
+    )
+
+
+def test_the_question_says_worldwide_and_drops_the_figure_without_listeners():
+    assert (
+        render.question("Eco", None, "Worldwide", "September 2026")
+        == "Which songs made up Eco's audience worldwide in September 2026?"
+    )
+
+
+def test_every_artist_platform_row_has_its_breakdown_in_a_details_element(table):
+    details = table.find_all("details")
+    assert [(d["data-artist-id"], d["data-platform"]) for d in details] == [
+        ("luna-vesper", "spotify"),
+        ("luna-vesper", "apple_music"),
+    ]
+    for d in details:
+        assert d.find(recursive=False).name == "summary"  # the clickable line, no script
+        assert not d.has_attr("open")
+
+
+def test_the_breakdown_lists_every_track_in_order_with_titles_escaped(table):
+    spotify = table.find("details", attrs={"data-platform": "spotify"})
+    rows = spotify.find("tbody").find_all("tr")
+    assert [r["data-track-id"] for r in rows] == ["t1", "t2"]
+    cells = [c.get_text(" ", strip=True) for c in rows[0].find_all("td")]
+    assert cells[1] == "Notte <Blu> ★ top"  # parsed back from &lt;Blu&gt;
+    assert cells[3:5] == ["6,000", "300"]
+    assert cells[10:] == ["75.0 %", "own series (s4a)", "100 %"]
+    assert "<Blu>" not in str(table).replace("&lt;Blu&gt;", "")
+
+
+def test_only_the_top_track_is_marked(table):
+    spotify = table.find("details", attrs={"data-platform": "spotify"})
+    marked = [r["data-track-id"] for r in spotify.find_all("tr", class_="top")]
+    assert marked == ["t1"]
+
+
+def test_a_weekly_peak_is_labelled_as_a_week(table):
+    row = table.find("tr", attrs={"data-track-id": "t2"})
+    assert row.find_all("td")[6].get_text() == "week to 2026-09-10"
+
+
+def test_the_footer_gives_the_total_and_approximate_streams_per_listener(table):
+    spotify = table.find("details", attrs={"data-platform": "spotify"})
+    assert spotify.find("tfoot").get_text(" ", strip=True) == "Total: 2 tracks 8,000"
+    assert "Streams per listener ≈ 4.00 (approximate" in spotify.get_text()
+
+
+def test_partial_data_is_noted_in_plain_words(table):
+    spotify = table.find("details", attrs={"data-platform": "spotify"})
+    notes = [li.get_text() for li in spotify.find_all("li")]
+    assert notes == [
+        "1 of 2 tracks have values on fewer than the period's 30 days (coverage below 100 %): "
+        "released during the period, on the chart on some days only, or with missing days.",
+        "Monthly listeners have values on 26 of 30 days.",
+        "Some values come from weekly charts: each covers the seven days ending on its date, "
+        "and a weekly peak is shown as 'week to' that date.",
+    ]
+
+
+def test_a_platform_without_stream_counts_says_so(table):
+    apple = table.find("details", attrs={"data-platform": "apple_music"})
+    notes = [li.get_text() for li in apple.find_all("li")]
+    assert notes[0] == (
+        "No streams on Apple Music in this period (Apple Music's charts carry no stream "
+        "counts): its tracks are listed by chart position only, and streams per listener "
+        "cannot be computed."
+    )
+    assert (
+        "Tracks behind Luna Vesper on Apple Music: 1 track, no streams" in apple.summary.get_text()
+    )
+
+
+def test_a_complete_breakdown_has_no_notes():
+    complete = SPOTIFY.iloc[:1].assign(coverage=1.0)
+    totals = SPOTIFY_TOTALS.assign(partial_tracks=0, track_count=1)
+    full = LISTENERS.copy()
+    full["coverage"] = 1.0
+    row = render.PlatformRow("Luna Vesper", "luna-vesper", "spotify", full, complete, totals)
+    assert render.partial_notes(row, days=30) == []
+
+
+def test_the_artist_platform_row_shows_listeners_streams_and_the_top_track(table):
+    row = table.find("tr", attrs={"data-platform": "spotify", "class": "ap"})
+    cells = [c.get_text(" ", strip=True) for c in row.find_all("td")]
+    assert cells == [
+        "Luna Vesper",
+        "Spotify",
+        "2,100",
+        "+300 (+16.7 %)",
+        "2,000",
+        "8,000",
+        "2",
+        "Notte <Blu>",
+        "4.00",
+        "87 %",
+    ]
+
+
+def test_the_html_has_no_script():
+    page = render.style() + render.artist_platform_table(_rows(), days=30) + render.explanation()
+    assert "<script" not in page.lower()
+
+
+def test_cards_put_monthly_listeners_first_on_each_platform():
+    summary = pd.DataFrame(
+        {
+            "artist": "Luna Vesper",
+            "platform": ["spotify", "spotify", "deezer"],
+            "metric": ["followers", "monthly_listeners", "followers"],
+            "start_value": [10, 1800, 5],
+            "end_value": [12, 2100, 6],
+            "difference": [2, 300, 1],
+            "pct_change": [0.2, 1 / 6, 0.2],
+            "average": [11.0, 2000.0, 5.5],
+            "peak_value": [12, 2150, 6],
+            "peak_date": [D("2026-09-30"), D("2026-09-28"), D("2026-09-30")],
+            "points": [30, 26, 30],
+            "coverage": [1.0, 26 / 30, 1.0],
+            "artist_id": "luna-vesper",
+        }
+    )
+    soup = BeautifulSoup(render.cards(summary), "html.parser")
+    cards = soup.find_all("div", class_="card")
+    assert [(c["data-platform"], c["data-metric"]) for c in cards] == [
+        ("spotify", "monthly_listeners"),
+        ("spotify", "followers"),
+        ("deezer", "followers"),
+    ]
+    lines = [tr.get_text(" ", strip=True) for tr in cards[0].find_all("tr")]
+    assert lines == [
+        "Start 1,800",
+        "End 2,100",
+        "Difference +300 (+16.7 %)",
+        "Average 2,000",
+        "Peak 2,150 on 2026-09-28",
+        "Coverage 87 % (26 days)",
+    ]

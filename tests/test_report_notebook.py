@@ -1,0 +1,189 @@
+"""The monthly report notebook, executed in-process with papermill on the small demo.
+
+One execution (two artists, so two sections) is shared by the tests of its content;
+papermill runs cost seconds each, so there are only two: that one and a refused month."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from kit import Query, breakdown, summary
+from kit.report import NOTEBOOK, notebook_html
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+SECOND_ARTIST = "Sid Vettore"  # a named demo artist from Italy, featured with the default one
+
+
+def _execute(tmp, **parameters):
+    import papermill
+
+    return papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(tmp / "report.ipynb"),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(tmp),
+        progress_bar=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_query(demo_warehouse) -> Query:
+    from kit.sources.demo import DEFAULT_ARTIST, DEFAULT_COUNTRY, DEFAULT_MONTH
+
+    return Query(
+        [DEFAULT_ARTIST, SECOND_ARTIST],
+        DEFAULT_MONTH,
+        country=DEFAULT_COUNTRY,
+        warehouse=demo_warehouse,
+    )
+
+
+@pytest.fixture(scope="module")
+def executed(demo_query, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("report_notebook")
+    nb = _execute(
+        tmp,
+        artists=list(demo_query.artist_names),
+        platforms=[],
+        country=demo_query.country_code,
+        period=demo_query.period,
+        warehouse=str(demo_query.warehouse_path),
+        output=str(tmp),
+        name="report",
+        top_n=3,
+    )
+    return tmp, nb, BeautifulSoup(notebook_html(nb, "report"), "html.parser")
+
+
+def test_the_committed_notebook_is_thin_without_outputs_and_runs_on_python3():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert nb.metadata.kernelspec.name == "python3"
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and nb.cells[0] is tagged[0]
+    for line in tagged[0].source.splitlines():  # typed, commented literals only
+        assert re.fullmatch(r"\w+: [\w\[\]]+ = .+  # .+", line), line
+    for cell in nb.cells:
+        assert cell.get("outputs", []) == [] and cell.get("execution_count") is None
+
+
+def test_the_html_holds_every_breakdown_row_of_every_artist_and_platform(executed, demo_query):
+    _, _, page = executed
+    checked = 0
+    for aid in demo_query.artist_ids:
+        for platform in demo_query.platform_slugs:
+            expected = breakdown(demo_query, aid, platform)
+            details = page.find("details", attrs={"data-artist-id": aid, "data-platform": platform})
+            rows = details.find("tbody").find_all("tr")
+            assert [r["data-track-id"] for r in rows] == list(expected["track_id"])
+            streams = [r.find_all("td")[3].get_text() for r in rows]
+            assert streams == [
+                "—" if v is None or v != v else f"{int(v):,}"
+                for v in expected["total_streams"]
+                .astype(object)
+                .where(expected["total_streams"].notna(), None)
+            ]
+            checked += len(rows)
+    assert checked > 50
+
+
+def test_each_breakdown_opens_without_javascript(executed, demo_query):
+    _, _, page = executed
+    assert page.find("script") is None
+    details = page.find_all("details")
+    assert len(details) == len(demo_query.artist_ids) * len(demo_query.platform_slugs)
+    for d in details:
+        assert d.find(recursive=False).name == "summary"
+        assert d.find("table") is not None
+
+
+def test_no_code_reaches_the_html(executed):
+    _, _, page = executed
+    assert page.find(class_="jp-InputArea") is None
+    assert "report.artist_section(" not in page.get_text()
+
+
+def test_each_artist_gets_a_section_whose_question_quotes_their_listeners(executed, demo_query):
+    _, _, page = executed
+    audience = summary(demo_query)
+    headings = [h.get_text() for h in page.find_all("h2") if h.get_text().startswith("Which")]
+    expected = []
+    for aid, name in zip(demo_query.artist_ids, demo_query.artist_names, strict=True):
+        spotify = audience[
+            (audience["artist_id"] == aid)
+            & (audience["platform"] == "spotify")
+            & (audience["metric"] == "monthly_listeners")
+        ]
+        end = int(spotify["end_value"].iloc[0])
+        figure = f"{end / 1e6:.1f}M" if end >= 1e6 else f"{end / 1e3:.1f}K"
+        figure = figure.replace(".0M", "M").replace(".0K", "K")
+        expected.append(
+            f"Which songs made up {name}'s {figure} monthly listeners in Italy in September 2026?"
+        )
+    assert headings == expected
+
+
+def test_the_title_of_a_several_artist_report_adds_up_no_listeners(executed, demo_query):
+    _, _, page = executed
+    title = page.find("h1").get_text()
+    assert title == (
+        f"Which songs made up the monthly listeners of {demo_query.artist_names[0]} and "
+        f"{demo_query.artist_names[1]} in Italy in September 2026?"
+    )
+
+
+def test_the_cards_show_each_platform_of_each_artist(executed, demo_query):
+    _, _, page = executed
+    audience = summary(demo_query)
+    cards = page.find_all("div", class_="card")
+    assert len(cards) == len(audience)
+    first = audience.iloc[0]
+    card = page.find(
+        "div", attrs={"data-platform": first["platform"], "data-metric": first["metric"]}
+    )
+    text = card.get_text(" ", strip=True)
+    assert f"Start {int(first['start_value']):,}" in text
+    assert f"on {first['peak_date'].date().isoformat()}" in text
+
+
+def test_the_growth_charts_are_inline_png_images(executed, demo_query):
+    _, nb, page = executed
+    images = page.find_all("img", src=re.compile(r"^data:image/png;base64,"))
+    # per artist: the audience chart and at least one stacked chart of a platform with streams
+    assert len(images) >= 2 * len(demo_query.artist_ids)
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+
+
+def test_the_report_explains_listeners_against_streams(executed):
+    _, _, page = executed
+    section = page.find("h2", string="Listeners and streams")
+    assert section is not None
+    assert "unique listeners" in section.find_next("div", class_="explain").get_text()
+
+
+def test_the_workbook_lies_beside_the_report_and_is_linked(executed):
+    tmp, _, page = executed
+    assert (tmp / "report.xlsx").is_file()
+    assert page.find("a", href="report.xlsx") is not None
+
+
+def test_a_month_13_fails_the_run_with_a_clear_message(demo_query, tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError) as failure:
+        _execute(
+            tmp_path,
+            artists=[demo_query.artist_names[0]],
+            period="2026-13",
+            warehouse=str(demo_query.warehouse_path),
+        )
+    assert failure.value.ename == "QueryError"
+    assert failure.value.evalue == "Invalid month '2026-13': the month must be 01 to 12."
+    saved = (tmp_path / "report.ipynb").read_text()
+    assert "Invalid month '2026-13': the month must be 01 to 12." in saved
