@@ -22,8 +22,10 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/kit demo
 
+# The demo's default artist, country and month (reports.yaml); prints the HTML and workbook paths.
 report: $(STAMP)
-	$(BIN)/kit demo --show
+	$(BIN)/kit demo
+	$(BIN)/kit report --config reports.yaml
 
 lint: $(STAMP)
 	$(BIN)/ruff check kit tests bench
