@@ -40,10 +40,13 @@ bench: $(STAMP)
 bench-small: $(STAMP)
 	$(BIN)/kit bench --small
 
+# The Explorer; both build the demo warehouse first when there is no warehouse yet.
 lab: $(STAMP)
+	test -e "$${CHARTROOM_WAREHOUSE:-data/warehouse}" || $(BIN)/kit demo
 	$(BIN)/jupyter lab --ip=127.0.0.1 --allow-root notebooks/explore.ipynb
 
 app: $(STAMP)
+	test -e "$${CHARTROOM_WAREHOUSE:-data/warehouse}" || $(BIN)/kit demo
 	$(BIN)/voila --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) notebooks/explore.ipynb
 
 clean:

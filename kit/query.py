@@ -438,3 +438,50 @@ def sources(q: Query) -> pd.DataFrame:
         },
     )
     return _frame(result, SOURCES_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What a warehouse holds, for pickers: artists (id, name) by name, the platforms and
+    countries with dated data, and the first and last date with data anywhere."""
+
+    artists: tuple[tuple[str, str], ...]
+    platforms: tuple[str, ...]
+    countries: tuple[str, ...]
+    first_date: dt.date | None
+    last_date: dt.date | None
+
+
+def catalogue(warehouse: str | os.PathLike | None = None) -> Catalogue:
+    """The warehouse's artists, platforms, countries and date span (kit/sql/data_span.sql)."""
+    cur = db.cursor(config.warehouse_path(warehouse))
+    artists = cur.execute("select artist_id, name from artists order by name, artist_id").fetchall()
+    platforms = [r[0] for r in cur.execute("select distinct platform from data_span").fetchall()]
+    countries = cur.execute("select distinct country from data_span order by country").fetchall()
+    first, last = cur.execute("select min(first_date), max(last_date) from data_span").fetchall()[0]
+    ordered = [p for p in PLATFORMS if p in platforms] + sorted(set(platforms) - set(PLATFORMS))
+    return Catalogue(
+        artists=tuple((a, n) for a, n in artists),
+        platforms=tuple(ordered),
+        countries=tuple(r[0] for r in countries),
+        first_date=first,
+        last_date=last,
+    )
+
+
+SOURCES_COLUMNS = ["data", "platform", "source", "row_count", "first_date", "last_date"]
+
+
+def sources(q: Query) -> pd.DataFrame:
+    """Where the query's figures come from: one row per table × platform × source with
+    the rows it holds for these artists in the country and period, and its date span."""
+    cur = db.cursor(q.warehouse_path)
+    result = cur.sql(
+        "select * from period_sources($artists, $platforms, $country, $start, $end)",
+        params={
+            "artists": list(q.artist_ids),
+            "platforms": list(q.platform_slugs),
+            **_base_params(q),
+        },
+    )
+    return _frame(result, SOURCES_COLUMNS)
