@@ -41,7 +41,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 APP_ID = "chartroom-test-app"
 API_KEY = "sk-test-7f3a9c1e5b2d4f60"  # a secret the tests look for everywhere it must not be
@@ -285,7 +285,7 @@ class SoundChartsServer:
 
         m = re.fullmatch(r"/api/v2/artist/search/(.+)", path)
         if m:
-            term = m.group(1)
+            term = unquote(m.group(1))
             items = [{"uuid": ARTIST_UUID, "slug": "luna-vesper", "name": ARTIST_NAME}]
             items += [
                 {
@@ -294,7 +294,7 @@ class SoundChartsServer:
                     "name": "Luna Vesper Tribute",
                 }
             ]
-            items = [i for i in items if term.lower().replace("%20", " ") in i["name"].lower()]
+            items = [i for i in items if term.lower() in i["name"].lower()]
             return 200, _page(items, offset, limit, url)
         m = re.fullmatch(r"/api/v2\.9/artist/([^/]+)", path)
         if m:

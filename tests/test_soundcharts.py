@@ -272,6 +272,18 @@ def test_an_artist_can_be_given_by_uuid(server, tmp_path):
     assert summary.artist == ARTIST_NAME and not server.paths("/search/")
 
 
+def test_a_name_without_an_exact_match_is_refused_with_the_candidates(server, tmp_path):
+    with pytest.raises(NotFound) as info:
+        fetch_artist("Luna", ["spotify"], "2025-03-01", "2025-03-02", warehouse=tmp_path / "wh",
+                     progress=False)  # fmt: skip
+    assert str(info.value) == (
+        "artist search: no SoundCharts artist is named 'Luna'. Candidates: "
+        f"Luna Vesper ({ARTIST_UUID}), Luna Vesper Tribute (00000000-0000-0000-0000-00000000beef). "
+        "Give the UUID instead."
+    )
+    assert server.calls == 1
+
+
 def test_an_unknown_artist_is_refused_with_the_apis_message(server, tmp_path):
     with pytest.raises(NotFound, match="Artist not found") as info:
         fetch_artist("11111111-2222-3333-4444-555555555555", ["spotify"], "2025-03-01", "2025-03-02",
@@ -372,7 +384,7 @@ def test_wrong_credentials_raise_an_auth_error_that_names_the_endpoint(
             warehouse=tmp_path / "wh",
             progress=False,
         )
-    assert "/api/v2/artist/search/Luna Vesper" in str(info.value)
+    assert "/api/v2/artist/search/Luna%20Vesper" in str(info.value)
     assert "wrong-key-123" not in str(info.value) + repr(info.value)
 
 
@@ -577,6 +589,16 @@ def test_fetch_missing_tracks_fills_the_own_series_of_tracks_known_only_from_cha
     row = breakdown(q.replace(), ARTIST_NAME, "spotify").set_index("track_id").loc[spotify_id(0)]
     assert row["total_streams"] == 31 * 1_000 and row["coverage"] == 1
     assert "own series (soundcharts)" in row["source"]
+
+
+def test_values_soundcharts_does_not_give_are_kept_when_it_loads_a_track_again(server, tmp_path):
+    wh = tmp_path / "wh"
+    write({"tracks": pd.DataFrame({"track_id": [spotify_id(0)], "title": ["Song 0 (chart CSV)"],
+                                   "isrc": ["ITABC2500001"]})}, source="test", warehouse=wh)  # fmt: skip
+    fetch_artist(ARTIST_NAME, ["spotify"], "2025-03-01", "2025-03-02", warehouse=wh, progress=False)
+    track = frame("tracks", wh).set_index("track_id").loc[spotify_id(0)]
+    assert (track["title"], track["isrc"]) == ("Song 0", "ITABC2500001")
+    assert track["soundcharts_uuid"] == "7d534228-5165-11e9-9c1c-000000000000"
 
 
 def test_is_configured_follows_the_environment(monkeypatch):

@@ -12,7 +12,6 @@ when the quota runs out half way.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import re
 import threading
@@ -20,11 +19,14 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ... import config, ids
 from ...platforms import normalise_platform
+from ...schema import TABLES
 from ...warehouse import LogEntry, read_table, write
 from . import mapping
 from .cache import DEFAULT_MAX_AGE, ResponseCache
@@ -35,8 +37,6 @@ from .client import (
     SoundChartsClient,
     SoundChartsError,
 )
-
-log = logging.getLogger(__name__)
 
 WINDOW_DAYS = 90  # the API's longest date range per request
 DEFAULT_CONCURRENCY = 8
@@ -170,13 +170,13 @@ class _Runner:
                 self._note_stop(f"auth ({exc})")
                 self.stop.set()
             else:
-                self._note("skipped", str(exc))
+                self.note("skipped", str(exc))
             return False, None
         except NotFound as exc:
-            self._note("skipped", str(exc))
+            self.note("skipped", str(exc))
             return False, None
         except SoundChartsError as exc:
-            self._note("failed", str(exc))
+            self.note("failed", str(exc))
             return False, None
         finally:
             self._tick()
@@ -186,7 +186,8 @@ class _Runner:
             if self.summary.stopped_reason is None:
                 self.summary.stopped_reason = reason
 
-    def _note(self, kind: str, text: str) -> None:
+    def note(self, kind: str, text: str) -> None:
+        """Add `text` to the summary's 'failed' or 'skipped' list."""
         with self.lock:
             getattr(self.summary, kind).append(text)
 
@@ -207,9 +208,11 @@ class _Runner:
             self.callback(done, total)
 
     def close(self) -> FetchSummary:
+        """Wait for the pool, close the bar, copy the client's counts into the summary."""
         self.pool.shutdown(wait=True)
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
         stats = self.client.stats
         self.summary.calls = stats.calls
         self.summary.cached = stats.cached
@@ -229,19 +232,24 @@ def _client_for(warehouse, client: SoundChartsClient | None, max_age: dt.timedel
 
 
 def resolve_artist(client: SoundChartsClient, artist: str) -> tuple[str, str]:
-    """(uuid, name) of an artist given by SoundCharts UUID or by name (exact match first)."""
+    """(uuid, name) of an artist given by SoundCharts UUID, or by its exact name.
+
+    A name that matches no search result exactly is refused with the candidates, rather
+    than spending the quota on the wrong artist."""
     text = artist.strip()
     if _UUID.match(text):
         body = client.get(f"/api/v2.9/artist/{text}")
         obj = body.get("object") or {}
         return text, str(obj.get("name") or text)
-    body = client.get(f"/api/v2/artist/search/{text}", {"offset": 0, "limit": 20})
+    body = client.get(f"/api/v2/artist/search/{quote(text, safe='')}", {"offset": 0, "limit": 20})
     items = [i for i in body.get("items") or [] if i.get("uuid")]
-    if not items:
-        raise NotFound(f"no SoundCharts artist matches {text!r}", endpoint="artist search")
     exact = [i for i in items if str(i.get("name", "")).casefold() == text.casefold()]
-    best = (exact or items)[0]
-    return str(best["uuid"]), str(best.get("name") or text)
+    if len(exact) == 1 or (exact and len({i["uuid"] for i in exact}) == 1):
+        return str(exact[0]["uuid"]), str(exact[0]["name"])
+    candidates = ", ".join(f"{i.get('name')} ({i['uuid']})" for i in (exact or items)[:5])
+    why = "several SoundCharts artists are named" if exact else "no SoundCharts artist is named"
+    hint = f" Candidates: {candidates}. Give the UUID instead." if candidates else ""
+    raise NotFound(f"{why} {text!r}.{hint}", endpoint="artist search")
 
 
 # ---------------------------------------------------------------- fetch_artist
@@ -281,23 +289,19 @@ def fetch_artist(
     client, owned = _client_for(warehouse, client, max_age)
     runner = _Runner(client, concurrency, progress, "SoundCharts")
     try:
-        uuid, name = resolve_artist(client, artist)
+        try:
+            uuid, name = resolve_artist(client, artist)
+        except QuotaExceeded:
+            summary = runner.close()
+            summary.stopped_reason = "quota"
+            return summary
         summary = runner.summary
         summary.artist, summary.soundcharts_uuid = name, uuid
-        artist_id = ids.artist_id(name)
-        plan = _ArtistPlan(client, runner, uuid, artist_id, slugs, start_d, end_d)
+        plan = _ArtistPlan(client, runner, uuid, ids.artist_id(name), slugs, start_d, end_d)
         tables = plan.fetch(chart_history)
         runner.close()
-        _write(
-            tables,
-            summary,
-            warehouse,
-            f"soundcharts:artist/{uuid}?from={start_d}&to={end_d}&platforms={','.join(slugs)}",
-        )
-        return summary
-    except QuotaExceeded:
-        summary = runner.close()
-        summary.stopped_reason = "quota"
+        file = f"soundcharts:artist/{uuid}?from={start_d}&to={end_d}&platforms={','.join(slugs)}"
+        _write(tables, summary, warehouse, file)
         return summary
     finally:
         runner.close()
@@ -370,7 +374,7 @@ class _ArtistPlan:
                 for lo, hi in windows:
                     tasks.append((("listening", platform, lo), self._collect(path, lo, hi)))
             else:
-                self.runner._note("skipped", f"{platform}: SoundCharts has no listeners series")
+                self.runner.note("skipped", f"{platform}: SoundCharts has no listeners series")
             if sc.followers:
                 path = f"/api/v2/artist/{self.uuid}/audience/{sc.code}"
                 for lo, hi in windows:
@@ -383,7 +387,7 @@ class _ArtistPlan:
                             (("song", platform, song.uuid, lo), self._collect(path, lo, hi))
                         )
             else:
-                self.runner._note("skipped", f"{platform}: SoundCharts has no per-song streams")
+                self.runner.note("skipped", f"{platform}: SoundCharts has no per-song streams")
             if sc.charts:
                 tasks.append((("ranks", platform), lambda code=sc.code: self._ranks(code)))
         results = self.runner.run(tasks)
@@ -555,8 +559,6 @@ def _with_existing(name: str, key: str, rows: list[dict], warehouse) -> list[dic
     if not existing.num_rows:
         return rows
     wanted = pa.array([r[key] for r in rows])
-    import pyarrow.compute as pc
-
     old = {
         r[key]: r
         for r in existing.filter(pc.is_in(existing.column(key), value_set=wanted)).to_pylist()
@@ -571,10 +573,9 @@ def _with_existing(name: str, key: str, rows: list[dict], warehouse) -> list[dic
 
 def _write(tables: dict[str, list[dict]], summary: FetchSummary, warehouse, file: str) -> None:
     tables = {name: _dedupe(name, rows) for name, rows in tables.items()}
-    tables["artists"] = _with_existing("artists", "artist_id", tables.get("artists", []), warehouse)
-    tables["tracks"] = _with_existing("tracks", "track_id", tables.get("tracks", []), warehouse)
-    from ...schema import TABLES
-
+    for name, key in (("artists", "artist_id"), ("tracks", "track_id")):
+        if name in tables:
+            tables[name] = _with_existing(name, key, tables[name], warehouse)
     arrow = {
         name: pa.Table.from_pylist(rows, schema=TABLES[name].schema)
         for name, rows in tables.items()
@@ -593,8 +594,6 @@ def _write(tables: dict[str, list[dict]], summary: FetchSummary, warehouse, file
 
 def _dedupe(name: str, rows: list[dict]) -> list[dict]:
     """One row per natural key (the last one wins), as the write path expects."""
-    from ...schema import TABLES
-
     key = TABLES[name].key
     return list({tuple(r.get(k) for k in key): r for r in rows}.values())
 
@@ -666,7 +665,7 @@ def fetch_missing_tracks(
                     tasks.append(((t, lo), lambda path=path, lo=lo, hi=hi: client.collect(
                         path, {"startDate": lo.isoformat(), "endDate": hi.isoformat()})))  # fmt: skip
             else:
-                runner._note("skipped", f"{t}: no SoundCharts song known for this track")
+                runner.note("skipped", f"{t}: no SoundCharts song known for this track")
         results = runner.run(tasks)
         by_track: dict[str, list[dict]] = {}
         for (t, _), items in results.items():
