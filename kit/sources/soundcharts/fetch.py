@@ -355,7 +355,7 @@ class _ArtistPlan:
                     "artist_id": self.artist_id,
                     "role": s.role,
                     "credit_order": 1 if s.role == "main" else 2,
-                }  # fmt: skip
+                }
                 for s in by_uuid.values()
             ],
             "artist_audience": [],
