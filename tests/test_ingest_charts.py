@@ -322,7 +322,8 @@ def test_the_same_track_twice_in_one_chart_is_refused(tmp_path, loaded):
     ]
     message = _refused(tmp_path, loaded, IT_DAY, charts_com_bytes(rows))
     assert message.endswith(
-        f"{IT_DAY}, line 4, field uri: track {1:0>22} appears twice in this file (first on line 2)"
+        f"{IT_DAY}, line 4, field uri: track {1:0>22} on the top chart of IT, 2026-09-01 "
+        "appears twice in this file (first on line 2)"
     )
 
 

@@ -22,17 +22,22 @@ passed as `artist_names=`, and single-artist fields read in the same call.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -162,6 +167,31 @@ class InputFile:
         """The first `count` lines, decoded, without BOM or line ends (to sniff a layout)."""
         head = self.data[: 64 * 1024].decode("utf-8-sig", errors="replace")
         return head.splitlines()[:count]
+
+
+class BatchRows:
+    """The rows of several files read as one table: places a row in its file and line."""
+
+    def __init__(self, files: Sequence[InputFile], counts: Sequence[int]) -> None:
+        self.files = list(files)
+        self.starts = list(itertools.accumulate([0, *counts[:-1]]))
+        self.file_index = pa.array(np.repeat(np.arange(len(files), dtype=np.int32), counts))
+
+    def _locate(self, row: int) -> tuple[InputFile, int]:
+        k = bisect.bisect_right(self.starts, row) - 1
+        return self.files[k], row - self.starts[k]
+
+    def reject_row(self, row: int, field_name: str | None, message: str) -> FileRejected:
+        file, local = self._locate(row)
+        return file.reject_row(local, field_name, message)
+
+    def line_of(self, row: int) -> int:
+        file, local = self._locate(row)
+        return file.line_of(local)
+
+    def per_file(self, values: Sequence, type_: pa.DataType) -> pa.Array:
+        """One value per file, spread over that file's rows."""
+        return pc.take(pa.array(values, type_), self.file_index)
 
 
 def _record_start_lines(data: bytes) -> list[int]:
@@ -427,29 +457,59 @@ def mapped(
     )
 
 
+@functools.cache
+def _duckdb() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB for the checks below (faster than Arrow's group_by on big batches)."""
+    return duckdb.connect()
+
+
+def arrow_sql(query: str, **tables: pa.Table) -> pa.Table:
+    """Run `query` over Arrow tables registered under the given names."""
+    con = _duckdb()
+    for name, rows in tables.items():
+        con.register(name, rows)
+    try:
+        return con.sql(query).to_arrow_table()
+    finally:
+        for name in tables:
+            con.unregister(name)
+
+
+def _quoted(columns: Iterable[str]) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
 def duplicates(
-    file: InputFile, keys: pa.Table, field_name: str, describe: Callable[[dict], str]
+    file: InputFile | BatchRows,
+    keys: pa.Table,
+    field_name: str,
+    describe: Callable[[dict], str],
 ) -> None:
     """Refuse the first row whose key (all columns of `keys`) appeared on an earlier row."""
     if not keys.num_rows:
         return
-    numbered = keys.append_column("_row", pa.array(range(keys.num_rows), pa.int64()))
-    firsts = numbered.group_by(keys.column_names, use_threads=False).aggregate(
-        [("_row", "min"), ("_row", "count")]
-    )
-    repeated = firsts.filter(pc.greater(firsts.column("_row_count"), 1))
-    if not repeated.num_rows:
-        return
-    # the second occurrence is the line the user must look at
-    dup = numbered.join(repeated, keys.column_names).filter(
-        pc.greater(pc.field("_row"), pc.field("_row_min"))
-    )
-    dup = dup.sort_by("_row").slice(0, 1).to_pylist()[0]
-    raise file.reject_row(
-        dup["_row"],
-        field_name,
-        f"{describe(dup)} appears twice in this file (first on line {file.line_of(dup['_row_min'])})",
-    )
+    numbered = keys.append_column("_row", pa.array(np.arange(keys.num_rows)))
+    repeats = arrow_sql(
+        f"""
+        select * from (
+            select *, min(_row) over (partition by {_quoted(keys.column_names)}) as _first
+            from numbered
+        )
+        where _row > _first
+        order by _row
+        limit 1
+        """,
+        numbered=numbered,
+    ).to_pylist()
+    if repeats:
+        # the second occurrence is the line the user must look at
+        dup = repeats[0]
+        raise file.reject_row(
+            dup["_row"],
+            field_name,
+            f"{describe(dup)} appears twice in this file "
+            f"(first on line {file.line_of(dup['_first'])})",
+        )
 
 
 # ---------------------------------------------------------------- artists and tracks
@@ -523,19 +583,26 @@ def track_artists(
     release_date: pa.ChunkedArray | pa.Array | None = None,
 ) -> pa.Table:
     """The distinct (track, title, credited artists) of a file, resolved at write time."""
-    n = len(track_id)
-    rows = pa.table(
+    columns = {"track_id": track_id, "title": title, "artists": artists}
+    if isrc is not None:
+        columns["isrc"] = isrc
+    if release_date is not None:
+        columns["release_date"] = release_date
+    distinct = arrow_sql("select distinct * from track_rows", track_rows=pa.table(columns))
+    n = distinct.num_rows
+    return pa.table(
         {
-            "track_id": track_id,
-            "title": title,
-            "artists": artists,
-            "split": pa.array([split] * n, pa.string()) if n else pa.array([], pa.string()),
-            "isrc": isrc if isrc is not None else pa.nulls(n, pa.string()),
-            "release_date": release_date if release_date is not None else pa.nulls(n, pa.date32()),
+            "track_id": distinct.column("track_id"),
+            "title": distinct.column("title"),
+            "artists": distinct.column("artists"),
+            "split": pa.repeat(pa.scalar(split, pa.string()), n),
+            "isrc": distinct.column("isrc") if isrc is not None else pa.nulls(n, pa.string()),
+            "release_date": distinct.column("release_date")
+            if release_date is not None
+            else pa.nulls(n, pa.date32()),
         },
         schema=TRACK_ARTISTS,
     )
-    return rows.group_by(rows.column_names, use_threads=False).aggregate([])
 
 
 @dataclass
@@ -687,9 +754,16 @@ def _distinct_first(rows: pa.Table, key: str | list[str]) -> pa.Table:
     if not rows.num_rows:
         return rows
     keys = [key] if isinstance(key, str) else key
-    numbered = rows.append_column("_row", pa.array(range(rows.num_rows), pa.int64()))
-    firsts = numbered.group_by(keys, use_threads=False).aggregate([("_row", "min")])
-    return rows.take(firsts.column("_row_min").combine_chunks().sort())
+    numbered = rows.append_column("_row", pa.array(np.arange(rows.num_rows)))
+    firsts = arrow_sql(
+        f"""
+        select * exclude (_row) from numbered
+        qualify row_number() over (partition by {_quoted(keys)} order by _row) = 1
+        order by _row
+        """,
+        numbered=numbered,
+    )
+    return firsts.cast(rows.schema)
 
 
 def derived_track_id(title: str, artists: Sequence[str]) -> str:
@@ -767,7 +841,8 @@ def _anti_join(old: pa.Table, new: pa.Table, keys: list[str]) -> pa.Table:
 @dataclass
 class _Pending:
     file: InputFile
-    parsed: ParsedFile
+    read: Any  # what the source's `read` returned for the file
+    rows: int
 
 
 def expand_paths(
@@ -797,7 +872,8 @@ def expand_paths(
 
 def ingest_files(
     paths: str | os.PathLike | Iterable[str | os.PathLike],
-    parse: Callable[[InputFile, Dimensions], ParsedFile],
+    read: Callable[[InputFile, Dimensions], Any],
+    convert: Callable[[Sequence[tuple[InputFile, Any]], Dimensions], ParsedFile] | None = None,
     *,
     source: str,
     suffixes: Sequence[str],
@@ -807,7 +883,12 @@ def ingest_files(
     reload: bool = False,
     artist_names: Iterable[str] = (),
 ) -> IngestSummary:
-    """Validate each file, then write the good ones in batches; see the module docstring."""
+    """Validate each file, then write the good ones in batches; see the module docstring.
+
+    `read` checks what can be checked file by file (name, header) and returns something
+    with a `rows` count; `convert` validates and converts a whole batch of read files at
+    once, vectorised, raising FileRejected for the first bad file. Without `convert`,
+    `read` returns the file's ParsedFile itself."""
     from tqdm.auto import tqdm
 
     started = time.perf_counter()
@@ -817,58 +898,69 @@ def ingest_files(
     loaded = set() if reload else warehouse.loaded_checksums(root, source)
     dims = Dimensions(root)
     dims.names.learn(artist_names)
+    to_parsed = convert or merge_parsed
     batch: list[_Pending] = []
     batch_rows = 0
+    batch_limit = 1 if strict else BATCH_FILES  # strict: nothing after a bad file is written
 
     def refuse(error: IngestError, file: InputFile | None) -> None:
         summary.errors.append(error)
         warehouse.log_failure(
             source=source,
-            file=str(file.path.resolve()) if file else error.file,
+            file=os.path.abspath(file.path) if file else error.file,
             message=str(error),
             checksum=file.checksum if file else None,
             warehouse=root,
         )
 
-    def flush(pending: list[_Pending]) -> None:
-        if not pending:
-            return
+    def write(pending: Sequence[_Pending], parsed: ParsedFile) -> bool:
+        """Write a converted batch; False if a batch of several files failed to write."""
         try:
-            tables = _batch_tables(pending, dims)
+            dims.names.learn(parsed.artist_names)
+            tables = _batch_tables(parsed, dims)
             result = warehouse.write(
                 tables,
                 source=source,
                 warehouse=root,
                 log=[
-                    LogEntry(
-                        source,
-                        str(p.file.path.resolve()),
-                        p.file.checksum,
-                        rows=p.parsed.rows,
-                        message=f"{len(p.parsed.warnings)} warning(s)"
-                        if p.parsed.warnings
-                        else None,
-                    )
+                    LogEntry(source, os.path.abspath(p.file.path), p.file.checksum, rows=p.rows)
                     for p in pending
                 ],
             )
         except Exception as exc:
             if len(pending) > 1:
-                # a batch must not lose its good files: write them one by one
-                for one in pending:
-                    flush([one])
-                return
+                return False
             if not isinstance(exc, WarehouseError):
                 raise
             refuse(IngestError(pending[0].file.shown, None, None, str(exc)), pending[0].file)
-            return
+            return True
         dims.written(tables)
         summary.loaded += len(pending)
-        summary.rows += sum(p.parsed.rows for p in pending)
+        summary.rows += sum(p.rows for p in pending)
         summary.rows_written += result.total_written
-        for p in pending:
-            summary.warnings.extend(p.parsed.warnings)
-            loaded.add(p.file.checksum)
+        summary.warnings.extend(parsed.warnings)
+        loaded.update(p.file.checksum for p in pending)
+        return True
+
+    def flush(pending: list[_Pending]) -> None:
+        if len(pending) > 1:
+            try:
+                parsed = to_parsed([(p.file, p.read) for p in pending], dims)
+            except FileRejected:
+                parsed = None
+            # a bad file in the batch, or a failed batch write: go file by file, so that
+            # each bad file gets its own message and no good file is lost
+            if parsed is None or not write(pending, parsed):
+                for one in pending:
+                    flush([one])
+            return
+        for one in pending:
+            try:
+                parsed = to_parsed([(one.file, one.read)], dims)
+            except FileRejected as exc:
+                refuse(exc.error, one.file)
+                continue
+            write([one], parsed)
 
     bar = tqdm(
         total=len(files),
@@ -882,28 +974,24 @@ def ingest_files(
             bar.update(1)
             if path is None:
                 refuse(IngestError(shown, None, None, "no such file or folder"), None)
-                if strict:
-                    summary.stopped = True
-                    break
-                continue
-            file = InputFile(path, shown)
-            if file.checksum in loaded or any(p.file.checksum == file.checksum for p in batch):
-                summary.duplicates += 1
-                continue
-            try:
-                parsed = parse(file, dims)
-            except FileRejected as exc:
-                refuse(exc.error, file)
-                if strict:
-                    summary.stopped = True
-                    break
-                continue
-            dims.names.learn(parsed.artist_names)
-            batch.append(_Pending(file, parsed))
-            batch_rows += parsed.rows
-            if batch_rows >= BATCH_ROWS or len(batch) >= BATCH_FILES:
-                flush(batch)
-                batch, batch_rows = [], 0
+            else:
+                file = InputFile(path, shown)
+                if file.checksum in loaded or any(p.file.checksum == file.checksum for p in batch):
+                    summary.duplicates += 1
+                    continue
+                try:
+                    prepared = read(file, dims)
+                except FileRejected as exc:
+                    refuse(exc.error, file)
+                else:
+                    batch.append(_Pending(file, prepared, prepared.rows))
+                    batch_rows += prepared.rows
+                    if batch_rows >= BATCH_ROWS or len(batch) >= batch_limit:
+                        flush(batch)
+                        batch, batch_rows = [], 0
+            if strict and summary.errors:
+                summary.stopped = True
+                break
             bar.set_postfix(rows=f"{summary.rows + batch_rows:,}", refresh=False)
         flush(batch)
     finally:
@@ -912,31 +1000,61 @@ def ingest_files(
     return summary
 
 
-def _batch_tables(pending: Sequence[_Pending], dims: Dimensions) -> dict[str, pa.Table]:
-    """One table per warehouse table for a batch; a later file's row wins on a shared key."""
+def merge_parsed(items: Sequence[tuple[InputFile, ParsedFile]], dims: Dimensions) -> ParsedFile:
+    """Files parsed one by one as one ParsedFile; `_file` keeps their order for `_batch_tables`."""
+    parsed = [p for _, p in items]
+    tables: dict[str, pa.Table] = {}
+    for name in sorted({n for p in parsed for n in p.tables}):
+        parts = []
+        for i, p in enumerate(parsed):
+            if name in p.tables:
+                rows = warehouse.conform(TABLES[name], p.tables[name])
+                parts.append(
+                    rows.append_column("_file", pa.repeat(pa.scalar(i, pa.int32()), rows.num_rows))
+                )
+        tables[name] = pa.concat_tables(parts)
+    track_rows = [p.track_artists for p in parsed if p.track_artists is not None]
+    return ParsedFile(
+        rows=sum(p.rows for p in parsed),
+        tables=tables,
+        track_artists=pa.concat_tables(track_rows) if track_rows else None,
+        artist_names=[n for p in parsed for n in p.artist_names],
+        warnings=[w for p in parsed for w in p.warnings],
+    )
+
+
+def _batch_tables(parsed: ParsedFile, dims: Dimensions) -> dict[str, pa.Table]:
+    """One table per warehouse table; where files share a key, the later file's row wins.
+
+    A table may carry `_file` (the file's position in the batch) for that rule."""
     out: dict[str, pa.Table] = {}
-    names = sorted({n for p in pending for n in p.parsed.tables})
-    con = dims.con
-    for name in names:
+    for name, rows in parsed.tables.items():
         table = TABLES[name]
-        parts = [
-            warehouse.conform(table, p.parsed.tables[name]).append_column(
-                "_file", pa.array([i] * p.parsed.tables[name].num_rows, pa.int32())
-            )
-            for i, p in enumerate(pending)
-            if name in p.parsed.tables
-        ]
-        rows = pa.concat_tables(parts)
-        if len(parts) > 1:
-            con.register("batch_rows", rows)
+        order = None
+        if "_file" in rows.column_names:
+            order = rows.column("_file")
+            rows = rows.drop_columns(["_file"])
+        rows = warehouse.conform(table, rows)
+        if order is not None and _has_repeated_keys(rows, table.key):
+            rows = rows.append_column("_file", order)
+            dims.con.register("batch_rows", rows)
             key = ", ".join(f'"{k}"' for k in table.key)
-            rows = con.sql(
+            rows = dims.con.sql(
                 f"select * from batch_rows qualify row_number() over "
                 f"(partition by {key} order by _file desc) = 1"
             ).to_arrow_table()
-            con.unregister("batch_rows")
-        out[name] = rows.drop_columns(["_file"]).cast(table.schema)
-    for name, rows in dims.rows_for([p.parsed for p in pending]).items():
+            dims.con.unregister("batch_rows")
+            rows = rows.drop_columns(["_file"]).cast(table.schema)
+        out[name] = rows
+    for name, rows in dims.rows_for([parsed]).items():
         if rows.num_rows:
             out[name] = rows
     return out
+
+
+def _has_repeated_keys(rows: pa.Table, key: Sequence[str]) -> bool:
+    distinct = arrow_sql(
+        f"select count(*) as n from (select distinct {_quoted(key)} from key_rows)",
+        key_rows=rows.select(list(key)),
+    )
+    return distinct.column("n")[0].as_py() < rows.num_rows

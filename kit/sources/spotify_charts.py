@@ -21,10 +21,12 @@ first-named artist main, the others featured; see kit.sources.ingest for how ", 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -84,12 +86,13 @@ def load_spotify_charts(
         date=_date(date) if date else None,
     )
 
-    def parse(file: InputFile, dims: Dimensions) -> ParsedFile:
-        return parse_chart_file(file, given)
+    def read(file: InputFile, dims: Dimensions) -> ChartFile:
+        return read_chart_file(file, given)
 
     return ingest.ingest_files(
         paths,
-        parse,
+        read,
+        convert_chart_files,
         source=SOURCE,
         suffixes=(".csv",),
         warehouse_dir=warehouse,
@@ -171,19 +174,37 @@ def facts_from_name(file: InputFile) -> _ChartFacts:
     return _ChartFacts(chart, country, frequency, day)
 
 
-def parse_chart_file(file: InputFile, given: _ChartFacts) -> ParsedFile:
-    """One chart file of any of the three layouts, validated, as warehouse rows."""
+CHARTS_COM = "charts.spotify.com"
+SPOTIFYCHARTS_COM = "spotifycharts.com"
+COMBINED = "combined"
+
+
+@dataclass
+class ChartFile:
+    """A chart file whose name and header were checked: its layout, facts and text rows."""
+
+    layout: str
+    facts: _ChartFacts  # for the combined layout only the frequency
+    table: pa.Table  # the columns used, as text
+    rows: int
+
+
+def read_chart_file(file: InputFile, given: _ChartFacts) -> ChartFile:
+    """Tell the layout, read the text, check the header and what the name says."""
     lines = file.text_lines(2)
     if not lines or not "".join(lines).strip():
         raise file.error(None, None, "the file is empty: expected a header line and chart rows")
     first = _header_names(lines[0])
     second = _header_names(lines[1]) if len(lines) > 1 else []
     if {"rank", "uri", "artist_names"} <= set(first):
-        return _parse_charts_com(file, given.over(facts_from_name(file)))
+        return _read_charts_com(file, given.over(facts_from_name(file)))
     if {"position", "track name"} <= set(second):
-        return _parse_spotifycharts_com(file, given.over(facts_from_name(file)))
+        return _read_spotifycharts_com(file, given.over(facts_from_name(file)))
     if {"title", "region", "chart"} <= set(first):
-        return _parse_combined(file, given)
+        rows = ingest.read_csv_text(file)
+        ingest.check_header(file, rows, COMBINED_COLUMNS)
+        facts = _ChartFacts(None, None, given.frequency or "daily", None)
+        return ChartFile(COMBINED, facts, rows.drop_columns(["trend"]), rows.num_rows)
     raise file.error(
         1,
         None,
@@ -194,8 +215,6 @@ def parse_chart_file(file: InputFile, given: _ChartFacts) -> ParsedFile:
 
 
 def _header_names(line: str) -> list[str]:
-    import csv
-
     return [c.strip().lower() for c in next(csv.reader([line]), [])]
 
 
@@ -210,7 +229,7 @@ def _require_date_and_country(file: InputFile, facts: _ChartFacts) -> None:
         )
 
 
-def _parse_charts_com(file: InputFile, facts: _ChartFacts) -> ParsedFile:
+def _read_charts_com(file: InputFile, facts: _ChartFacts) -> ChartFile:
     rows = ingest.read_csv_text(file)
     by_header = (
         "weekly"
@@ -225,105 +244,140 @@ def _parse_charts_com(file: InputFile, facts: _ChartFacts) -> ParsedFile:
     required = [*CHART_COLUMNS, counter] + (["streams"] if chart == "top" else [])
     ingest.check_header(file, rows, required, () if chart == "top" else ("streams",))
     _require_date_and_country(file, facts)
-
-    uri = ingest.matching(file, rows, "uri", TRACK_URI, "a Spotify track URI spotify:track:<id>")
-    track_id = pc.utf8_slice_codeunits(uri, len("spotify:track:"))
-    title = ingest.non_empty(file, rows, "track_name", "the track's title")
-    artists = ingest.non_empty(file, rows, "artist_names", "the track's artists")
-    entries = _entries(
-        file,
-        rows,
-        facts,
-        frequency,
-        chart,
-        track_id,
-        position_column="rank",
-        streams_column="streams" if chart == "top" else None,
-        previous=_previous(file, rows),
-    )
-    ingest.duplicates(
-        file, pa.table({"track_id": track_id}), "uri", lambda r: f"track {r['track_id']}"
-    )
-    return ParsedFile(
-        rows=rows.num_rows,
-        tables={"chart_entries": entries},
-        track_artists=ingest.track_artists(track_id, title, artists, ingest.SPLIT_COMMA),
-    )
+    used = ["rank", "uri", "artist_names", "track_name", "previous_rank"]
+    used += ["streams"] if chart == "top" else []
+    facts = _ChartFacts(chart, facts.country, frequency, facts.date)
+    return ChartFile(CHARTS_COM, facts, rows.select(used), rows.num_rows)
 
 
-def _parse_spotifycharts_com(file: InputFile, facts: _ChartFacts) -> ParsedFile:
+def _read_spotifycharts_com(file: InputFile, facts: _ChartFacts) -> ChartFile:
     rows = ingest.read_csv_text(file, skip_records=1)
     chart = facts.chart or ("top" if "streams" in rows.column_names else "viral")
     required = ["position", "track name", "artist", "url"] + (["streams"] if chart == "top" else [])
     ingest.check_header(file, rows, required, () if chart == "top" else ("streams",), line=2)
     _require_date_and_country(file, facts)
-    track_id = _track_ids_from_urls(file, rows)
-    title = ingest.non_empty(file, rows, "track name", "the track's title")
-    artist = ingest.non_empty(file, rows, "artist", "the track's main artist")
-    entries = _entries(
-        file,
-        rows,
-        facts,
-        facts.frequency or "daily",
-        chart,
-        track_id,
-        position_column="position",
-        streams_column="streams" if chart == "top" else None,
-        previous=pa.nulls(rows.num_rows, pa.int32()),
-    )
-    ingest.duplicates(
-        file, pa.table({"track_id": track_id}), "url", lambda r: f"track {r['track_id']}"
-    )
+    facts = _ChartFacts(chart, facts.country, facts.frequency or "daily", facts.date)
+    return ChartFile(SPOTIFYCHARTS_COM, facts, rows.select(required), rows.num_rows)
+
+
+def convert_chart_files(
+    items: Sequence[tuple[InputFile, ChartFile]], dims: Dimensions
+) -> ParsedFile:
+    """Validate and convert a batch of read chart files at once, vectorised.
+
+    Files of the same layout and chart are converted together; `_file` is each row's
+    file position in the batch (a later file wins on a shared key)."""
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for i, (_, chart_file) in enumerate(items):
+        groups.setdefault((chart_file.layout, chart_file.facts.chart), []).append(i)
+    entries, track_rows, names = [], [], []
+    for (layout, _), positions in groups.items():
+        files = [items[i][0] for i in positions]
+        reads = [items[i][1] for i in positions]
+        place = ingest.BatchRows(files, [r.rows for r in reads])
+        rows = pa.concat_tables([r.table for r in reads])
+        convert = {
+            CHARTS_COM: _convert_charts_com,
+            SPOTIFYCHARTS_COM: _convert_spotifycharts_com,
+            COMBINED: _convert_combined,
+        }[layout]
+        group_entries, group_tracks, group_names = convert(place, rows, reads)
+        ingest.duplicates(
+            place,
+            group_entries.select(["date", "country", "chart", "track_id"]).append_column(
+                "_in_file", place.file_index
+            ),
+            "uri" if layout == CHARTS_COM else "url",
+            _describe_repeat,
+        )
+        entries.append(
+            group_entries.append_column(
+                "_file", pc.take(pa.array(positions, pa.int32()), place.file_index)
+            )
+        )
+        track_rows.append(group_tracks)
+        names.extend(group_names)
     return ParsedFile(
-        rows=rows.num_rows,
-        tables={"chart_entries": entries},
-        track_artists=ingest.track_artists(track_id, title, artist, ingest.SPLIT_SINGLE),
-        artist_names=pc.unique(artist).to_pylist(),
+        rows=sum(r.rows for _, r in items),
+        tables={"chart_entries": pa.concat_tables(entries)},
+        track_artists=pa.concat_tables(track_rows),
+        artist_names=names,
     )
 
 
-def _parse_combined(file: InputFile, given: _ChartFacts) -> ParsedFile:
-    rows = ingest.read_csv_text(file)
-    ingest.check_header(file, rows, COMBINED_COLUMNS)
-    chart = ingest.mapped(file, rows, "chart", _combined_chart)
-    country = ingest.mapped(file, rows, "region", _region)
-    day = ingest.dates(file, rows, "date")
-    track_id = _track_ids_from_urls(file, rows)
-    title = ingest.non_empty(file, rows, "title", "the track's title")
-    artists = ingest.non_empty(file, rows, "artist", "the track's artists")
-    position = ingest.whole_numbers(file, rows, "rank", minimum=1)
-    streams = ingest.whole_numbers(file, rows, "streams", empty_ok=True)
+def _describe_repeat(row: dict) -> str:
+    return f"track {row['track_id']} on the {row['chart']} chart of {row['country']}, {row['date']}"
+
+
+def _per_file(place: ingest.BatchRows, reads: Sequence[ChartFile]) -> dict[str, pa.Array]:
+    return {
+        "date": place.per_file([r.facts.date for r in reads], pa.date32()),
+        "country": place.per_file([r.facts.country for r in reads], pa.string()),
+        "frequency": place.per_file([r.facts.frequency for r in reads], pa.string()),
+        "chart": place.per_file([r.facts.chart for r in reads], pa.string()),
+    }
+
+
+def _convert_charts_com(
+    place: ingest.BatchRows, rows: pa.Table, reads: Sequence[ChartFile]
+) -> tuple[pa.Table, pa.Table, list[str]]:
+    uri = ingest.matching(place, rows, "uri", TRACK_URI, "a Spotify track URI spotify:track:<id>")
+    track_id = pc.utf8_slice_codeunits(uri, len("spotify:track:"))
+    title = ingest.non_empty(place, rows, "track_name", "the track's title")
+    artists = ingest.non_empty(place, rows, "artist_names", "the track's artists")
+    previous = ingest.whole_numbers(place, rows, "previous_rank", minimum=-1, empty_ok=True)
+    # -1 is a new entry or a re-entry: no previous position
+    previous = pc.if_else(pc.equal(previous, -1), pa.scalar(None, pa.int64()), previous)
+    entries = _entries(place, rows, reads, track_id, "rank", previous)
+    tracks = ingest.track_artists(track_id, title, artists, ingest.SPLIT_COMMA)
+    return entries, tracks, []
+
+
+def _convert_spotifycharts_com(
+    place: ingest.BatchRows, rows: pa.Table, reads: Sequence[ChartFile]
+) -> tuple[pa.Table, pa.Table, list[str]]:
+    track_id = _track_ids_from_urls(place, rows)
+    title = ingest.non_empty(place, rows, "track name", "the track's title")
+    artist = ingest.non_empty(place, rows, "artist", "the track's main artist")
+    entries = _entries(
+        place, rows, reads, track_id, "position", pa.nulls(rows.num_rows, pa.int64())
+    )
+    tracks = ingest.track_artists(track_id, title, artist, ingest.SPLIT_SINGLE)
+    return entries, tracks, pc.unique(artist).to_pylist()
+
+
+def _convert_combined(
+    place: ingest.BatchRows, rows: pa.Table, reads: Sequence[ChartFile]
+) -> tuple[pa.Table, pa.Table, list[str]]:
+    chart = ingest.mapped(place, rows, "chart", _combined_chart)
+    country = ingest.mapped(place, rows, "region", _region)
+    day = ingest.dates(place, rows, "date")
+    track_id = _track_ids_from_urls(place, rows)
+    title = ingest.non_empty(place, rows, "title", "the track's title")
+    artists = ingest.non_empty(place, rows, "artist", "the track's artists")
+    position = ingest.whole_numbers(place, rows, "rank", minimum=1)
+    streams = ingest.whole_numbers(place, rows, "streams", empty_ok=True)
     top = pc.equal(chart, "top")
     missing = ingest.first_true(pc.and_(top, pc.is_null(streams)))
     if missing is not None:
-        raise file.reject_row(missing, "streams", "expected a whole number, got ''")
-    streams = pc.if_else(top, streams, pa.scalar(None, pa.int64()))
+        raise place.reject_row(missing, "streams", "expected a whole number, got ''")
     n = rows.num_rows
     entries = pa.table(
         {
             "date": day,
-            "platform": pa.array([PLATFORM] * n),
+            "platform": pa.repeat(PLATFORM, n),
             "country": country,
-            "frequency": pa.array([given.frequency or "daily"] * n),
+            "frequency": place.per_file([r.facts.frequency for r in reads], pa.string()),
             "position": position,
             "track_id": track_id,
-            "streams": streams,
-            "source": pa.array([SOURCE] * n),
+            "streams": pc.if_else(top, streams, pa.scalar(None, pa.int64())),
+            "source": pa.repeat(SOURCE, n),
             "chart": chart,
-            "previous_position": pa.nulls(n, pa.int32()),
+            "previous_position": pa.nulls(n, pa.int64()),
         }
     )
-    ingest.duplicates(
-        file,
-        entries.select(["date", "country", "chart", "track_id"]),
-        "url",
-        lambda r: f"track {r['track_id']} on the {r['chart']} chart of {r['country']}, {r['date']}",
-    )
-    return ParsedFile(
-        rows=n,
-        tables={"chart_entries": entries},
-        track_artists=ingest.track_artists(track_id, title, artists, ingest.SPLIT_COMMA),
-    )
+    tracks = ingest.track_artists(track_id, title, artists, ingest.SPLIT_COMMA)
+    return entries, tracks, []
 
 
 def _combined_chart(value: str) -> str:
@@ -340,49 +394,40 @@ def _region(value: str) -> str:
         raise ValueError(f"expected a country name or code: {exc}") from None
 
 
-def _track_ids_from_urls(file: InputFile, rows: pa.Table) -> pa.ChunkedArray:
+def _track_ids_from_urls(place: ingest.BatchRows, rows: pa.Table) -> pa.ChunkedArray:
     url = ingest.matching(
-        file, rows, "url", TRACK_URL, "a track link https://open.spotify.com/track/<id>"
+        place, rows, "url", TRACK_URL, "a track link https://open.spotify.com/track/<id>"
     )
     return pc.struct_field(pc.extract_regex(url, TRACK_URL), "id")
 
 
-def _previous(file: InputFile, rows: pa.Table) -> pa.ChunkedArray:
-    """previous_rank as a position; -1 (a new entry or a re-entry) and empty become null."""
-    previous = ingest.whole_numbers(file, rows, "previous_rank", minimum=-1, empty_ok=True)
-    return pc.if_else(pc.equal(previous, -1), pa.scalar(None, pa.int64()), previous)
-
-
 def _entries(
-    file: InputFile,
+    place: ingest.BatchRows,
     rows: pa.Table,
-    facts: _ChartFacts,
-    frequency: str,
-    chart: str,
+    reads: Sequence[ChartFile],
     track_id: pa.ChunkedArray,
-    *,
     position_column: str,
-    streams_column: str | None,
     previous: pa.ChunkedArray | pa.Array,
 ) -> pa.Table:
+    """chart_entries rows of files whose chart, country, frequency and date are per file."""
     n = rows.num_rows
-    position = ingest.whole_numbers(file, rows, position_column, minimum=1)
     streams = (
-        ingest.whole_numbers(file, rows, streams_column)
-        if streams_column
+        ingest.whole_numbers(place, rows, "streams")
+        if "streams" in rows.column_names
         else pa.nulls(n, pa.int64())
     )
+    facts = _per_file(place, reads)
     return pa.table(
         {
-            "date": pa.array([facts.date] * n, pa.date32()),
-            "platform": pa.array([PLATFORM] * n),
-            "country": pa.array([facts.country] * n),
-            "frequency": pa.array([frequency] * n),
-            "position": position,
+            "date": facts["date"],
+            "platform": pa.repeat(PLATFORM, n),
+            "country": facts["country"],
+            "frequency": facts["frequency"],
+            "position": ingest.whole_numbers(place, rows, position_column, minimum=1),
             "track_id": track_id,
             "streams": streams,
-            "source": pa.array([SOURCE] * n),
-            "chart": pa.array([chart] * n),
+            "source": pa.repeat(SOURCE, n),
+            "chart": facts["chart"],
             "previous_position": previous,
         }
     )
