@@ -583,3 +583,28 @@ def test_artist_names_split_by_the_longest_known_name_from_the_left():
     assert names.split("A, B, C, D") == ["A, B, C", "D"]
     assert names.split("X, A, B") == ["X", "A, B"]
     assert names.split("B, C, D") == ["B", "C, D"]
+
+
+def test_when_two_files_of_one_call_hold_the_same_chart_the_later_file_wins(tmp_path):
+    root = tmp_path / "warehouse"
+    write_bytes(
+        tmp_path / "charts" / "a" / IT_DAY,
+        charts_com_bytes([chart_row(1, 1, "Nora Quinn", "Glass", 100)]),
+    )
+    write_bytes(
+        tmp_path / "charts" / "b" / IT_DAY,
+        charts_com_bytes([chart_row(1, 1, "Nora Quinn", "Glass", 120)]),
+    )
+    summary = load_spotify_charts(tmp_path / "charts", root, progress=False)
+    assert (summary.loaded, summary.rows) == (2, 2)
+    assert _table(root, "chart_entries")["streams"].tolist() == [120]
+
+
+def test_a_header_in_other_case_with_spaces_is_accepted(tmp_path):
+    root = tmp_path / "warehouse"
+    header = tuple(f" {h.upper()} " for h in CHARTS_COM_HEADER)
+    path = write_bytes(
+        tmp_path / IT_DAY, charts_com_bytes([chart_row(1, 1, "Nora Quinn", "Glass", 7)], header)
+    )
+    assert load_spotify_charts(path, root, progress=False).ok
+    assert _table(root, "chart_entries")["streams"].tolist() == [7]

@@ -362,7 +362,7 @@ def text(rows: pa.Table, column: str) -> pa.ChunkedArray:
 
 
 def whole_numbers(
-    file: InputFile,
+    file: InputFile | BatchRows,
     rows: pa.Table,
     column: str,
     *,
@@ -401,7 +401,7 @@ def whole_numbers(
 
 
 def dates(
-    file: InputFile, rows: pa.Table, column: str, *, empty_ok: bool = False
+    file: InputFile | BatchRows, rows: pa.Table, column: str, *, empty_ok: bool = False
 ) -> pa.ChunkedArray:
     """A text column of YYYY-MM-DD dates as date32; empty cells are null when `empty_ok`."""
     values = text(rows, column)
@@ -416,7 +416,9 @@ def dates(
     return pc.cast(parsed, pa.date32())
 
 
-def non_empty(file: InputFile, rows: pa.Table, column: str, what: str) -> pa.ChunkedArray:
+def non_empty(
+    file: InputFile | BatchRows, rows: pa.Table, column: str, what: str
+) -> pa.ChunkedArray:
     values = text(rows, column)
     row = first_true(pc.equal(values, ""))
     if row is not None:
@@ -425,7 +427,7 @@ def non_empty(file: InputFile, rows: pa.Table, column: str, what: str) -> pa.Chu
 
 
 def matching(
-    file: InputFile, rows: pa.Table, column: str, pattern: str, what: str
+    file: InputFile | BatchRows, rows: pa.Table, column: str, pattern: str, what: str
 ) -> pa.ChunkedArray:
     values = text(rows, column)
     row = first_true(pc.invert(pc.match_substring_regex(values, pattern)))
@@ -436,7 +438,7 @@ def matching(
 
 
 def mapped(
-    file: InputFile,
+    file: InputFile | BatchRows,
     rows: pa.Table,
     column: str,
     convert: Callable[[str], str],
