@@ -315,7 +315,9 @@ table.kit-tracks { border-collapse: collapse; margin: 4px 0; }
 table.kit-tracks th, table.kit-tracks td { padding: 2px 8px; border-bottom: 1px solid #eaeef2; }
 table.kit-tracks th { text-align: left; background: #f6f8fa; white-space: nowrap; }
 table.kit-tracks td.kit-num, table.kit-tracks td.kit-dates { white-space: nowrap; }
-table.kit-tracks td.kit-title { min-width: 200px; }
+table.kit-tracks td.kit-title { min-width: 160px; }
+table.kit-tracks td.kit-source { min-width: 170px; }
+.kit-scroll { overflow-x: auto; }
 tr.kit-top td { font-weight: 600; }
 td.kit-partial { color: #9a6700; }
 </style>
@@ -497,7 +499,7 @@ def render_breakdown(state: BreakdownState) -> str:
             f'<td class="kit-num">{_count(row.days_on_chart)}</td>'
             f'<td class="kit-dates">{on_chart}</td>'
             f'<td class="kit-num">{_ratio(row.share)}</td>'
-            f"<td>{html.escape(str(row.source))}</td>"
+            f'<td class="kit-source">{html.escape(str(row.source))}</td>'
             f'<td class="kit-num{" kit-partial" if partial else ""}">{coverage}</td></tr>'
         )
     search = state.search.strip()
@@ -506,7 +508,8 @@ def render_breakdown(state: BreakdownState) -> str:
         f'<div class="kit-muted kit-count">Showing {min(state.shown, len(matching))} of '
         f"{len(matching)} tracks{within}.</div>"
     )
-    return f'<table class="kit-tracks">{header}{"".join(lines)}</table>{count}'
+    table = f'<table class="kit-tracks">{header}{"".join(lines)}</table>'
+    return f'<div class="kit-scroll">{table}</div>{count}'
 
 
 def render_totals(data: BreakdownData) -> str:
@@ -623,7 +626,7 @@ class BreakdownRow(widgets.VBox):
                 self.totals,
                 self.charts,
             ],
-            layout=widgets.Layout(display="none", margin="0 0 8px 96px"),
+            layout=widgets.Layout(display="none", margin="0 0 8px 24px"),
         )
         super().__init__([widgets.HBox([self.toggle, self.cells]), self.body])
         self.toggle.observe(self._on_toggle, "value")
