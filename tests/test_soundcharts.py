@@ -23,6 +23,7 @@ from kit.sources.soundcharts import (
     BadResponse,
     Credentials,
     NotFound,
+    RateLimited,
     ResponseCache,
     RetryPolicy,
     ServerError,
@@ -193,6 +194,13 @@ def test_a_second_run_makes_no_calls_and_changes_nothing(fetched):
     assert sum(again.rows_written.values()) == 0
 
 
+def test_the_progress_bar_shows_calls_and_the_quota_left(server, tmp_path, capsys):
+    fetch_artist(ARTIST_NAME, ["spotify"], "2025-03-01", "2025-03-02", warehouse=tmp_path / "wh")
+    err = capsys.readouterr().err
+    assert "SoundCharts" in err and f"calls={server.calls}" in err
+    assert f"quota={1_000_000 - server.calls:,}" in err
+
+
 def test_the_summary_counts_calls_rows_and_the_quota(fetched):
     summary = fetched["summary"]
     assert summary.calls == fetched["calls"]
@@ -322,6 +330,19 @@ def test_a_429_without_retry_after_waits_for_the_rate_limit_reset(server, tmp_pa
         {"startDate": "2025-01-01", "endDate": "2025-01-01"},
     )
     assert sleeps == [0.02] and server.calls == 2
+
+
+def test_a_429_asking_for_too_long_a_wait_raises_rate_limited_without_sleeping(server, tmp_path):
+    server.script(
+        LISTENING, Reply(429, {"Retry-After": "3600"}, {"errors": [{"message": "slow down"}]})
+    )
+    client, sleeps = client_for(server, tmp_path)
+    with pytest.raises(RateLimited, match="slow down"):
+        client.get(
+            f"/api/v2/artist/{ARTIST_UUID}/streaming/spotify",
+            {"startDate": "2025-01-01", "endDate": "2025-01-01"},
+        )
+    assert sleeps == [] and server.calls == 1
 
 
 def test_a_500_is_retried_after_a_backoff(server, tmp_path):

@@ -200,7 +200,7 @@ class _Runner:
             self.bar.set_postfix(
                 calls=stats.calls,
                 cached=stats.cached,
-                quota="?" if stats.last_known_quota is None else stats.last_known_quota,
+                quota="?" if stats.last_known_quota is None else f"{stats.last_known_quota:,}",
                 refresh=False,
             )
             self.bar.update(1)
