@@ -196,6 +196,14 @@ def test_the_explorer_opens_on_the_warehouses_last_complete_month(wh):
     assert "Luna Vesper · Worldwide · September 2026" in ex.heading.value
 
 
+def test_the_presets_count_back_from_the_day_before_today_when_it_is_given(wh):
+    ex = explorer(wh, today="2026-10-01", period="28d")
+    assert "2026-09-03 to 2026-09-30 (28 days)" in ex.heading.value
+    ex.period.value = "90d"
+    ex.update.click()
+    assert "2026-07-03 to 2026-09-30 (90 days)" in ex.heading.value
+
+
 def test_the_country_picker_names_the_countries_in_the_warehouse(wh):
     ex = explorer(wh)
     assert ex.country.options == (("Worldwide", "GLOBAL"), ("Italy", "IT"))
