@@ -263,7 +263,8 @@ def test_a_truncated_last_line_is_refused_naming_the_line(tmp_path, loaded):
     data += b'"2","spotify:track:0000000000000000000002","Ezra Va'
     message = _refused(tmp_path, loaded, IT_DAY, data)
     assert message.endswith(
-        f"{IT_DAY}, line 3: a quoted field is not closed: the file looks truncated at its last line"
+        f"{IT_DAY}, line 3, field artist_names: a quoted field is not closed: "
+        "the file looks truncated at its last line"
     )
 
 
@@ -272,7 +273,7 @@ def test_a_line_with_too_few_fields_is_refused_naming_the_line(tmp_path, loaded)
     data += quoted([2, track_uri(2), "Ezra Vale"]).encode() + b"\r\n"
     message = _refused(tmp_path, loaded, IT_DAY, data)
     assert message.endswith(
-        f"{IT_DAY}, line 3: expected 9 fields, got 3 (the line looks truncated)"
+        f"{IT_DAY}, line 3, field track_name: expected 9 fields, got 3 (the line looks truncated)"
     )
 
 

@@ -97,6 +97,7 @@ def test_the_same_series_and_date_twice_is_refused(tmp_path):
         "a.csv, line 5, field date: followers of ezra-vale on deezer in FR on 2026-09-02 "
         "appears twice in this file (first on line 4)"
     )
+    assert snapshot(root)["files"] == []
 
 
 def test_an_unknown_kind_is_refused_before_any_file_is_read():
@@ -207,3 +208,4 @@ def test_an_xlsx_error_names_the_sheet_row(tmp_path):
     assert [str(e) for e in summary.errors] == [
         f"{path}, line 4, field value: expected a whole number, got 'ten'"
     ]
+    assert snapshot(root)["files"] == []

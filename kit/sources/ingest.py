@@ -217,10 +217,14 @@ def read_csv_text(file: InputFile, *, skip_records: int = 0) -> pa.Table:
     if not file.data.strip(b"\xef\xbb\xbf \t\r\n"):
         raise file.error(None, None, "the file is empty: expected a header line and data rows")
     file.header_records = skip_records + 1
+    header = _header(file, skip_records)
     if file.data.count(b'"') % 2:
-        last = _record_start_lines(file.data)[-1]
+        # an odd number of quotes: the last quoted field never closes
+        line, fields = _last_record(file.data)
         raise file.error(
-            last, None, "a quoted field is not closed: the file looks truncated at its last line"
+            line,
+            _column_name(header, fields - 1),
+            "a quoted field is not closed: the file looks truncated at its last line",
         )
     invalid: list[pacsv.InvalidRow] = []
 
@@ -235,30 +239,48 @@ def read_csv_text(file: InputFile, *, skip_records: int = 0) -> pa.Table:
             read_options=pacsv.ReadOptions(skip_rows=skip_records, use_threads=big),
             parse_options=pacsv.ParseOptions(invalid_row_handler=keep_invalid),
             convert_options=pacsv.ConvertOptions(
-                column_types=_all_text(file, skip_records), strings_can_be_null=False
+                column_types={name: pa.string() for name in header}, strings_can_be_null=False
             ),
         )
     except pa.ArrowInvalid as exc:
         raise file.error(None, None, f"not a readable UTF-8 CSV file ({exc})") from None
     if invalid:
         bad = invalid[0]
-        line = bad.number if bad.number is not None else None
+        short = bad.actual_columns < bad.expected_columns
         raise file.error(
-            line,
-            None,
+            bad.number,
+            _column_name(header, bad.actual_columns if short else bad.expected_columns),
             f"expected {bad.expected_columns} fields, got {bad.actual_columns}"
-            + (" (the line looks truncated)" if bad.actual_columns < bad.expected_columns else ""),
+            + (" (the line looks truncated)" if short else ""),
         )
     return rows.rename_columns([c.strip().lower() for c in rows.column_names])
 
 
-def _all_text(file: InputFile, skip_records: int) -> dict[str, pa.DataType]:
-    """{header name: string} so that pyarrow infers nothing and keeps every value as written."""
+def _header(file: InputFile, skip_records: int) -> list[str]:
+    """The header's names as written, so that pyarrow reads every column as text."""
     lines = file.text_lines(skip_records + 1)
     if len(lines) <= skip_records:
-        return {}
-    header = next(csv.reader([lines[skip_records]]), [])
-    return {name: pa.string() for name in header}
+        return []
+    return next(csv.reader([lines[skip_records]]), [])
+
+
+def _column_name(header: Sequence[str], index: int) -> str | None:
+    return header[index].strip().lower() if 0 <= index < len(header) else None
+
+
+def _last_record(data: bytes) -> tuple[int, int]:
+    """(start line, number of fields) of the last CSV record (only to place an error)."""
+    text = data.decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line, fields = 1, 0
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except (StopIteration, csv.Error):
+            return line, fields
+        if record:
+            line, fields = start, len(record)
 
 
 def read_xlsx_text(file: InputFile) -> pa.Table:
