@@ -1,0 +1,228 @@
+"""`kit bench`: speed, measured side by side in one run, written to bench/results.md.
+
+`run(plan, out=..., work=...)` builds (or reuses) the scale warehouse with the demo
+generator, then measures, on the same machine in the same run:
+
+1. the breakdown (kit.query.breakdown), p50/p95 over random picks;
+2. the summary (kit.query.summary), 10 artists × 4 platforms × 365 days;
+3. the seed's way (filter a frame, json.loads per row) and a pandas groupby, on the same
+   picks, checked to give kit's answers;
+4. the floor: DuckDB reading only the Parquet it needs, with a bare sum;
+5. ingesting Spotify chart CSVs, against DuckDB's read_csv into Parquet;
+6. the Excel workbook, against xlsxwriter writing the same cells;
+7. the Explorer's expand: query plus rendered table;
+8. `kit report` for several artists with --jobs 2 against --jobs 1;
+9. SoundCharts fetching with bounded concurrency against sequential calls;
+and the breakdown on Spark local mode beside DuckDB.
+
+A measurement whose component is missing, or that fails, gets a "not run: <reason>" row;
+no figure is ever typed in. bench/README.md explains each row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from .. import config
+from .components import ComponentMissing
+from .results import Measurement, Run, not_run
+
+MEASUREMENTS = ("queries", "summary", "spark", "ingest", "workbook", "explorer", "reports",
+                "soundcharts")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BenchPlan:
+    """How big a run is. `default()` is the issue's scale; `small()` about a minute."""
+
+    name: str
+    chart_entries: int
+    audience_points: int
+    tracks: int
+    breakdown_picks: int = 50
+    summary_picks: int = 20
+    explorer_picks: int = 50
+    ingest_days: int = 365
+    ingest_country: str = "IT"
+    workbook_tracks: int = 10_000
+    workbook_days: int = 365
+    report_artists: int = 12
+    spark_repeat: int = 3
+    skip: frozenset[str] = field(default_factory=frozenset)
+    seed: int = 8  # the picks' generator; the data's seed is the demo's own
+
+    @classmethod
+    def default(cls) -> BenchPlan:
+        return cls("default", 10_000_000, 20_000_000, 200_000)
+
+    @classmethod
+    def small(cls) -> BenchPlan:
+        return cls("small", 1_000_000, 2_000_000, 20_000, workbook_tracks=2_000, report_artists=3)
+
+    def scale(self):
+        from ..sources.demo import DemoScale
+
+        return DemoScale.bench(self.chart_entries, self.audience_points, self.tracks)
+
+    def without(self, *names: str) -> BenchPlan:
+        return replace(self, skip=self.skip | set(names))
+
+
+def run(
+    plan: BenchPlan,
+    *,
+    out: Path | None = None,
+    work: Path | None = None,
+    command: str = "kit bench",
+    clock: Callable[[], float] = time.perf_counter,
+    log: Callable[[str], None] = print,
+) -> Run:
+    """Run every measurement of `plan`, write `out` (bench/results.md), return the run."""
+    from . import components, queries, results
+    from .scale import scale_warehouse
+
+    out = out or config.ROOT / "bench" / "results.md"
+    work = (work or config.ROOT / "bench" / "work").resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    errors = work / "errors.log"
+    errors.unlink(missing_ok=True)
+    started_at = dt.datetime.now(dt.UTC)
+    started = time.perf_counter()
+    machine = results.machine()
+    rows: list[Measurement] = []
+    analysis: list[str] = []
+
+    def guarded(key: str, title: str, goal: str, measure: Callable[[], list[Measurement]]):
+        if key in plan.skip:
+            rows.append(not_run(key, title, "skipped by this run's plan (--skip)", goal))
+            return
+        log(f"bench: {title} … ({time.perf_counter() - started:,.0f} s into the run)")
+        try:
+            rows.extend(measure())
+        except ComponentMissing as exc:
+            rows.append(not_run(key, title, f"{exc} not available", goal))
+        except Exception as exc:  # one failed measurement must not lose the others
+            with open(errors, "a") as fh:
+                fh.write(f"== {title}\n{traceback.format_exc()}\n")
+            reason = f"failed ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})"
+            rows.append(not_run(key, title, f"{reason}; see {errors.name}", goal))
+
+    log(f"bench: the {plan.name} scale warehouse …")
+    from ..sources.demo import DEMO_SEED
+
+    scale = plan.scale()
+    wh = scale_warehouse(work / f"scale-{plan.name}", scale, DEMO_SEED)
+    log(f"bench: warehouse {wh.how}")
+    rng = np.random.default_rng(plan.seed)
+    picks = queries.breakdown_picks(wh.path, plan.breakdown_picks, rng)
+    summary_picks = queries.summary_picks(wh.path, plan.summary_picks, rng)
+    log(f"bench: picks drawn ({time.perf_counter() - started:,.0f} s into the run)")
+    state: dict = {}
+
+    def measure_queries() -> list[Measurement]:
+        # one untimed expand first: the connection, its views and the file listing
+        queries.kit_breakdowns(wh.path, picks[:1], clock)
+        kit_timings, answers = queries.kit_breakdowns(wh.path, picks, clock)
+        state["kit_timings"] = kit_timings
+        charts, credits = queries.seed_frames(wh.path)
+        ways = queries.compare_ways(charts, credits, picks, answers, clock)
+        del charts
+        floor = queries.floor_timings(wh.path, picks, credits, clock)
+        out_rows = [
+            queries.breakdown_measurement(kit_timings),
+            *queries.seed_measurements(kit_timings, ways),
+            queries.floor_measurement(kit_timings, floor),
+        ]
+        macro = queries.macro_timings(wh.path, picks, clock)
+        state["macro_timings"] = macro
+        return out_rows
+
+    guarded("queries", "1–4. Breakdown, the seed's way, pandas, the floor", "—", measure_queries)
+    guarded("summary", "2. Summary", "—",
+            lambda: [queries.summary_measurement(wh.path, summary_picks, clock)])  # fmt: skip
+
+    def measure_spark() -> list[Measurement]:
+        if "kit_timings" not in state:
+            raise ComponentMissing("the DuckDB breakdown figures (row 1)")
+        return [components.spark_measurement(wh.path, picks, state["kit_timings"],
+                                             plan.spark_repeat)]  # fmt: skip
+
+    def measure_ingest() -> list[Measurement]:
+        row, profile = components.ingest_measurement(
+            wh.path, work, plan.ingest_country, plan.ingest_days, clock
+        )
+        analysis.extend(profile)
+        return [row]
+
+    guarded("spark", "Breakdown on Spark local mode", "— (Spark is expected to be slower "
+            "on one machine)", measure_spark)  # fmt: skip
+    guarded("ingest", "5. Ingest Spotify chart CSVs", "≥ 0.5× DuckDB's rate", measure_ingest)
+    guarded("workbook", "6. Workbook", "within 1.5× of xlsxwriter",
+            lambda: [components.workbook_measurement(wh.path, work, plan.workbook_tracks,
+                                                     plan.workbook_days)])  # fmt: skip
+    guarded("explorer", "7. Explorer: expand → rendered table", "—",
+            lambda: [components.explorer_measurement(wh.path, picks[: plan.explorer_picks],
+                                                     clock)])  # fmt: skip
+    guarded("reports", "8. Reports: kit report, --jobs 2 against --jobs 1", "—",
+            lambda: [components.reports_measurement(work, plan.report_artists)])  # fmt: skip
+    guarded("soundcharts", "9. SoundCharts fetch", "≥ 4× faster than sequential; 0 calls on "
+            "a second run", lambda: components.soundcharts_measurements())  # fmt: skip
+    rows.sort(key=_row_order)
+
+    floor_row = next((m for m in rows if m.key == "floor"), None)
+    if floor_row is not None and floor_row.met is False and "kit_timings" in state:
+        analysis += _breakdown_analysis(wh.path, picks, state, work)
+
+    scale_rows = {
+        "warehouse": f"{wh.path} — {wh.how}",
+        "scale": f"{plan.name}: DemoScale.bench(chart_entries={plan.chart_entries:,}, "
+        f"audience_points={plan.audience_points:,}, tracks={plan.tracks:,})",
+        **{f"rows in {table}": f"{n:,}" for table, n in wh.counts.items()},
+        "breakdown picks": f"{len(picks)} (seeded generator, seed {plan.seed})",
+    }
+    run_ = Run(
+        command=command,
+        started=started_at,
+        seconds=time.perf_counter() - started,
+        measurements=rows,
+        machine=machine,
+        versions=results.versions(),
+        scale=scale_rows,
+        analysis=analysis,
+    )
+    results.write(run_, out)
+    log(f"bench: wrote {out}")
+    return run_
+
+
+_ORDER = ["breakdown", "summary", "seed_way", "pandas", "floor", "spark", "ingest", "workbook",
+          "explorer", "reports", "soundcharts", "soundcharts_rerun"]  # fmt: skip
+
+
+def _row_order(m: Measurement) -> int:
+    return _ORDER.index(m.key) if m.key in _ORDER else len(_ORDER)
+
+
+def _breakdown_analysis(root: Path, picks: list, state: dict, work: Path) -> list[str]:
+    from . import queries
+    from .results import ms, percentiles
+
+    kit_p50, _ = percentiles(state["kit_timings"])
+    macro_p50, _ = percentiles(state["macro_timings"])
+    lines = [
+        f"**Breakdown against the floor.** kit.query.breakdown p50 {ms(kit_p50)}; the "
+        f"track_breakdown macro alone, fetched as tuples on the same picks, p50 "
+        f"{ms(macro_p50)}: the other {ms(max(kit_p50 - macro_p50, 0))} go to the Query's "
+        "look-ups and to building the typed DataFrame.",
+        "",
+    ]
+    pick = queries.median_pick(picks, state["kit_timings"])
+    lines += queries.profile_breakdown(root, pick, work / "profile")
+    return lines

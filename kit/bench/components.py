@@ -1,0 +1,201 @@
+"""The measurements that call other parts of kit: Spark, ingest, the workbook, the
+Explorer, `kit report` and the SoundCharts fetcher. Each part is looked up when its
+measurement runs, so a part that is missing gives a "not run" row, never a figure."""
+
+from __future__ import annotations
+
+import cProfile
+import importlib
+import io
+import os
+import pstats
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import config
+from ..query import Query
+from . import ingest
+from .queries import BreakdownPick, median_pick
+from .results import Measurement, megabytes, ms, percentiles, secs, times
+
+Clock = Callable[[], float]
+
+
+class ComponentMissing(Exception):
+    """A part of kit that a measurement needs has not been built (yet)."""
+
+
+def require(module: str, *names: str):
+    """`module` (imported), checked to have `names`; ComponentMissing naming what is absent."""
+    try:
+        found = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
+            raise ComponentMissing(module) from None
+        raise
+    for name in names:
+        if not hasattr(found, name):
+            raise ComponentMissing(f"{module}.{name}")
+    return found
+
+
+# ---------------------------------------------------------------- Spark
+
+
+def spark_measurement(
+    root: Path, picks: list[BreakdownPick], kit_timings: list[float], repeat: int
+) -> Measurement:
+    """The median pick's breakdown on Spark local mode, beside DuckDB's p50."""
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise ComponentMissing("Java")
+    require("pyspark")
+    spark = require("kit.spark", "time_breakdown")
+    pick = median_pick(picks, kit_timings)
+    q = Query(pick.artist_id, pick.month, platforms=[pick.platform], country=pick.country,
+              warehouse=root)  # fmt: skip
+    took = spark.time_breakdown(q, pick.artist_id, pick.platform, repeat=repeat)
+    duck_p50, _ = percentiles(kit_timings)
+    ratio = took["best"] / duck_p50
+    return Measurement(
+        "spark",
+        "Breakdown on Spark local mode (the median pick), beside DuckDB",
+        f"best of {repeat} {ms(took['best'])} · first query {secs(took['first'])} · "
+        f"session start {secs(took['startup'])}",
+        f"Spark {times(ratio)} DuckDB's p50",
+        "— (one machine: Spark is expected to be slower)",
+        None,
+        values={
+            "best": took["best"],
+            "first": took["first"],
+            "startup": took["startup"],
+            "ratio": ratio,
+        },  # fmt: skip
+    )
+
+
+# ---------------------------------------------------------------- ingest
+
+
+def ingest_measurement(
+    root: Path, work: Path, country: str, days: int, clock: Clock
+) -> tuple[Measurement, list[str]]:
+    """Measurement 5, and when its goal is not met, a profile of kit's load."""
+    require("kit.sources.spotify_charts", "load_spotify_charts")
+    folder = work / "ingest"
+    files = ingest.write_chart_files(root, folder / "csv", country, days)
+    kit_seconds = ingest.kit_ingest_seconds(files, folder / "warehouse", clock)
+    duck_seconds = ingest.duckdb_ingest_seconds(files, folder / "duckdb", clock)
+    row = ingest.ingest_measurement(files, kit_seconds, duck_seconds)
+    analysis = []
+    if row.met is False:
+        from ..sources.spotify_charts import load_spotify_charts
+
+        target = folder / "profiled"
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        analysis = profile_lines(
+            "kit's load of the daily files (cProfile, a second run into a fresh warehouse)",
+            lambda: load_spotify_charts(files.daily, warehouse=target),
+        )
+    return row, analysis
+
+
+def profile_lines(what: str, call: Callable[[], object], top: int = 8) -> list[str]:
+    """cProfile of `call`: the functions with the most time of their own, as markdown."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    call()
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    total = stats.total_tt
+    rows = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:top]
+    lines = [f"{what}: {secs(total)} under the profiler. Most time of their own:", ""]
+    for (filename, line, name), (_, calls, own, cumulative, _) in rows:
+        where = f"{Path(filename).name}:{line}" if line else filename
+        lines.append(
+            f"  - `{name}` ({where}): {secs(own)} own, {secs(cumulative)} with callees, "
+            f"{calls:,} calls"
+        )
+    return lines
+
+
+# ---------------------------------------------------------------- Explorer
+
+
+def explorer_measurement(root: Path, picks: list[BreakdownPick], clock: Clock) -> Measurement:
+    """From a row's expand to its rendered table: the model's first (uncached) load of the
+    breakdown and its footer, then the HTML of the table and the footer."""
+    widgets = require(
+        "kit.widgets", "ExplorerModel", "BreakdownState", "render_breakdown", "render_totals"
+    )
+    model = widgets.ExplorerModel(warehouse=root)
+    timings = []
+    for pick in picks:
+        q = Query(pick.artist_id, pick.month, platforms=[pick.platform], country=pick.country,
+                  warehouse=root)  # fmt: skip
+        started = clock()
+        data = model.load_breakdown(q, pick.artist_id, pick.platform)
+        widgets.render_breakdown(widgets.BreakdownState(data))
+        widgets.render_totals(data)
+        timings.append(clock() - started)
+    p50, p95 = percentiles(timings)
+    return Measurement(
+        "explorer",
+        f"7. Explorer: expand → rendered table (query + render), {len(picks)} picks",
+        f"p95 {ms(p95)} · p50 {ms(p50)}",
+        values={"p50": p50, "p95": p95, "picks": len(picks)},
+    )
+
+
+# ---------------------------------------------------------------- workbook
+
+
+def workbook_measurement(root: Path, work: Path, tracks: int, days: int) -> Measurement:
+    """Measurement 6: kit.export's sheet writer against xlsxwriter, same frames, same cells."""
+    from . import workbook
+
+    require("kit.export", "Sheet", "_write_table", "_format", "_values", "_width")
+    require("xlsxwriter")
+    folder = work / "workbook"
+    rows = workbook.workbook_frames(root, tracks, days, folder)
+    kit = workbook.run_side("kit", folder)
+    xlsx = workbook.run_side("xlsxwriter", folder)
+    ratio = kit["seconds"] / xlsx["seconds"]
+    memory = kit["peak_bytes"] / xlsx["peak_bytes"]
+    return Measurement(
+        "workbook",
+        f"6. Workbook: {rows['Track Breakdown']:,} track rows + {rows['Daily']:,} daily rows "
+        "(kit.export's writer, openpyxl write-only)",
+        f"kit {secs(kit['seconds'])}, peak {megabytes(kit['peak_bytes'])} · xlsxwriter "
+        f"{secs(xlsx['seconds'])}, peak {megabytes(xlsx['peak_bytes'])}",
+        f"kit {times(ratio)} xlsxwriter's time, {times(memory)} its memory",
+        "≤ 1.5× xlsxwriter's time",
+        ratio <= 1.5,
+        values={
+            "seconds": kit["seconds"],
+            "peak_bytes": kit["peak_bytes"],
+            "xlsxwriter_seconds": xlsx["seconds"],
+            "xlsxwriter_peak_bytes": xlsx["peak_bytes"],
+            "ratio": ratio,
+            "memory_ratio": memory,
+        },  # fmt: skip
+    )
+
+
+# ---------------------------------------------------------------- reports
+
+
+def reports_measurement(work: Path, artists: int) -> Measurement:
+    require("kit.commands.report")
+    raise ComponentMissing("kit report --jobs")
+
+
+# ---------------------------------------------------------------- SoundCharts
+
+
+def soundcharts_measurements() -> list[Measurement]:
+    script = config.ROOT / "bench" / "soundcharts_bench.py"
+    if not script.exists():
+        raise ComponentMissing("bench/soundcharts_bench.py")
+    raise ComponentMissing("bench/soundcharts_bench.py")

@@ -1,0 +1,133 @@
+"""The benchmark machinery at a tiny scale: it runs, writes the results table, and every
+figure in it comes from the run (a clock that ticks 1 ms per reading gives 1 ms rows)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+
+import pytest
+
+from kit.bench import BenchPlan, run
+from kit.bench.components import ComponentMissing, require
+from kit.bench.scale import NOTE, scale_warehouse
+
+# 2,000 tracks, charts of two entries: the demo builds it in a few seconds.
+TINY = BenchPlan(
+    "tiny",
+    chart_entries=60_000,
+    audience_points=100_000,
+    tracks=2_000,
+    breakdown_picks=5,
+    summary_picks=3,
+    explorer_picks=5,
+    ingest_days=10,
+    workbook_tracks=100,
+    workbook_days=30,
+    skip=frozenset({"spark", "reports", "soundcharts"}),
+)
+TICK = 0.001  # seconds between two readings of the test's clock
+
+
+def _ticking_clock():
+    ticks = itertools.count()
+    return lambda: next(ticks) * TICK
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bench")
+    out = folder / "results.md"
+    done = run(TINY, out=out, work=folder / "work", clock=_ticking_clock(), log=lambda _: None)
+    return done, out.read_text(), folder
+
+
+def _table(page: str) -> list[list[str]]:
+    lines = [line for line in page.splitlines() if line.startswith("| ")]
+    assert lines[0] == "| measurement | figure | ratio | goal | met |"
+    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines[2:]]
+
+
+def _row(done, key: str):
+    return next(m for m in done.measurements if m.key == key)
+
+
+def test_results_page_has_the_table_with_a_row_for_each_of_the_nine_measurements(bench_run):
+    _, page, _ = bench_run
+    titles = [cells[0] for cells in _table(page)]
+    for number in ("1.", "2.", "3a.", "3b.", "4.", "5.", "6.", "7.", "8.", "9."):
+        assert any(t.startswith(number) for t in titles), f"no row {number}"
+    assert any("Spark" in t for t in titles)
+
+
+def test_every_figure_cell_is_filled(bench_run):
+    _, page, _ = bench_run
+    for cells in _table(page):
+        assert len(cells) == 5
+        assert cells[1], f"empty figure in {cells[0]}"
+        assert cells[1].startswith("not run: ") or re.search(r"\d", cells[1]), cells
+
+
+def test_timed_rows_show_what_the_runs_clock_measured(bench_run):
+    done, page, _ = bench_run
+    figures = {cells[0]: cells[1] for cells in _table(page)}
+    one_tick = "p50 1.00 ms · p95 1.00 ms"
+    assert figures[_row(done, "breakdown").title] == one_tick
+    assert figures[_row(done, "summary").title] == one_tick
+    assert figures[_row(done, "floor").title] == one_tick
+    assert figures[_row(done, "seed_way").title] == f"{one_tick}; answers ≠ kit: 0 of 5"
+    assert figures[_row(done, "pandas").title] == f"{one_tick}; answers ≠ kit: 0 of 5"
+    assert _row(done, "floor").ratio == "breakdown 1.00× the floor (p50)"
+
+
+def test_the_seed_way_and_pandas_give_the_same_answers_as_kit(bench_run):
+    done, _, _ = bench_run
+    assert _row(done, "seed_way").values["mismatches"] == 0
+    assert _row(done, "pandas").values["mismatches"] == 0
+
+
+def test_a_goal_is_met_or_not_from_the_measured_ratio(bench_run):
+    done, _, _ = bench_run
+    # one tick each: the seed's way is 1× kit, far from 100×; the breakdown is 1× the floor
+    assert _row(done, "seed_way").met is False
+    assert _row(done, "floor").met is True
+
+
+def test_skipped_measurements_say_not_run_and_why(bench_run):
+    _, page, _ = bench_run
+    rows = {cells[0]: cells for cells in _table(page)}
+    reports = next(cells for title, cells in rows.items() if title.startswith("8."))
+    assert reports[1] == "not run: skipped by this run's plan (--skip)"
+    assert reports[4] == "not run"
+
+
+def test_the_page_records_machine_versions_data_and_command(bench_run):
+    _, page, _ = bench_run
+    for needle in ("- cores: ", "- memory: ", "- python: ", "- duckdb: ", "- xlsxwriter: ",
+                   "- rows in chart_entries: ", "- Command: `kit bench`"):  # fmt: skip
+        assert needle in page
+
+
+def test_the_scale_warehouse_is_reused_while_its_parameters_match(bench_run):
+    done, _, folder = bench_run
+    again = scale_warehouse(folder / "work" / "scale-tiny", TINY.scale(), seed=20260918)
+    assert again.reused
+    assert "reused" in again.how
+
+
+def test_the_scale_warehouse_is_rebuilt_when_its_parameters_changed(tmp_path):
+    (tmp_path / NOTE).write_text(json.dumps({"params": {"seed": 1}, "counts": {}}))
+    (tmp_path / "warehouse").mkdir()
+    scale = BenchPlan("t", 20_000, 40_000, 1_000).scale()
+    built = scale_warehouse(tmp_path, scale, seed=2)
+    assert not built.reused
+    assert "seed" in built.why_built
+    assert json.loads((tmp_path / NOTE).read_text())["params"]["seed"] == 2
+
+
+def test_a_missing_part_of_kit_is_reported_as_missing():
+    with pytest.raises(ComponentMissing, match="kit.no_such_part"):
+        require("kit.no_such_part")
+    with pytest.raises(ComponentMissing, match="kit.query.no_such_function"):
+        require("kit.query", "no_such_function")
