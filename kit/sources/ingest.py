@@ -23,6 +23,7 @@ passed as `artist_names=`, and single-artist fields read in the same call.
 from __future__ import annotations
 
 import bisect
+import collections
 import csv
 import datetime as dt
 import functools
@@ -31,7 +32,8 @@ import io
 import itertools
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -390,9 +392,25 @@ def whole_numbers(
     *,
     minimum: int | None = 0,
     empty_ok: bool = False,
-    shown: str | None = None,
 ) -> pa.ChunkedArray:
-    """A text column as int64 ('12', '12.0'); empty cells are null when `empty_ok`."""
+    """A text column as int64 ('12', ' 12 ', '12.0'); empty cells are null when `empty_ok`."""
+    try:
+        # the common case, plain digits on every row, takes one pass
+        numbers = pc.cast(rows.column(column), pa.int64())
+    except pa.ArrowInvalid:
+        numbers = _whole_numbers_located(file, rows, column, empty_ok)
+    if minimum is not None:
+        row = first_true(pc.less(numbers, minimum))
+        if row is not None:
+            got = rows.column(column)[row].as_py()
+            raise file.reject_row(row, column, f"expected a whole number ≥ {minimum}, got {got!r}")
+    return numbers
+
+
+def _whole_numbers_located(
+    file: InputFile | BatchRows, rows: pa.Table, column: str, empty_ok: bool
+) -> pa.ChunkedArray:
+    """Whole numbers written otherwise ('12.0', padded, empty), or the first bad value refused."""
     values = text(rows, column)
     empty = pc.equal(values, "")
     bad = pc.invert(pc.match_substring_regex(values, _WHOLE))
@@ -400,26 +418,17 @@ def whole_numbers(
     row = first_true(bad)
     if row is not None:
         got = rows.column(column)[row].as_py()
-        raise file.reject_row(row, shown or column, f"expected a whole number, got {got!r}")
+        raise file.reject_row(row, column, f"expected a whole number, got {got!r}")
     digits = pc.replace_substring_regex(values, r"\.0*$", "")
     digits = pc.if_else(empty, pa.scalar(None, pa.string()), digits)
     try:
-        numbers = pc.cast(digits, pa.int64())
+        return pc.cast(digits, pa.int64())
     except pa.ArrowInvalid:
-        lengths = pc.utf8_length(digits)
-        row = first_true(pc.greater(lengths, 18))
-        got = rows.column(column)[row or 0].as_py()
+        row = first_true(pc.greater(pc.utf8_length(digits), 18)) or 0
+        got = rows.column(column)[row].as_py()
         raise file.reject_row(
-            row or 0, shown or column, f"expected a whole number, got {got!r} (too large)"
+            row, column, f"expected a whole number, got {got!r} (too large)"
         ) from None
-    if minimum is not None:
-        row = first_true(pc.less(numbers, minimum))
-        if row is not None:
-            got = rows.column(column)[row].as_py()
-            raise file.reject_row(
-                row, shown or column, f"expected a whole number ≥ {minimum}, got {got!r}"
-            )
-    return numbers
 
 
 def dates(
@@ -992,36 +1001,82 @@ def ingest_files(
         desc=source,
         disable=None if progress is None else not progress,
     )
+    in_batch: set[str] = set()
+    # charts are read ahead on threads (pyarrow parses without the GIL); strict mode reads
+    # nothing after a bad file, and other sources' reads look at the warehouse's state
+    ahead = _read_ahead(files, read, dims, threads=convert is not None and not strict)
     try:
-        for path, shown in files:
+        for shown, file, prepared in ahead:
             summary.files += 1
             bar.update(1)
-            if path is None:
+            if file is None:
                 refuse(IngestError(shown, None, None, "no such file or folder"), None)
+            elif file.checksum in loaded or file.checksum in in_batch:
+                summary.duplicates += 1
+                continue
+            elif isinstance(prepared, FileRejected):
+                refuse(prepared.error, file)
             else:
-                file = InputFile(path, shown)
-                if file.checksum in loaded or any(p.file.checksum == file.checksum for p in batch):
-                    summary.duplicates += 1
-                    continue
-                try:
-                    prepared = read(file, dims)
-                except FileRejected as exc:
-                    refuse(exc.error, file)
-                else:
-                    batch.append(_Pending(file, prepared, prepared.rows))
-                    batch_rows += prepared.rows
-                    if batch_rows >= BATCH_ROWS or len(batch) >= batch_limit:
-                        flush(batch)
-                        batch, batch_rows = [], 0
+                batch.append(_Pending(file, prepared, prepared.rows))
+                in_batch.add(file.checksum)
+                batch_rows += prepared.rows
+                if batch_rows >= BATCH_ROWS or len(batch) >= batch_limit:
+                    flush(batch)
+                    batch, batch_rows = [], 0
+                    in_batch.clear()
             if strict and summary.errors:
                 summary.stopped = True
                 break
             bar.set_postfix(rows=f"{summary.rows + batch_rows:,}", refresh=False)
         flush(batch)
     finally:
+        ahead.close()
         bar.close()
         summary.seconds = time.perf_counter() - started
     return summary
+
+
+READ_THREADS = min(4, os.cpu_count() or 1)
+READ_AHEAD = 64  # files read but not yet taken: bounds the memory a fast reader uses
+
+
+def _read_ahead(
+    files: Sequence[tuple[Path | None, str]],
+    read: Callable[[InputFile, Dimensions], Any],
+    dims: Dimensions,
+    *,
+    threads: bool,
+) -> Iterator[tuple[str, InputFile | None, Any]]:
+    """(name shown, file or None if missing, what `read` returned or its FileRejected), in order."""
+
+    def one(item: tuple[Path | None, str]) -> tuple[str, InputFile | None, Any]:
+        path, shown = item
+        if path is None:
+            return shown, None, None
+        file = InputFile(path, shown)
+        try:
+            return shown, file, read(file, dims)
+        except FileRejected as exc:
+            return shown, file, exc
+
+    if not threads or READ_THREADS < 2:
+        yield from map(one, files)
+        return
+    with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+        pending = iter(files)
+        window = collections.deque(
+            pool.submit(one, f) for f in itertools.islice(pending, READ_AHEAD)
+        )
+        try:
+            while window:
+                done = window.popleft().result()
+                following = next(pending, None)
+                if following is not None:
+                    window.append(pool.submit(one, following))
+                yield done
+        finally:
+            for future in window:
+                future.cancel()
 
 
 def merge_parsed(items: Sequence[tuple[InputFile, ParsedFile]], dims: Dimensions) -> ParsedFile:
