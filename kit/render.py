@@ -204,12 +204,10 @@ def style() -> str:
 def question(artist: str, listeners: object, country_label: str, period_label: str) -> str:
     """The question the report answers, with the artist's end-of-period monthly listeners."""
     place = "worldwide" if country_label == "Worldwide" else f"in {country_label}"
+    when = f"from {period_label}" if " to " in period_label else f"in {period_label}"
     if is_missing(listeners):
-        return f"Which songs made up {artist}'s audience {place} in {period_label}?"
-    return (
-        f"Which songs made up {artist}'s {compact(listeners)} monthly listeners "
-        f"{place} in {period_label}?"
-    )
+        return f"Which songs made up {artist}'s audience {place} {when}?"
+    return f"Which songs made up {artist}'s {compact(listeners)} monthly listeners {place} {when}?"
 
 
 def headline_listeners(summary: pd.DataFrame, artist_id: str) -> object:
@@ -235,7 +233,12 @@ def heading(
         ("Artists" if len(artists) > 1 else "Artist", ", ".join(artists)),
         ("Platforms", ", ".join(platform_name(p) for p in platforms) or MISSING),
         ("Country", country_label),
-        ("Period", f"{period_label} ({day(start)} to {day(end)})"),
+        (
+            "Period",
+            period_label
+            if " to " in period_label
+            else f"{period_label} ({day(start)} to {day(end)})",
+        ),
         ("Charts", f"top {top_n} tracks; the tables list every track"),
     ]
     items = "".join(f"<span><b>{_e(k)}:</b> {_e(v)}</span>" for k, v in params)
@@ -348,6 +351,11 @@ def partial_notes(row: PlatformRow, days: int) -> list[str]:
     t = row.totals.iloc[0]
     name = platform_name(row.platform)
     notes = []
+    if not t.track_count:
+        return [
+            f"No tracks of {row.artist} on {name} in this period: no chart entries and no "
+            "stream counts."
+        ]
     if is_missing(t.total_streams):
         reports = PLATFORMS.get(row.platform)
         why = (
@@ -452,11 +460,12 @@ def artist_platform_table(rows: Sequence[PlatformRow], days: int) -> str:
             else ""
         )
         top_id = None if is_missing(t.top_track_id) else t.top_track_id
+        tracks = breakdown_table(row.breakdown, row.totals, top_id) if t.track_count else ""
         body.append(
             f'<tr class="fold"><td colspan="{len(ARTIST_PLATFORM_HEADERS)}">'
             f'<details data-artist-id="{_e(row.artist_id)}" data-platform="{_e(row.platform)}">'
             f"<summary>{_summary_line(row)}</summary>{notes_html}"
-            f"{breakdown_table(row.breakdown, row.totals, top_id)}{spl}</details></td></tr>"
+            f"{tracks}{spl}</details></td></tr>"
         )
     return (
         f'<div class="cr"><table class="grid"><thead><tr>{head}</tr></thead>'

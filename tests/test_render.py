@@ -285,3 +285,21 @@ def test_cards_put_monthly_listeners_first_on_each_platform():
         "Peak 2,150 on 2026-09-28",
         "Coverage 87 % (26 days)",
     ]
+
+
+def test_a_platform_without_tracks_says_so_instead_of_an_empty_table():
+    empty = _breakdown([])
+    totals = _totals(track_count=0, partial_tracks=0, tracks_without_streams=0)
+    row = render.PlatformRow("Marco Sole", "marco-sole", "spotify", LISTENERS, empty, totals)
+    soup = BeautifulSoup(render.artist_platform_table([row], days=30), "html.parser")
+    details = soup.find("details")
+    assert details.find("table") is None
+    assert [li.get_text() for li in details.find_all("li")] == [
+        "No tracks of Marco Sole on Spotify in this period: no chart entries and no stream counts."
+    ]
+
+
+def test_a_period_that_is_not_a_month_is_asked_about_from_start_to_end():
+    assert render.question("Eco", 1500, "Italy", "2026-09-03 to 2026-09-30") == (
+        "Which songs made up Eco's 1.5K monthly listeners in Italy from 2026-09-03 to 2026-09-30?"
+    )

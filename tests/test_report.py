@@ -28,6 +28,10 @@ def batch(demo_warehouse, tmp_path_factory):
     from kit.sources.demo import DEFAULT_ARTIST, DEFAULT_COUNTRY, DEFAULT_MONTH
 
     out = tmp_path_factory.mktemp("kit_report") / "reports"
+    stale = out / "2026-09" / "nobody-known"  # files of an earlier run that succeeded
+    stale.mkdir(parents=True)
+    for suffix in ("html", "xlsx"):
+        (stale / f"nobody-known-2026-09.{suffix}").write_text("last month's")
     stdout, stderr = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOUNDCHARTS_API_KEY", SECRET)
@@ -72,7 +76,7 @@ def test_the_good_report_leaves_notebook_html_and_workbook_in_its_month_folder(b
     assert "<details" in (folder / "nico-ardenza-2026-09.html").read_text()
 
 
-def test_the_failed_report_keeps_its_partial_notebook_with_the_error(batch):
+def test_the_failed_report_keeps_its_partial_notebook_and_no_stale_page_or_workbook(batch):
     _, out, _, _ = batch
     folder = out / "2026-09" / "nobody-known"
     assert sorted(p.name for p in folder.iterdir()) == ["nobody-known-2026-09.ipynb"]

@@ -79,7 +79,8 @@ def test_the_html_holds_every_breakdown_row_of_every_artist_and_platform(execute
         for platform in demo_query.platform_slugs:
             expected = breakdown(demo_query, aid, platform)
             details = page.find("details", attrs={"data-artist-id": aid, "data-platform": platform})
-            rows = details.find("tbody").find_all("tr")
+            body = details.find("tbody")
+            rows = body.find_all("tr") if body else []
             assert [r["data-track-id"] for r in rows] == list(expected["track_id"])
             streams = [r.find_all("td")[3].get_text() for r in rows]
             assert streams == [
