@@ -9,6 +9,10 @@ from .query import (
     timeseries,
     track_timeseries,
 )
+from .sources.ingest import IngestError, IngestSummary
+from .sources.s4a import load_s4a
+from .sources.spotify_charts import load_spotify_charts
+from .sources.tables import load_table
 
 __all__ = [
     "Query",
@@ -18,4 +22,9 @@ __all__ = [
     "summary",
     "timeseries",
     "track_timeseries",
+    "IngestError",
+    "IngestSummary",
+    "load_s4a",
+    "load_spotify_charts",
+    "load_table",
 ]

@@ -1,12 +1,13 @@
 """What every file ingest shares: validate a file completely, then write it.
 
-A source module (spotify_charts, s4a, tables) turns one file into a `ParsedFile` or
-raises `FileRejected` naming the file, line, field and what was expected. `ingest_files`
-runs that over files and folders (a folder file by file, sorted), skips files whose
-checksum the ingest_log already holds, writes the validated files in batches through
-`kit.warehouse.write` (one ingest_log row per file), records refused files in the
-ingest_log with outcome 'failed' (no data table is touched), and returns an
-`IngestSummary`.
+A source module (spotify_charts, s4a, tables) turns files into a `ParsedFile` or
+raises `FileRejected` naming the file, line, field and what was expected: either file
+by file, or (charts) by reading each file and then validating a whole batch at once,
+vectorised. `ingest_files` runs that over files and folders (a folder file by file,
+sorted), skips files whose checksum the ingest_log already holds, writes the validated
+files in batches through `kit.warehouse.write` (one ingest_log row per file), records
+refused files in the ingest_log with outcome 'failed' (no data table is touched), and
+returns an `IngestSummary`.
 
 Artists and tracks are "dimension" rows: an artist or track already in the warehouse
 keeps its row, and a new file only fills columns that are still empty there (a chart
@@ -26,11 +27,11 @@ import bisect
 import collections
 import csv
 import datetime as dt
-import functools
 import hashlib
 import io
 import itertools
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -45,7 +46,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .. import config, ids, warehouse
-from ..schema import ARTISTS, TABLES, TRACK_CREDITS, TRACKS
+from ..schema import ARTISTS, TABLES, TRACK_CREDITS, TRACKS, Table
 from ..warehouse import LogEntry, WarehouseError
 
 # Well-known artist names that contain ", ", so that they stay one artist even in a
@@ -490,10 +491,14 @@ def mapped(
     )
 
 
-@functools.cache
+_local = threading.local()
+
+
 def _duckdb() -> duckdb.DuckDBPyConnection:
-    """One in-memory DuckDB for the checks below (faster than Arrow's group_by on big batches)."""
-    return duckdb.connect()
+    """An in-memory DuckDB per thread, for checks that Arrow's group_by makes slow."""
+    if not hasattr(_local, "con"):
+        _local.con = duckdb.connect()
+    return _local.con
 
 
 def arrow_sql(query: str, **tables: pa.Table) -> pa.Table:
@@ -653,7 +658,6 @@ class Dimensions:
     """The warehouse's artists, tracks and credits, kept in memory during one ingest."""
 
     def __init__(self, root: Path) -> None:
-        self.con = duckdb.connect()
         self.existing = {t.name: warehouse.read_table(t.name, root) for t in DIMENSIONS}
         self.names = ArtistNames(self.existing["artists"].column("name").to_pylist())
 
@@ -735,14 +739,12 @@ class Dimensions:
             }
         )
 
-    def _fill_in(self, table, new: pa.Table) -> pa.Table:
+    def _fill_in(self, table: Table, new: pa.Table) -> pa.Table:
         """Rows to write: unknown keys, and known keys whose empty columns `new` can fill."""
         old = self.existing[table.name]
         new = warehouse.conform(table, new)
         if not new.num_rows:
             return new
-        self.con.register("old_rows", old)
-        self.con.register("new_rows", new)
         on = " and ".join(f'o."{k}" = n."{k}"' for k in table.key)
         columns = ", ".join(
             f'n."{c}"' if c in table.key else f'coalesce(o."{c}", n."{c}") as "{c}"'
@@ -753,15 +755,15 @@ class Dimensions:
             for c in table.schema.names
             if c not in table.key
         )
-        rows = self.con.sql(
+        rows = arrow_sql(
             f"""
             select {columns}
             from new_rows as n left join old_rows as o on {on}
             where o."{table.key[0]}" is null or {fills}
-            """
-        ).to_arrow_table()
-        self.con.unregister("old_rows")
-        self.con.unregister("new_rows")
+            """,
+            old_rows=old,
+            new_rows=new,
+        )
         return rows.cast(table.schema)
 
     def written(self, tables: dict[str, pa.Table]) -> None:
@@ -777,6 +779,7 @@ class Dimensions:
 
 
 def artist_ids(names: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """kit.ids.artist_id of each name, worked out once per distinct name."""
     distinct = pc.unique(names)
     ids_ = pa.array([ids.artist_id(n) for n in distinct.to_pylist()], pa.string())
     return pc.take(ids_, pc.index_in(names, distinct))
@@ -1115,15 +1118,11 @@ def _batch_tables(parsed: ParsedFile, dims: Dimensions) -> dict[str, pa.Table]:
             rows = rows.drop_columns(["_file"])
         rows = warehouse.conform(table, rows)
         if order is not None and _has_repeated_keys(rows, table.key):
-            rows = rows.append_column("_file", order)
-            dims.con.register("batch_rows", rows)
-            key = ", ".join(f'"{k}"' for k in table.key)
-            rows = dims.con.sql(
-                f"select * from batch_rows qualify row_number() over "
-                f"(partition by {key} order by _file desc) = 1"
-            ).to_arrow_table()
-            dims.con.unregister("batch_rows")
-            rows = rows.drop_columns(["_file"]).cast(table.schema)
+            rows = arrow_sql(
+                f"select * exclude (_file) from batch_rows qualify row_number() over "
+                f"(partition by {_quoted(table.key)} order by _file desc) = 1",
+                batch_rows=rows.append_column("_file", order),
+            ).cast(table.schema)
         out[name] = rows
     for name, rows in dims.rows_for([parsed]).items():
         if rows.num_rows:
