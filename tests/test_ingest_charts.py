@@ -609,3 +609,19 @@ def test_a_header_in_other_case_with_spaces_is_accepted(tmp_path):
     )
     assert load_spotify_charts(path, root, progress=False).ok
     assert _table(root, "chart_entries")["streams"].tolist() == [7]
+
+
+def test_the_good_files_of_a_batch_with_a_bad_file_are_written_together(tmp_path, monkeypatch):
+    root = tmp_path / "warehouse"
+    real_write = warehouse.write
+    data_writes = []
+
+    def count_writes(tables, **kwargs):
+        if tables:
+            data_writes.append(len(kwargs["log"]))
+        return real_write(tables, **kwargs)
+
+    monkeypatch.setattr(warehouse, "write", count_writes)
+    summary = load_spotify_charts(_folder_with_one_bad_file(tmp_path), root, progress=False)
+    assert (summary.loaded, len(summary.errors)) == (2, 1)
+    assert data_writes == [2]

@@ -979,24 +979,35 @@ def ingest_files(
         return True
 
     def flush(pending: list[_Pending]) -> None:
-        if len(pending) > 1:
-            try:
-                parsed = to_parsed([(p.file, p.read) for p in pending], dims)
-            except FileRejected:
-                parsed = None
-            # a bad file in the batch, or a failed batch write: go file by file, so that
-            # each bad file gets its own message and no good file is lost
-            if parsed is None or not write(pending, parsed):
+        if not pending:
+            return
+        try:
+            parsed = to_parsed([(p.file, p.read) for p in pending], dims)
+        except FileRejected as exc:
+            if len(pending) == 1:
+                refuse(exc.error, pending[0].file)
+                return
+            # check the files one by one, so that each bad one gets its own message,
+            # then write the good ones together
+            good = [p for p in pending if _accepted(p)]
+            if len(good) < len(pending):
+                flush(good)
+            else:
                 for one in pending:
                     flush([one])
             return
-        for one in pending:
-            try:
-                parsed = to_parsed([(one.file, one.read)], dims)
-            except FileRejected as exc:
-                refuse(exc.error, one.file)
-                continue
-            write([one], parsed)
+        if not write(pending, parsed):
+            # a batch that fails to write must not lose its good files: one by one
+            for one in pending:
+                flush([one])
+
+    def _accepted(one: _Pending) -> bool:
+        try:
+            to_parsed([(one.file, one.read)], dims)
+        except FileRejected as exc:
+            refuse(exc.error, one.file)
+            return False
+        return True
 
     bar = tqdm(
         total=len(files),
