@@ -72,8 +72,8 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
 CSS = """
 .cr { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
   color: #1d2330; font-size: 14px; line-height: 1.45; max-width: 1280px; }
-.cr h1 { font-size: 22px; margin: 4px 0 6px; }
-.cr h2 { font-size: 18px; margin: 26px 0 8px; padding-top: 10px; border-top: 2px solid #d8dde6; }
+.cr h1 { font-size: 22px; font-weight: 600; margin: 4px 0 6px; }
+.cr h2 { font-size: 18px; font-weight: 600; margin: 26px 0 8px; padding-top: 10px; border-top: 2px solid #d8dde6; }
 .cr h3 { font-size: 15px; font-weight: 600; margin: 18px 0 6px; }
 .cr table { table-layout: auto; margin: 0; }
 .cr table.grid td, .cr table.grid th, .cr table.tracks td, .cr table.tracks th,
@@ -372,7 +372,7 @@ def partial_notes(row: PlatformRow, days: int) -> list[str]:
             f"{count(t.tracks_without_streams)} of {count(t.track_count)} tracks have chart "
             "positions but no stream counts."
         )
-    if t.partial_tracks:
+    if t.partial_tracks and not is_missing(t.total_streams):
         notes.append(
             f"{count(t.partial_tracks)} of {count(t.track_count)} tracks have values on fewer "
             f"than the period's {days} days (coverage below 100 %): released during the period, "
