@@ -5,12 +5,14 @@ that the modules of kit/commands/ register (ingest, fetch, report, bench, positi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
 
 import pandas as pd
+
 
 class CommandError(Exception):
     """A refusal to show the user as one line, exit code 2."""
@@ -21,6 +23,14 @@ def add_warehouse(p: argparse.ArgumentParser) -> None:
         "--warehouse",
         metavar="PATH",
         help="warehouse folder (default: $CHARTROOM_WAREHOUSE, else data/warehouse)",
+    )
+
+
+def add_engine(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        help="where the SQL runs (default: $CHARTROOM_ENGINE, else duckdb)",
     )
 
 
@@ -44,6 +54,7 @@ def add_query_args(p: argparse.ArgumentParser, *, one_artist: bool = False) -> N
         help="YYYY-MM, YYYY-MM-DD:YYYY-MM-DD or 28d:YYYY-MM-DD",
     )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_engine(p)
     add_warehouse(p)
 
 
@@ -154,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from . import engine
     from .period import PeriodError
     from .query import QueryError
     from .warehouse import WarehouseError
@@ -165,7 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         args.seed = DEMO_SEED
     try:
-        return int(args.func(args) or 0)
+        engine_name = getattr(args, "engine", None)
+        with engine.using(engine_name) if engine_name else contextlib.nullcontext():
+            return int(args.func(args) or 0)
     except (QueryError, PeriodError, WarehouseError, CommandError) as exc:
         print(f"kit {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import config, db
+from . import config, db, engine
 from .countries import country_code, country_name
 from .period import PeriodError, PeriodLike, parse_period
 from .platforms import PLATFORMS, normalise_platform
@@ -282,7 +282,7 @@ def _base_params(q: Query) -> dict:
 
 def summary(q: Query) -> pd.DataFrame:
     """One row per artist × platform × metric: the audience over the period (DESIGN.md §2)."""
-    cur = db.cursor(q.warehouse_path)
+    cur = engine.cursor(q.warehouse_path)
     result = cur.sql(
         "select * from audience_summary($artists, $platforms, $country, $start, $end)",
         params={
@@ -348,7 +348,7 @@ def breakdown(
     elif offset:
         page = "offset $offset"
         params["offset"] = int(offset)
-    cur = db.cursor(q.warehouse_path)
+    cur = engine.cursor(q.warehouse_path)
     result = cur.sql(
         f"select * from track_breakdown($artist, $platform, $country, $start, $end) {where} {order} {page}",
         params=params,
@@ -359,7 +359,7 @@ def breakdown(
 def breakdown_totals(q: Query, artist: str, platform: str) -> pd.DataFrame:
     """The footer of a breakdown, one row: total, track count, top track, streams per listener."""
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
-    cur = db.cursor(q.warehouse_path)
+    cur = engine.cursor(q.warehouse_path)
     result = cur.sql(
         "select * from breakdown_totals($artist, $platform, $country, $start, $end)", params=params
     )
@@ -380,7 +380,7 @@ def timeseries(
         "metric": metric,
         **_base_params(q),
     }
-    cur = db.cursor(q.warehouse_path)
+    cur = engine.cursor(q.warehouse_path)
     result = cur.sql(
         """
         select * exclude (month) from audience_daily
@@ -410,7 +410,7 @@ def track_timeseries(
         "tracks": list(tracks) if tracks is not None else None,
         **_base_params(q),
     }
-    cur = db.cursor(q.warehouse_path)
+    cur = engine.cursor(q.warehouse_path)
     result = cur.sql(
         """
         select * from artist_track_daily($artist, $platform, $country, $start, $end)

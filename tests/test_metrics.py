@@ -53,7 +53,11 @@ def _chart(rows):
 
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("metrics") / "warehouse"
+    return write_metric_fixture(tmp_path_factory.mktemp("metrics") / "warehouse")
+
+
+def write_metric_fixture(root: Path) -> Path:
+    """The fixture of this module's docstring, written to `root` (tests/test_spark.py too)."""
     chart = _chart(
         [
             ("t1", D(2026, 9, 1), "daily", 10, 100, "IT"),

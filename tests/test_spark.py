@@ -1,0 +1,246 @@
+"""The same warehouse and the same SQL on Apache Spark (local mode): identical DataFrames.
+
+Every answer of kit.query is computed twice, on DuckDB and on Spark, over the metric
+fixture of tests/test_metrics.py and the small demo warehouse, and the two frames must
+be equal: rows, values and pandas dtypes. One Spark session serves the whole run.
+The translation's refusals are tested without Spark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlglot
+from sqlglot import exp
+from test_metrics import write_metric_fixture
+
+from kit import (
+    Query,
+    breakdown,
+    breakdown_totals,
+    cli,
+    engine,
+    summary,
+    timeseries,
+    track_timeseries,
+    warehouse,
+)
+from kit import spark as kit_spark
+from kit.query import QueryError
+from kit.schema import TABLES
+
+D = dt.date
+
+ANSWERS = {
+    "summary": lambda q, artist, platform: summary(q),
+    "breakdown": lambda q, artist, platform: breakdown(q, artist, platform),
+    "breakdown_totals": lambda q, artist, platform: breakdown_totals(q, artist, platform),
+    "timeseries": lambda q, artist, platform: timeseries(q, None),
+    "track_timeseries": lambda q, artist, platform: track_timeseries(q, artist, platform),
+}
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    """One Spark session for the whole test run (starting one takes 5–15 s)."""
+    yield kit_spark.session()
+    kit_spark.stop()
+
+
+@pytest.fixture(scope="module")
+def metric_wh(tmp_path_factory) -> Path:
+    return write_metric_fixture(tmp_path_factory.mktemp("spark-metrics") / "warehouse")
+
+
+@pytest.fixture(scope="module")
+def metric_query(metric_wh) -> tuple[Query, str, str]:
+    q = Query("Alba", "2026-09", platforms="spotify", country="IT", warehouse=metric_wh)
+    return q, "Alba", "spotify"
+
+
+@pytest.fixture(scope="module")
+def demo_query(demo_warehouse) -> tuple[Query, str, str]:
+    from kit.sources.demo import DEFAULT_ARTIST, DEFAULT_COUNTRY, DEFAULT_MONTH
+
+    q = Query(DEFAULT_ARTIST, DEFAULT_MONTH, country=DEFAULT_COUNTRY, warehouse=demo_warehouse)
+    return q, DEFAULT_ARTIST, "spotify"
+
+
+def _on_both(answer, *args) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with engine.using("duckdb"):
+        on_duckdb = answer(*args)
+    with engine.using("spark"):
+        on_spark = answer(*args)
+    return on_duckdb, on_spark
+
+
+# ---------------------------------------------------------------------------------------
+# Identical answers
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("name", list(ANSWERS))
+def test_every_answer_on_the_metric_fixture_is_the_same_frame_on_spark(
+    spark_session, metric_query, name
+):
+    on_duckdb, on_spark = _on_both(ANSWERS[name], *metric_query)
+    assert len(on_duckdb) > 0
+    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True)
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("name", list(ANSWERS))
+def test_every_answer_on_the_demo_is_the_same_frame_on_spark(spark_session, demo_query, name):
+    on_duckdb, on_spark = _on_both(ANSWERS[name], *demo_query)
+    assert len(on_duckdb) > 0
+    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True)
+
+
+@pytest.mark.spark
+def test_a_sorted_searched_page_of_the_breakdown_is_the_same_on_spark(spark_session, metric_query):
+    q, artist, platform = metric_query
+
+    def page(q, artist, platform):
+        return breakdown(q, artist, platform, sort="title", search="A", offset=1, limit=2)
+
+    on_duckdb, on_spark = _on_both(page, *metric_query)
+    assert list(on_duckdb["title"]) == ["Canzone", "Estate"]
+    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True)
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("table", list(TABLES))
+def test_every_warehouse_table_reads_the_same_on_spark(spark_session, metric_wh, table):
+    from kit import db
+    from kit.query import _frame
+
+    ordered = f"select * from {table} order by all"
+    on_duckdb = _frame(db.cursor(metric_wh).sql(ordered), [])
+    columns = ", ".join(f'"{c}"' for c in on_duckdb.columns)
+    on_spark = _frame(
+        kit_spark.cursor(metric_wh).sql(f"select * from {table} order by {columns}"), []
+    )
+    for column in on_duckdb.select_dtypes("datetimetz").columns:
+        # The same instants: DuckDB labels them with its connection's time zone (the
+        # machine's, here Etc/UTC), Spark with its session's (UTC).
+        on_duckdb[column] = on_duckdb[column].dt.tz_convert("UTC")
+    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True)
+
+
+@pytest.mark.spark
+def test_rows_written_after_a_spark_query_count_in_the_next_one(spark_session, tmp_path):
+    root = tmp_path / "warehouse"
+    audience = {
+        "date": [D(2026, 9, 1)],
+        "platform": "spotify",
+        "country": "IT",
+        "artist_id": "a",
+        "metric": "monthly_listeners",
+        "value": [100],
+        "source": "test",
+    }
+    artists = pd.DataFrame({"artist_id": ["a"], "name": ["Alba"]})
+    tables = {"artists": artists, "artist_audience": pd.DataFrame(audience)}
+    warehouse.write(tables, source="test", warehouse=root)
+    q = Query("Alba", "2026-09", platforms="spotify", country="IT", warehouse=root)
+    with engine.using("spark"):
+        assert list(summary(q)["points"]) == [1]
+        audience.update(date=[D(2026, 9, 2)], value=[300])
+        warehouse.write({"artist_audience": pd.DataFrame(audience)}, source="test", warehouse=root)
+        after = summary(q)
+    assert list(after["points"]) == [2]
+    assert list(after["end_value"]) == [300]
+
+
+@pytest.mark.spark
+def test_kit_summary_prints_the_same_table_on_both_engines(
+    spark_session, metric_wh, capsys, monkeypatch
+):
+    monkeypatch.delenv("CHARTROOM_ENGINE", raising=False)
+    argv = ["summary", "--artist", "Alba", "--country", "IT", "--period", "2026-09"]
+    argv += ["--format", "csv", "--warehouse", str(metric_wh)]
+    assert cli.main([*argv, "--engine", "duckdb"]) == 0
+    on_duckdb = capsys.readouterr().out
+    assert cli.main([*argv, "--engine", "spark"]) == 0
+    on_spark = capsys.readouterr().out
+    assert "Alba,spotify,monthly_listeners,1000,1200,200," in on_duckdb
+    assert on_spark == on_duckdb
+
+
+@pytest.mark.spark
+def test_a_value_with_quotes_and_backslashes_reaches_spark_as_written(spark_session):
+    text = "it's a \\ back'slash\" -- not a comment"
+    sql = kit_spark.translate("select $text as text", {"text": text})
+    assert spark_session.sql(sql).collect()[0]["text"] == text
+
+
+# ---------------------------------------------------------------------------------------
+# The translation, without Spark
+
+
+def test_a_table_macro_becomes_a_subquery_with_the_values_as_literals():
+    sql = kit_spark.translate(
+        "select * from breakdown_totals($artist, $platform, $country, $start, $end)",
+        {
+            "artist": "a",
+            "platform": "spotify",
+            "country": "IT",
+            "start": D(2026, 9, 1),
+            "end": D(2026, 9, 30),
+        },
+    )
+    tree = sqlglot.parse_one(sql, read="spark")
+    definitions = set(kit_spark.definitions())
+    called = {f.name.lower() for f in tree.find_all(exp.Anonymous)}
+    tables = {t.name for t in tree.find_all(exp.Table)}
+    assert not called & definitions
+    assert not tables & definitions
+    assert "CAST('2026-09-30' AS DATE)" in sql
+    assert not list(tree.find_all(exp.Placeholder))
+
+
+def test_the_inlined_definitions_keep_their_ctes_apart():
+    sql = kit_spark.translate(
+        "select * from track_breakdown('a', 'spotify', 'IT', date '2026-09-01', date '2026-09-30')"
+    )
+    names = [cte.alias_or_name for cte in sqlglot.parse_one(sql, read="spark").find_all(exp.CTE)]
+    assert len(names) == len(set(names))
+    assert any(n.startswith("track_daily_") for n in names)
+
+
+def test_a_macro_called_with_the_wrong_number_of_arguments_is_refused():
+    with pytest.raises(kit_spark.TranslationError, match=r"track_daily\(\) takes 4 arguments"):
+        kit_spark.translate("select * from track_daily('spotify', 'IT')")
+
+
+def test_a_parameter_without_a_value_is_refused():
+    with pytest.raises(kit_spark.TranslationError, match=r"\$country"):
+        kit_spark.translate("select * from artists where name = $country", {"artist": "a"})
+
+
+def test_a_table_macro_named_without_arguments_is_refused():
+    with pytest.raises(kit_spark.TranslationError, match="track_breakdown is a table macro"):
+        kit_spark.translate("select * from track_breakdown")
+
+
+def test_an_unknown_engine_is_refused_naming_the_choices(monkeypatch):
+    monkeypatch.setenv("CHARTROOM_ENGINE", "oracle")
+    with pytest.raises(QueryError, match="expected 'duckdb' or 'spark'"):
+        engine.engine_name()
+
+
+def test_the_engine_given_in_code_wins_over_the_environment(monkeypatch):
+    monkeypatch.setenv("CHARTROOM_ENGINE", "spark")
+    with engine.using("duckdb"):
+        assert engine.engine_name() == "duckdb"
+    assert engine.engine_name() == "spark"
+
+
+def test_kit_breakdown_refuses_an_unknown_engine(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["breakdown", "--artist", "a", "--platform", "spotify", "--period", "2026-09", "--engine", "oracle"])  # fmt: skip
+    assert exit_.value.code == 2
+    assert "invalid choice: 'oracle'" in capsys.readouterr().err
