@@ -422,24 +422,6 @@ def track_timeseries(
     return _frame(result, TRACK_TIMESERIES_COLUMNS)
 
 
-SOURCES_COLUMNS = ["data", "platform", "source", "row_count", "first_date", "last_date"]
-
-
-def sources(q: Query) -> pd.DataFrame:
-    """Where the query's figures come from: one row per table × platform × source with
-    the rows it holds for these artists in the country and period, and its date span."""
-    cur = db.cursor(q.warehouse_path)
-    result = cur.sql(
-        "select * from period_sources($artists, $platforms, $country, $start, $end)",
-        params={
-            "artists": list(q.artist_ids),
-            "platforms": list(q.platform_slugs),
-            **_base_params(q),
-        },
-    )
-    return _frame(result, SOURCES_COLUMNS)
-
-
 @dataclass(frozen=True)
 class Catalogue:
     """What a warehouse holds, for pickers: artists (id, name) by name, the platforms and
