@@ -457,7 +457,7 @@ SOURCES_COLUMNS = ["data", "platform", "source", "row_count", "first_date", "las
 def sources(q: Query) -> pd.DataFrame:
     """Where the query's figures come from: one row per table × platform × source with
     the rows it holds for these artists in the country and period, and its date span."""
-    cur = db.cursor(q.warehouse_path)
+    cur = engine.cursor(q.warehouse_path)
     result = cur.sql(
         "select * from period_sources($artists, $platforms, $country, $start, $end)",
         params={
