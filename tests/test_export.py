@@ -263,3 +263,20 @@ def test_every_sheet_equals_the_query_results_cell_by_cell(demo, sheet):
             if not _same(g, w)
         ]
         assert not mismatched, mismatched
+
+
+def test_the_about_sheet_lists_each_source_with_its_rows_and_dates(tiny):
+    rows = list(tiny["About"].iter_rows(values_only=True))
+    start = rows.index(("data", "platform", "source", "row_count", "first_date", "last_date"))
+    sources = []
+    for row in rows[start + 1 :]:
+        if row[0] is None:
+            break
+        sources.append(row)
+    d = dt.datetime
+    assert sources == [
+        ("artist_audience", "spotify", "test", 30, d(2026, 9, 1), d(2026, 9, 30)),
+        ("chart_entries", "apple_music", "test", 1, d(2026, 9, 3), d(2026, 9, 3)),
+        ("chart_entries", "spotify", "test", 2, d(2026, 9, 3), d(2026, 9, 4)),
+        ("track_streams", "spotify", "s4a", 20, d(2026, 9, 1), d(2026, 9, 20)),
+    ]
