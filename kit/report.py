@@ -458,6 +458,11 @@ def load_config(
                 name=slug(str(entry["name"])) if entry.get("name") else None,
             )
         )
+        if specs[-1].slug in {s.slug for s in specs[:-1]}:
+            raise ConfigError(
+                f"{where}: a report named {specs[-1].slug!r} comes earlier; two reports "
+                "would write the same folder (give one a 'name')."
+            )
     return ReportPlan(
         specs=tuple(specs),
         output=where_to(output, "output") or config.REPORTS_DIR,

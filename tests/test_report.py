@@ -195,6 +195,10 @@ def test_the_month_defaults_to_the_previous_one(tmp_path):
         ("top_n: 0\nreports: [A]\n", "top_n must be a whole number of at least 1, got 0"),
         ("reports: [A\n", "is not valid YAML"),
         ("- A\n", "expected a mapping with a 'reports' list"),
+        (
+            "reports:\n  - A\n  - artist: a\n    country: FR\n",
+            "report 2: a report named 'a' comes earlier",
+        ),
     ],
 )
 def test_a_bad_config_is_refused_with_what_is_wrong(tmp_path, text, message):
