@@ -19,6 +19,7 @@ from contextvars import ContextVar
 
 from . import config, db
 
+ENGINE_VARIABLE = "CHARTROOM_ENGINE"
 _chosen: ContextVar[str | None] = ContextVar("chartroom_engine", default=None)
 
 
@@ -34,7 +35,10 @@ def engine_name() -> str:
 
 @contextlib.contextmanager
 def using(name: str) -> Iterator[str]:
-    """Run kit.query on this engine inside the block (overrides $CHARTROOM_ENGINE)."""
+    """Run kit.query on this engine inside the block (overrides $CHARTROOM_ENGINE).
+
+    $CHARTROOM_ENGINE is set for the block too, so the processes started inside it (the
+    papermill kernels of `kit report`) run on the same engine."""
     try:
         chosen = config.engine_name(name)
     except ValueError as exc:
@@ -42,10 +46,16 @@ def using(name: str) -> Iterator[str]:
 
         raise QueryError(str(exc)) from None
     token = _chosen.set(chosen)
+    before = os.environ.get(ENGINE_VARIABLE)
+    os.environ[ENGINE_VARIABLE] = chosen
     try:
         yield chosen
     finally:
         _chosen.reset(token)
+        if before is None:
+            os.environ.pop(ENGINE_VARIABLE, None)
+        else:
+            os.environ[ENGINE_VARIABLE] = before
 
 
 def cursor(warehouse_dir: str | os.PathLike | None = None):

@@ -9,6 +9,7 @@ The translation's refusals are tested without Spark.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,7 @@ from kit import (
     breakdown,
     breakdown_totals,
     cli,
+    db,
     engine,
     summary,
     timeseries,
@@ -29,7 +31,7 @@ from kit import (
     warehouse,
 )
 from kit import spark as kit_spark
-from kit.query import QueryError
+from kit.query import QueryError, _frame
 from kit.schema import TABLES
 
 D = dt.date
@@ -69,6 +71,10 @@ def demo_query(demo_warehouse) -> tuple[Query, str, str]:
     return q, DEFAULT_ARTIST, "spotify"
 
 
+def _quoted(columns) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
 def _on_both(answer, *args) -> tuple[pd.DataFrame, pd.DataFrame]:
     with engine.using("duckdb"):
         on_duckdb = answer(*args)
@@ -99,6 +105,45 @@ def test_every_answer_on_the_demo_is_the_same_frame_on_spark(spark_session, demo
     pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True)
 
 
+# Definitions the five answers above already run, so they are not run twice.
+REACHED_BY_THE_ANSWERS = {
+    "audience_summary", "track_breakdown", "breakdown_totals", "audience_daily", "artist_track_daily",
+}  # fmt: skip
+# A value for each macro parameter, by name, on the metric fixture.
+MACRO_ARGUMENTS = {
+    "p_artist_id": "a",
+    "p_artist_ids": ["a"],
+    "p_platform": "spotify",
+    "p_platforms": ["spotify"],
+    "p_country": "IT",
+    "start_date": D(2026, 9, 1),
+    "end_date": D(2026, 9, 30),
+    "d": D(2026, 9, 30),
+}
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("name", sorted(set(kit_spark.definitions()) - REACHED_BY_THE_ANSWERS))
+def test_every_other_definition_of_kit_sql_gives_the_same_rows_on_spark(
+    spark_session, metric_wh, name
+):
+    definition = kit_spark.definitions()[name]
+    missing = [p for p in definition.params if p not in MACRO_ARGUMENTS]
+    assert not missing, f"add a value for {missing} to MACRO_ARGUMENTS in tests/test_spark.py"
+    params = {p: MACRO_ARGUMENTS[p] for p in definition.params}
+    call = f"{name}({', '.join('$' + p for p in definition.params)})"
+    if definition.kind == "scalar_macro":
+        sql = f"select {call} as value"
+    else:
+        source = call if definition.kind == "table_macro" else name
+        columns = db.cursor(metric_wh).sql(f"select * from {source}", params=params).columns
+        sql = f"select * from {source} order by {_quoted(columns)}"
+    on_duckdb = _frame(db.cursor(metric_wh).sql(sql, params=params), [])
+    on_spark = _frame(kit_spark.cursor(metric_wh).sql(sql, params), [])
+    assert len(on_duckdb) > 0
+    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True)
+
+
 @pytest.mark.spark
 def test_a_sorted_searched_page_of_the_breakdown_is_the_same_on_spark(spark_session, metric_query):
     q, artist, platform = metric_query
@@ -114,15 +159,10 @@ def test_a_sorted_searched_page_of_the_breakdown_is_the_same_on_spark(spark_sess
 @pytest.mark.spark
 @pytest.mark.parametrize("table", list(TABLES))
 def test_every_warehouse_table_reads_the_same_on_spark(spark_session, metric_wh, table):
-    from kit import db
-    from kit.query import _frame
-
     ordered = f"select * from {table} order by all"
     on_duckdb = _frame(db.cursor(metric_wh).sql(ordered), [])
-    columns = ", ".join(f'"{c}"' for c in on_duckdb.columns)
-    on_spark = _frame(
-        kit_spark.cursor(metric_wh).sql(f"select * from {table} order by {columns}"), []
-    )
+    by_every_column = f"select * from {table} order by {_quoted(on_duckdb.columns)}"
+    on_spark = _frame(kit_spark.cursor(metric_wh).sql(by_every_column), [])
     for column in on_duckdb.select_dtypes("datetimetz").columns:
         # The same instants: DuckDB labels them with its connection's time zone (the
         # machine's, here Etc/UTC), Spark with its session's (UTC).
@@ -244,3 +284,20 @@ def test_kit_breakdown_refuses_an_unknown_engine(capsys):
         cli.main(["breakdown", "--artist", "a", "--platform", "spotify", "--period", "2026-09", "--engine", "oracle"])  # fmt: skip
     assert exit_.value.code == 2
     assert "invalid choice: 'oracle'" in capsys.readouterr().err
+
+
+def test_kit_report_runs_its_kernels_on_the_engine_given(metric_wh, tmp_path, monkeypatch):
+    from kit import report
+
+    seen = []
+
+    def run_reports(specs, **kwargs):
+        seen.append(os.environ.get("CHARTROOM_ENGINE"))  # what a papermill kernel inherits
+        return []
+
+    monkeypatch.setattr(report, "run_reports", run_reports)
+    monkeypatch.setenv("CHARTROOM_ENGINE", "duckdb")
+    argv = ["report", "--artist", "Alba", "--month", "2026-09", "--engine", "spark"]
+    assert cli.main([*argv, "--warehouse", str(metric_wh), "--output", str(tmp_path)]) == 0
+    assert seen == ["spark"]
+    assert os.environ["CHARTROOM_ENGINE"] == "duckdb"

@@ -13,7 +13,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from ..cli import CommandError, add_warehouse
+from ..cli import CommandError, add_engine, add_warehouse
 
 
 def register(subparsers) -> None:
@@ -41,6 +41,7 @@ def register(subparsers) -> None:
     p.add_argument("--top-n", type=int, default=None, help="tracks per stacked chart (default 5)")
     p.add_argument("--jobs", type=int, default=1, help="reports run in parallel (default 1)")
     p.add_argument("--output", metavar="DIR", help="reports folder (default: reports/)")
+    add_engine(p)  # kit.cli.main runs the command inside engine.using(): kernels inherit it
     add_warehouse(p)
     p.set_defaults(func=_cmd_report)
 
