@@ -318,6 +318,7 @@ def write(
         ops: list[dict] = []
         try:
             con = duckdb.connect()
+            con.execute("set enable_progress_bar = false")
             for name, rows in conformed.items():
                 table = TABLES[name]
                 result.rows[name] = rows.num_rows
@@ -367,15 +368,21 @@ def _split_partitions(root: Path, table: Table, rows: pa.Table) -> Iterator[tupl
         yield folder, rows
         return
     month = pc.strftime(rows.column("date").cast(pa.timestamp("s")), format="%Y-%m")
-    keys = pa.table({"platform": rows.column("platform"), "month": month})
-    groups = keys.group_by(["platform", "month"]).aggregate([]).to_pylist()
-    for g in groups:
-        mask = pc.and_(
-            pc.equal(keys.column("platform"), g["platform"]),
-            pc.equal(keys.column("month"), g["month"]),
-        )
-        part = rows.filter(mask).drop_columns(["platform"])
-        yield folder / f"platform={g['platform']}" / f"month={g['month']}", part
+    rows = rows.append_column("_month", month).sort_by(
+        [("platform", "ascending"), ("_month", "ascending")]
+    )
+    # after sorting, each platform × month is one contiguous slice, in the order group_by meets them
+    groups = rows.group_by(["platform", "_month"], use_threads=False).aggregate([([], "count_all")])
+    offset = 0
+    for platform, month_, count in zip(
+        groups.column("platform").to_pylist(),
+        groups.column("_month").to_pylist(),
+        groups.column("count_all").to_pylist(),
+        strict=True,
+    ):
+        part = rows.slice(offset, count).drop_columns(["platform", "_month"])
+        offset += count
+        yield folder / f"platform={platform}" / f"month={month_}", part
 
 
 def _stage_partition(
@@ -386,7 +393,9 @@ def _stage_partition(
     old_files = _partition_files(folder)
     key = ", ".join(f'"{k}"' for k in table.key if k in schema.names)
     order = ", ".join(f'"{k}"' for k in table.sort if k in schema.names)
+    # within one load, the later row of a key wins: _seq keeps the order rows were given in
     con.register("new_rows", new)
+    con.register("new_seq", new.append_column("_seq", pa.array(range(new.num_rows), pa.int64())))
     if old_files:
         old = pa.concat_tables([pq.read_table(f, schema=schema) for f in old_files])
         con.register("old_rows", old)
@@ -394,17 +403,20 @@ def _stage_partition(
             "select count(*) from (select * from new_rows except select * from old_rows)"
         ).fetchall()[0][0]
         if written == 0:
-            con.unregister("new_rows")
-            con.unregister("old_rows")
+            for name in ("new_rows", "new_seq", "old_rows"):
+                con.unregister(name)
             return None, 0
-        union = "select *, 0 as _new from old_rows union all select *, 1 as _new from new_rows"
+        union = (
+            "select *, 0 as _new, 0 as _seq from old_rows "
+            "union all by name select *, 1 as _new from new_seq"
+        )
     else:
         written = None
-        union = "select *, 1 as _new from new_rows"
+        union = "select *, 1 as _new from new_seq"
     merged = con.sql(
         f"""
-        select * exclude (_new, _rank) from (
-            select *, row_number() over (partition by {key} order by _new desc) as _rank
+        select * exclude (_new, _seq, _rank) from (
+            select *, row_number() over (partition by {key} order by _new desc, _seq desc) as _rank
             from ({union})
         ) where _rank = 1
         order by {order}
@@ -414,6 +426,7 @@ def _stage_partition(
     if written is None:
         written = merged.num_rows
     con.unregister("new_rows")
+    con.unregister("new_seq")
     if old_files:
         con.unregister("old_rows")
     token = uuid.uuid4().hex

@@ -181,3 +181,13 @@ def test_a_write_killed_after_its_commit_is_completed_on_the_next_open(empty_war
     assert values == [(D(2026, 9, 28), 500), (D(2026, 10, 2), 501)]
     assert con.execute("select count(*) from artist_audience").fetchall()[0][0] == 5
     assert not list((empty_warehouse / "_journal").glob("*.json"))
+
+
+def test_within_one_load_the_later_row_of_a_key_wins(empty_warehouse):
+    rows = _rows(n_days=1, value=10)
+    rows["artist_audience"] = pd.concat(
+        [rows["artist_audience"], rows["artist_audience"].assign(value=77)], ignore_index=True
+    )
+    warehouse.write(rows, source="test", warehouse=empty_warehouse)
+    values = warehouse.read_table("artist_audience", empty_warehouse).to_pandas()
+    assert values["value"].tolist() == [77]
