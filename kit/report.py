@@ -265,15 +265,22 @@ def _kernel_manager_class():
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
-    class FileSocketKernelManager(AsyncKernelManager):
+    class ReportKernelManager(AsyncKernelManager):
         """Talks to its kernel over Unix sockets named after its own connection file, so
-        parallel runs never race for TCP ports."""
+        parallel runs never race for TCP ports; and stops it without a SIGINT."""
 
         @default("transport")
         def _default_transport(self) -> str:
             return "ipc" if os.name == "posix" else "tcp"
 
-    return FileSocketKernelManager
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client interrupts a kernel before asking it to shut down; the report's
+            # kernel is idle by then, and the SIGINT only makes ipykernel log
+            # "KeyboardInterrupt caught in kernel" to stderr, which cron mails as an error.
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
+
+    return ReportKernelManager
 
 
 def run_report(spec: ReportSpec, output: Path, warehouse: Path | None = None) -> RunResult:
