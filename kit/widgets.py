@@ -630,9 +630,12 @@ class BreakdownRow(widgets.VBox):
         )
         super().__init__([widgets.HBox([self.toggle, self.cells]), self.body])
         self.toggle.observe(self._on_toggle, "value")
-        self.sort.observe(self._on_sort, "value")
-        self.direction.observe(self._on_direction, "value")
-        self.search.observe(self._on_search, "value")
+        for control, handler in [
+            (self.sort, self._on_sort),
+            (self.direction, self._on_direction),
+            (self.search, self._on_search),
+        ]:
+            control.observe(lambda change, h=handler: self._safely(lambda: h(change)), "value")
         self.more.on_click(lambda _: self._safely(self._load_more))
         self.fetch.on_click(lambda _: self._safely(self._fetch))
 
