@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import cProfile
 import importlib
+import importlib.util
 import io
 import os
 import pstats
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +21,7 @@ from .. import config
 from ..query import Query
 from . import ingest
 from .queries import BreakdownPick, median_pick
-from .results import Measurement, megabytes, ms, percentiles, secs, times
+from .results import Measurement, duration, megabytes, ms, percentiles, secs, times
 
 Clock = Callable[[], float]
 
@@ -60,9 +64,9 @@ def spark_measurement(
     return Measurement(
         "spark",
         "Breakdown on Spark local mode (the median pick), beside DuckDB",
-        f"best of {repeat} {ms(took['best'])} · first query {secs(took['first'])} · "
+        f"best of {repeat} {duration(took['best'])} · first query {secs(took['first'])} · "
         f"session start {secs(took['startup'])}",
-        f"Spark {times(ratio)} DuckDB's p50",
+        f"Spark ÷ DuckDB p50: {times(ratio)}",
         "— (one machine: Spark is expected to be slower)",
         None,
         values={
@@ -94,9 +98,15 @@ def ingest_measurement(
         target = folder / "profiled"
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
+
+        def load_both() -> None:
+            load_spotify_charts(files.daily, warehouse=target)
+            load_spotify_charts([files.combined], warehouse=target)
+
         analysis = profile_lines(
-            "kit's load of the daily files (cProfile, a second run into a fresh warehouse)",
-            lambda: load_spotify_charts(files.daily, warehouse=target),
+            "**Ingest.** kit's load of the daily files and the combined file (cProfile, a "
+            "second run into a fresh warehouse)",
+            load_both,
         )
     return row, analysis
 
@@ -169,7 +179,7 @@ def workbook_measurement(root: Path, work: Path, tracks: int, days: int) -> Meas
         "(kit.export's writer, openpyxl write-only)",
         f"kit {secs(kit['seconds'])}, peak {megabytes(kit['peak_bytes'])} · xlsxwriter "
         f"{secs(xlsx['seconds'])}, peak {megabytes(xlsx['peak_bytes'])}",
-        f"kit {times(ratio)} xlsxwriter's time, {times(memory)} its memory",
+        f"kit ÷ xlsxwriter: {times(ratio)} the time, {times(memory)} the memory",
         "≤ 1.5× xlsxwriter's time",
         ratio <= 1.5,
         values={
@@ -187,15 +197,96 @@ def workbook_measurement(root: Path, work: Path, tracks: int, days: int) -> Meas
 
 
 def reports_measurement(work: Path, artists: int) -> Measurement:
-    require("kit.commands.report")
-    raise ComponentMissing("kit report --jobs")
+    """`kit report` for the demo's named artists (default-scale demo warehouse, its default
+    month and country), with --jobs 2 and then --jobs 1: the second run finds the files in
+    the page cache, which favours --jobs 1, so the speed-up shown is a lower bound."""
+    require("kit.report", "run_reports")
+    from ..sources.demo import DEFAULT_COUNTRY, DEFAULT_MONTH, DEMO_SEED, NAMED_ARTISTS, DemoScale
+    from .scale import scale_warehouse
+
+    demo = scale_warehouse(work / "scale-demo", DemoScale(), DEMO_SEED)
+    names = [a.name for a in NAMED_ARTISTS[:artists]]
+    seconds = {}
+    for jobs in (2, 1):
+        output = work / f"reports-jobs{jobs}"
+        shutil.rmtree(output, ignore_errors=True)
+        command = [sys.executable, "-m", "kit.cli", "report", "--month", DEFAULT_MONTH,
+                   "--country", DEFAULT_COUNTRY, "--jobs", str(jobs), "--output", str(output),
+                   "--warehouse", str(demo.path)]  # fmt: skip
+        for name in names:
+            command += ["--artist", name]
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        seconds[jobs] = time.perf_counter() - started
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-1:]
+            raise RuntimeError(f"kit report --jobs {jobs} exited {done.returncode}: {tail}")
+    speedup = seconds[1] / seconds[2]
+    return Measurement(
+        "reports",
+        f"8. Reports: kit report for {len(names)} demo artists ({DEFAULT_COUNTRY}, "
+        f"{DEFAULT_MONTH}), --jobs 2 against --jobs 1",
+        f"--jobs 2 {secs(seconds[2])} · --jobs 1 {secs(seconds[1])} "
+        f"({secs(seconds[1] / len(names))} a report)",
+        f"--jobs 1 ÷ --jobs 2: {times(speedup)}",
+        "— (2 cores: at most 2×)",
+        None,
+        values={"jobs2_seconds": seconds[2], "jobs1_seconds": seconds[1], "speedup": speedup},
+    )
 
 
 # ---------------------------------------------------------------- SoundCharts
 
 
-def soundcharts_measurements() -> list[Measurement]:
+def soundcharts_measurements(
+    latency: float = 0.2, platforms: tuple[str, ...] | None = None
+) -> list[Measurement]:
+    """bench/soundcharts_bench.py (issue 7's local server with `latency` per answer): one
+    artist, five platforms, a year, at the fetcher's default concurrency and sequentially;
+    and the calls a second run makes (the cache answers them all)."""
     script = config.ROOT / "bench" / "soundcharts_bench.py"
     if not script.exists():
         raise ComponentMissing("bench/soundcharts_bench.py")
-    raise ComponentMissing("bench/soundcharts_bench.py")
+    fetch = require("kit.sources.soundcharts.fetch", "DEFAULT_CONCURRENCY")
+    spec = importlib.util.spec_from_file_location("soundcharts_bench", script)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except ModuleNotFoundError as exc:
+        raise ComponentMissing(f"{exc.name} (the local SoundCharts server)") from None
+    concurrency = fetch.DEFAULT_CONCURRENCY
+    shape = {"platforms": platforms} if platforms else {}
+    bounded = module.run(latency=latency, concurrency=concurrency, **shape)
+    sequential = module.run(latency=latency, concurrency=1, **shape)
+    speedup = sequential["first_seconds"] / bounded["first_seconds"]
+    shape = (
+        f"1 artist ({bounded['songs']} songs) × {len(bounded['platforms'])} platforms × "
+        f"{bounded['period']}, {latency * 1000:.0f} ms latency"
+    )
+    return [
+        Measurement(
+            "soundcharts",
+            f"9a. SoundCharts fetch: {shape}",
+            f"concurrency {concurrency}: {secs(bounded['first_seconds'])} "
+            f"({bounded['first_calls']} calls) · sequential: {secs(sequential['first_seconds'])} "
+            f"({sequential['first_calls']} calls)",
+            f"sequential ÷ concurrent: {times(speedup)}",
+            "≥ 4× faster than sequential",
+            speedup >= 4,
+            values={
+                "seconds": bounded["first_seconds"],
+                "calls": bounded["first_calls"],
+                "sequential_seconds": sequential["first_seconds"],
+                "speedup": speedup,
+            },  # fmt: skip
+        ),
+        Measurement(
+            "soundcharts_rerun",
+            "9b. SoundCharts: the same fetch run again (raw-response cache)",
+            f"{bounded['second_calls']} calls, {secs(bounded['second_seconds'])}",
+            "—",
+            "0 calls",
+            bounded["second_calls"] == 0,
+            values={"calls": bounded["second_calls"], "seconds": bounded["second_seconds"]},
+        ),
+    ]

@@ -196,7 +196,7 @@ def ingest_measurement(files: ChartFiles, kit_seconds: float, duckdb_seconds: fl
         f"{files.rows:,} rows",
         f"kit {kit_rate:,.0f} rows/s ({secs(kit_seconds)}) · DuckDB read_csv → Parquet "
         f"{duck_rate:,.0f} rows/s ({secs(duckdb_seconds)})",
-        f"kit {times(ratio)} DuckDB's rate",
+        f"kit rate ÷ DuckDB rate: {times(ratio)}",
         "≥ 0.5× DuckDB's rate",
         ratio >= 0.5,
         values={

@@ -11,7 +11,6 @@ import importlib.metadata
 import os
 import platform
 import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +60,11 @@ def ms(seconds: float) -> str:
     if value >= 10:
         return f"{value:.1f} ms"
     return f"{value:.2f} ms"
+
+
+def duration(seconds: float) -> str:
+    """Milliseconds below a second, seconds above."""
+    return ms(seconds) if seconds < 1 else secs(seconds)
 
 
 def secs(seconds: float) -> str:
@@ -186,8 +190,3 @@ def write(run: Run, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(run))
     return path
-
-
-def command_line() -> str:
-    args = " ".join(sys.argv[1:])
-    return f"kit {args}".strip() if sys.argv and sys.argv[0].endswith("kit") else "kit bench"

@@ -28,8 +28,11 @@ credits as (
     where artist_id = p_artist_id
 ),
 series as (
-    select *
-    from artist_track_daily(p_artist_id, p_platform, p_country, start_date, end_date)
+    -- the rows of artist_track_daily without its title join (titles come once, in final):
+    -- one scan of the tracks table fewer, about a quarter of the macro's time (kit bench)
+    select v.track_id, v.date, v.streams, v.days, v.kind, v.source
+    from track_daily(p_platform, p_country, start_date, end_date) as v
+    join credits as c on c.track_id = v.track_id
 ),
 value_stats as (
     select
