@@ -21,10 +21,13 @@ kit.engine picks this module when `CHARTROOM_ENGINE=spark`; `cursor(warehouse)` 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import itertools
 import os
+import sys
+import tempfile
 import threading
 import time
 import warnings
@@ -108,11 +111,14 @@ def session() -> SparkSession:
                 master = os.environ.get("SPARK_MASTER") or LOCAL_MASTER
                 builder = builder.master(master)
                 if master.startswith("local"):
+                    # Read by the JVM at launch: stay on loopback, whatever the hostname says.
+                    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
                     for key, value in LOCAL_CONF.items():
                         builder = builder.config(key, value)
                 for key, value in SESSION_CONF.items():
                     builder = builder.config(key, value)
-            spark = builder.getOrCreate()
+            with _jvm_output(remote):
+                spark = builder.getOrCreate()
         for key, value in SESSION_CONF.items():
             spark.conf.set(key, value)
         if not remote:
@@ -120,6 +126,34 @@ def session() -> SparkSession:
         _session = spark
         _views.clear()
         return spark
+
+
+def jvm_log() -> Path:
+    """Where the local Spark JVM writes its own output (start-up notices, warnings)."""
+    return Path(tempfile.gettempdir()) / "chartroom-spark.log"
+
+
+@contextlib.contextmanager
+def _jvm_output(remote: str | None) -> Iterator[None]:
+    """Points file descriptors 1 and 2 at jvm_log() while the JVM starts: it inherits
+    them, and would otherwise print its notices into the CLI's output and into every
+    report that papermill executes. Spark's errors still reach Python as exceptions."""
+    if remote:  # Spark Connect starts no local JVM
+        yield
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    try:
+        with open(jvm_log(), "ab") as log:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        os.close(saved[0])
+        os.close(saved[1])
 
 
 def _is_stopped(spark: SparkSession) -> bool:
