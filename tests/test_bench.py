@@ -104,8 +104,15 @@ def test_skipped_measurements_say_not_run_and_why(bench_run):
 
 def test_the_page_records_machine_versions_data_and_command(bench_run):
     _, page, _ = bench_run
-    for needle in ("- cores: ", "- memory: ", "- python: ", "- duckdb: ", "- xlsxwriter: ",
-                   "- rows in chart_entries: ", "- Command: `kit bench`"):  # fmt: skip
+    for needle in (
+        "- cores: ",
+        "- memory: ",
+        "- python: ",
+        "- duckdb: ",
+        "- xlsxwriter: ",
+        "- rows in chart_entries: ",
+        "- Command: `kit bench`",
+    ):
         assert needle in page
 
 

@@ -4,12 +4,9 @@ measurement runs, so a part that is missing gives a "not run" row, never a figur
 
 from __future__ import annotations
 
-import cProfile
 import importlib
 import importlib.util
-import io
 import os
-import pstats
 import shutil
 import subprocess
 import sys
@@ -20,6 +17,7 @@ from pathlib import Path
 from .. import config
 from ..query import Query
 from . import ingest
+from .profile import profile_lines
 from .queries import BreakdownPick, median_pick
 from .results import Measurement, duration, megabytes, ms, percentiles, secs, times
 
@@ -56,8 +54,9 @@ def spark_measurement(
     require("pyspark")
     spark = require("kit.spark", "time_breakdown")
     pick = median_pick(picks, kit_timings)
-    q = Query(pick.artist_id, pick.month, platforms=[pick.platform], country=pick.country,
-              warehouse=root)  # fmt: skip
+    q = Query(
+        pick.artist_id, pick.month, platforms=[pick.platform], country=pick.country, warehouse=root
+    )
     took = spark.time_breakdown(q, pick.artist_id, pick.platform, repeat=repeat)
     duck_p50, _ = percentiles(kit_timings)
     ratio = took["best"] / duck_p50
@@ -74,7 +73,7 @@ def spark_measurement(
             "first": took["first"],
             "startup": took["startup"],
             "ratio": ratio,
-        },  # fmt: skip
+        },
     )
 
 
@@ -111,25 +110,6 @@ def ingest_measurement(
     return row, analysis
 
 
-def profile_lines(what: str, call: Callable[[], object], top: int = 8) -> list[str]:
-    """cProfile of `call`: the functions with the most time of their own, as markdown."""
-    profiler = cProfile.Profile()
-    profiler.enable()
-    call()
-    profiler.disable()
-    stats = pstats.Stats(profiler, stream=io.StringIO())
-    total = stats.total_tt
-    rows = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:top]
-    lines = [f"{what}: {secs(total)} under the profiler. Most time of their own:", ""]
-    for (filename, line, name), (_, calls, own, cumulative, _) in rows:
-        where = f"{Path(filename).name}:{line}" if line else filename
-        lines.append(
-            f"  - `{name}` ({where}): {secs(own)} own, {secs(cumulative)} with callees, "
-            f"{calls:,} calls"
-        )
-    return lines
-
-
 # ---------------------------------------------------------------- Explorer
 
 
@@ -142,8 +122,13 @@ def explorer_measurement(root: Path, picks: list[BreakdownPick], clock: Clock) -
     model = widgets.ExplorerModel(warehouse=root)
     timings = []
     for pick in picks:
-        q = Query(pick.artist_id, pick.month, platforms=[pick.platform], country=pick.country,
-                  warehouse=root)  # fmt: skip
+        q = Query(
+            pick.artist_id,
+            pick.month,
+            platforms=[pick.platform],
+            country=pick.country,
+            warehouse=root,
+        )
         started = clock()
         data = model.load_breakdown(q, pick.artist_id, pick.platform)
         widgets.render_breakdown(widgets.BreakdownState(data))
@@ -161,8 +146,11 @@ def explorer_measurement(root: Path, picks: list[BreakdownPick], clock: Clock) -
 # ---------------------------------------------------------------- workbook
 
 
-def workbook_measurement(root: Path, work: Path, tracks: int, days: int) -> Measurement:
-    """Measurement 6: kit.export's sheet writer against xlsxwriter, same frames, same cells."""
+def workbook_measurement(
+    root: Path, work: Path, tracks: int, days: int
+) -> tuple[Measurement, list[str]]:
+    """Measurement 6: kit.export's sheet writer against xlsxwriter, same frames, same cells;
+    and when its goal is not met, a profile of kit's writer."""
     from . import workbook
 
     require("kit.export", "Sheet", "_write_table", "_format", "_values", "_width")
@@ -173,7 +161,8 @@ def workbook_measurement(root: Path, work: Path, tracks: int, days: int) -> Meas
     xlsx = workbook.run_side("xlsxwriter", folder)
     ratio = kit["seconds"] / xlsx["seconds"]
     memory = kit["peak_bytes"] / xlsx["peak_bytes"]
-    return Measurement(
+    analysis = workbook.run_side("kit-profile", folder)["lines"] if ratio > 1.5 else []
+    row = Measurement(
         "workbook",
         f"6. Workbook: {rows['Track Breakdown']:,} track rows + {rows['Daily']:,} daily rows "
         "(kit.export's writer, openpyxl write-only)",
@@ -189,8 +178,9 @@ def workbook_measurement(root: Path, work: Path, tracks: int, days: int) -> Meas
             "xlsxwriter_peak_bytes": xlsx["peak_bytes"],
             "ratio": ratio,
             "memory_ratio": memory,
-        },  # fmt: skip
+        },
     )
+    return row, analysis
 
 
 # ---------------------------------------------------------------- reports
@@ -210,9 +200,22 @@ def reports_measurement(work: Path, artists: int) -> Measurement:
     for jobs in (2, 1):
         output = work / f"reports-jobs{jobs}"
         shutil.rmtree(output, ignore_errors=True)
-        command = [sys.executable, "-m", "kit.cli", "report", "--month", DEFAULT_MONTH,
-                   "--country", DEFAULT_COUNTRY, "--jobs", str(jobs), "--output", str(output),
-                   "--warehouse", str(demo.path)]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "kit.cli",
+            "report",
+            "--month",
+            DEFAULT_MONTH,
+            "--country",
+            DEFAULT_COUNTRY,
+            "--jobs",
+            str(jobs),
+            "--output",
+            str(output),
+            "--warehouse",
+            str(demo.path),
+        ]
         for name in names:
             command += ["--artist", name]
         started = time.perf_counter()
@@ -278,7 +281,7 @@ def soundcharts_measurements(
                 "calls": bounded["first_calls"],
                 "sequential_seconds": sequential["first_seconds"],
                 "speedup": speedup,
-            },  # fmt: skip
+            },
         ),
         Measurement(
             "soundcharts_rerun",

@@ -26,9 +26,16 @@ from .results import Measurement, secs, times
 Clock = Callable[[], float]
 
 DAILY_HEADER = [
-    "rank", "uri", "artist_names", "track_name", "source", "peak_rank", "previous_rank",
-    "days_on_chart", "streams",
-]  # fmt: skip
+    "rank",
+    "uri",
+    "artist_names",
+    "track_name",
+    "source",
+    "peak_rank",
+    "previous_rank",
+    "days_on_chart",
+    "streams",
+]
 COMBINED_HEADER = ["title", "rank", "date", "artist", "url", "region", "chart", "trend", "streams"]
 LABEL = "Chartroom Demo Records"  # the `source` column: the label that delivered the track
 
@@ -204,5 +211,5 @@ def ingest_measurement(files: ChartFiles, kit_seconds: float, duckdb_seconds: fl
             "duckdb_rows_per_s": duck_rate,
             "ratio": ratio,
             "rows": files.rows,
-        },  # fmt: skip
+        },
     )

@@ -122,8 +122,13 @@ def kit_breakdowns(
     the widget builds it once per expand), and each pick's answer."""
     timings, answers = [], []
     for pick in picks:
-        q = Query(pick.artist_id, pick.month, platforms=[pick.platform], country=pick.country,
-                  warehouse=root)  # fmt: skip
+        q = Query(
+            pick.artist_id,
+            pick.month,
+            platforms=[pick.platform],
+            country=pick.country,
+            warehouse=root,
+        )
         started = clock()
         frame = breakdown(q, pick.artist_id, pick.platform)
         timings.append(clock() - started)
@@ -150,8 +155,14 @@ def breakdown_measurement(timings: list[float]) -> Measurement:
 def summary_measurement(root: Path, picks: list[SummaryPick], clock: Clock) -> Measurement:
     timings = []
     for pick in picks:
-        q = Query(list(pick.artist_ids), (pick.start, pick.end), platforms=list(pick.platforms),
-                  country=pick.country, warehouse=root, check_data=False)  # fmt: skip
+        q = Query(
+            list(pick.artist_ids),
+            (pick.start, pick.end),
+            platforms=list(pick.platforms),
+            country=pick.country,
+            warehouse=root,
+            check_data=False,
+        )
         started = clock()
         summary(q)
         timings.append(clock() - started)
@@ -296,7 +307,7 @@ def seed_measurements(
                 "p95": pandas_p95,
                 "ratio": pandas_ratio,
                 "mismatches": pandas_bad,
-            },  # fmt: skip
+            },
         ),
     ]
 
@@ -328,7 +339,7 @@ def floor_timings(
                 "start": pick.start,
                 "end": pick.end,
                 "tracks": tracks,
-            },  # fmt: skip
+            },
         ).fetchall()
         timings.append(clock() - started)
     con.close()
@@ -368,7 +379,7 @@ def macro_timings(root: Path, picks: list[BreakdownPick], clock: Clock) -> list[
                 "country": pick.country,
                 "start": pick.start,
                 "end": pick.end,
-            },  # fmt: skip
+            },
         ).fetchall()
         timings.append(clock() - started)
     return timings
@@ -377,8 +388,13 @@ def macro_timings(root: Path, picks: list[BreakdownPick], clock: Clock) -> list[
 def profile_breakdown(root: Path, pick: BreakdownPick, folder: Path, top: int = 5) -> list[str]:
     """DuckDB's profile of the breakdown macro for one pick, summarised as markdown lines;
     the whole profile (JSON) and EXPLAIN ANALYZE (text) are left in `folder`."""
-    params = {"artist": pick.artist_id, "platform": pick.platform, "country": pick.country,
-              "start": pick.start, "end": pick.end}  # fmt: skip
+    params = {
+        "artist": pick.artist_id,
+        "platform": pick.platform,
+        "country": pick.country,
+        "start": pick.start,
+        "end": pick.end,
+    }
     sql = "select * from track_breakdown($artist, $platform, $country, $start, $end)"
     folder.mkdir(parents=True, exist_ok=True)
     con = db.connect(root)

@@ -55,8 +55,14 @@ def workbook_frames(root: Path, tracks: int, days: int, folder: Path) -> dict[st
     ).fetchall()
     frames, total = [], 0
     for artist_id, platform, country, _ in pairs:
-        q = Query(artist_id, (lo, hi), platforms=[platform], country=country, warehouse=root,
-                  check_data=False)  # fmt: skip
+        q = Query(
+            artist_id,
+            (lo, hi),
+            platforms=[platform],
+            country=country,
+            warehouse=root,
+            check_data=False,
+        )
         frame = breakdown(q, artist_id, platform)
         frames.append(frame.assign(artist=q.artist_names[0], platform=platform, country=country))
         total += len(frame)
@@ -163,13 +169,33 @@ def xlsxwriter_side(folder: Path) -> dict:
     return _measure(write, folder / "xlsxwriter.xlsx")
 
 
+def kit_profile(folder: Path) -> dict:
+    """Where kit's writer spends its time: cProfile of one more pass."""
+    from openpyxl import Workbook
+
+    from .. import export
+    from .profile import profile_lines
+
+    frames = _frames(folder)
+
+    def write() -> None:
+        book = Workbook(write_only=True)
+        for title, frame in frames:
+            export._write_table(book, export.Sheet(title, frame))
+        book.save(folder / "profiled.xlsx")
+
+    return {"lines": profile_lines("**Workbook.** kit's writer (cProfile, one more pass)", write)}
+
+
+SIDES = {"kit": kit_side, "xlsxwriter": xlsxwriter_side, "kit-profile": kit_profile}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kit.bench.workbook")
-    parser.add_argument("side", choices=["kit", "xlsxwriter"])
+    parser.add_argument("side", choices=list(SIDES))
     parser.add_argument("folder", type=Path)
     args = parser.parse_args(argv)
-    side = kit_side if args.side == "kit" else xlsxwriter_side
-    print(json.dumps(side(args.folder)))
+    print(json.dumps(SIDES[args.side](args.folder)))
     return 0
 
 
