@@ -41,12 +41,11 @@ import sqlglot
 from sqlglot import exp
 
 from . import config, warehouse
+from .query import Query, QueryError
 from .schema import TABLES, Table
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
-
-    from .query import Query
 
 LOCAL_MASTER = "local[2]"
 # Spark settings for local mode (tests, a laptop): no UI, loopback only, few shuffle
@@ -87,6 +86,10 @@ class TranslationError(ValueError):
     """DuckDB SQL of kit/sql/ or kit.query that cannot be run on Spark as written."""
 
 
+class SparkUnavailable(QueryError):
+    """No Spark session could be started; the message says what is missing."""
+
+
 # ---------------------------------------------------------------------------------------
 # The session
 
@@ -101,7 +104,12 @@ def session() -> SparkSession:
             # pyspark warns that it is not yet certified on pandas 3; results leave
             # Spark as Arrow tables and are converted by kit.query, not by pyspark.
             warnings.simplefilter("ignore", FutureWarning)
-            from pyspark.sql import SparkSession
+            try:
+                from pyspark.sql import SparkSession
+            except ImportError:
+                raise SparkUnavailable(
+                    "The spark engine needs pyspark: pip install -e '.[spark]'."
+                ) from None
 
             builder = SparkSession.builder.appName("chartroom")
             remote = os.environ.get("SPARK_REMOTE")
@@ -117,8 +125,14 @@ def session() -> SparkSession:
                         builder = builder.config(key, value)
                 for key, value in SESSION_CONF.items():
                     builder = builder.config(key, value)
-            with _jvm_output(remote):
-                spark = builder.getOrCreate()
+            try:
+                with _jvm_output(remote):
+                    spark = builder.getOrCreate()
+            except Exception as exc:  # pyspark raises several kinds; the user needs one line
+                raise SparkUnavailable(
+                    f"Spark could not start ({str(exc).splitlines()[0]}). It needs Java 17 or "
+                    f"later (java on PATH, or JAVA_HOME); its own output is in {jvm_log()}."
+                ) from exc
         for key, value in SESSION_CONF.items():
             spark.conf.set(key, value)
         if not remote:

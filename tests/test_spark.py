@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -112,6 +114,7 @@ REACHED_BY_THE_ANSWERS = {
 # A value for each macro parameter, by name, on the metric fixture.
 MACRO_ARGUMENTS = {
     "p_artist_id": "a",
+    "p_track_id": "t1",
     "p_artist_ids": ["a"],
     "p_platform": "spotify",
     "p_platforms": ["spotify"],
@@ -301,3 +304,17 @@ def test_kit_report_runs_its_kernels_on_the_engine_given(metric_wh, tmp_path, mo
     assert cli.main([*argv, "--warehouse", str(metric_wh), "--output", str(tmp_path)]) == 0
     assert seen == ["spark"]
     assert os.environ["CHARTROOM_ENGINE"] == "duckdb"
+
+
+def test_the_spark_engine_without_java_is_refused_in_one_line(metric_wh):
+    env = {k: v for k, v in os.environ.items() if k not in {"CHARTROOM_ENGINE", "SPARK_REMOTE"}}
+    env["JAVA_HOME"] = str(metric_wh / "no-java-here")
+    kit = Path(sys.executable).with_name("kit")
+    argv = [str(kit), "summary", "--artist", "Alba", "--period", "2026-09", "--country", "IT"]
+    argv += ["--engine", "spark", "--warehouse", str(metric_wh)]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith("kit summary: Spark could not start")
+    assert "Java 17" in done.stderr
+    assert done.stderr.count("\n") == 1
