@@ -67,7 +67,12 @@ def print_frame(df: pd.DataFrame, fmt: str) -> None:
         with pd.option_context(
             "display.max_rows", None, "display.max_columns", None, "display.width", 250
         ):
-            print(df.to_string(index=False) if len(df) else "(no rows)")
+            print(df.to_string(index=False, float_format=_readable) if len(df) else "(no rows)")
+
+
+def _readable(x: float) -> str:
+    """Floats for people: large figures to one decimal, fractions to four places."""
+    return f"{x:,.1f}" if abs(x) >= 1000 else f"{x:.4f}"
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
