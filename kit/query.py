@@ -110,7 +110,7 @@ class Query:
         ids, names = _resolve_artists(cur, self.artists)
         set_(self, "artist_ids", ids)
         set_(self, "artist_names", names)
-        set_(self, "platform_slugs", _resolve_platforms(cur, self.platforms, ids))
+        set_(self, "platform_slugs", _resolve_platforms(cur, self.platforms, ids, start, end))
         if self.check_data:
             _require_data(cur, self)
 
@@ -195,18 +195,25 @@ def _resolve_artists(cur, artists: str | Sequence[str]) -> tuple[tuple[str, ...]
 
 
 def _resolve_platforms(
-    cur, platforms: str | Sequence[str] | None, artist_ids: tuple[str, ...]
+    cur,
+    platforms: str | Sequence[str] | None,
+    artist_ids: tuple[str, ...],
+    start: dt.date,
+    end: dt.date,
 ) -> tuple[str, ...]:
     if platforms is None or platforms == [] or platforms == ():
+        # only the period's month partitions are read: a query stays cheap on years of data
         rows = cur.execute(
             """
-            select distinct platform from artist_audience where list_contains(?, artist_id)
+            select distinct platform from artist_audience
+            where list_contains($artists, artist_id)
+              and month between strftime($start, '%Y-%m') and strftime($end, '%Y-%m')
             union
             select distinct c.platform from chart_entries as c
-            join track_credits as tc on tc.track_id = c.track_id
-            where list_contains(?, tc.artist_id)
+            where c.track_id in (select track_id from track_credits where list_contains($artists, artist_id))
+              and c.month between strftime($start, '%Y-%m') and strftime($end, '%Y-%m')
             """,
-            [list(artist_ids), list(artist_ids)],
+            {"artists": list(artist_ids), "start": start, "end": end},
         ).fetchall()
         found = {r[0] for r in rows}
         order = [p for p in PLATFORMS if p in found] + sorted(found - set(PLATFORMS))
@@ -233,20 +240,22 @@ def _require_data(cur, q: Query) -> None:
         "start": q.start,
         "end": q.end,
     }
+    months = "month between strftime($start, '%Y-%m') and strftime($end, '%Y-%m')"
+    credited = (
+        "track_id in (select track_id from track_credits where list_contains($artists, artist_id))"
+    )
     found = cur.execute(
-        """
+        f"""
         select
-            (select count(*) from artist_audience
-             where list_contains($artists, artist_id) and list_contains($platforms, platform)
-               and country = $country and date between $start and $end)
-          + (select count(*) from chart_entries as c
-             join track_credits as tc on tc.track_id = c.track_id
-             where list_contains($artists, tc.artist_id) and list_contains($platforms, c.platform)
-               and c.country = $country and c.date between $start and $end)
-          + (select count(*) from track_streams as s
-             join track_credits as tc on tc.track_id = s.track_id
-             where list_contains($artists, tc.artist_id) and list_contains($platforms, s.platform)
-               and s.country = $country and s.date between $start and $end)
+            exists (select 1 from artist_audience
+                    where list_contains($artists, artist_id) and list_contains($platforms, platform)
+                      and country = $country and {months} and date between $start and $end)
+            or exists (select 1 from chart_entries
+                       where {credited} and list_contains($platforms, platform)
+                         and country = $country and {months} and date between $start and $end)
+            or exists (select 1 from track_streams
+                       where {credited} and list_contains($platforms, platform)
+                         and country = $country and {months} and date between $start and $end)
         """,
         params,
     ).fetchall()[0][0]

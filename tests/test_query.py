@@ -112,7 +112,7 @@ def test_a_country_may_be_given_by_name(wh):
 def test_a_period_with_no_data_is_refused_with_what_there_is(wh):
     with pytest.raises(
         QueryError,
-        match=r"No data for Luna Vesper on spotify in IT from 2026-07-01 to 2026-07-31\. "
+        match=r"No data for Luna Vesper on any platform in IT from 2026-07-01 to 2026-07-31\. "
         r"The warehouse has audience data for them in IT from 2026-09-01 to 2026-09-02\.",
     ):
         Query("Luna Vesper", "2026-07", country="IT", warehouse=wh)
@@ -137,3 +137,8 @@ def test_a_28_day_window_needs_the_sql_definition():
 def test_the_previous_month_crosses_the_year():
     assert previous_month(D(2026, 1, 15)) == "2025-12"
     assert previous_month(D(2026, 11, 26)) == "2026-10"
+
+
+def test_no_data_on_a_named_platform_names_it(wh):
+    with pytest.raises(QueryError, match=r"^No data for Luna Vesper on deezer in IT from 2026-09-01"):
+        Query("Luna Vesper", "2026-09", platforms="deezer", country="IT", warehouse=wh)
