@@ -30,7 +30,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .platforms import platform_name
+from .platforms import platform_name, track_url
 from .query import (
     Query,
     breakdown,
@@ -40,7 +40,7 @@ from .query import (
     timeseries,
     track_timeseries,
 )
-from .render import DEFINITIONS
+from .render import DEFINITIONS, TOP_TRACK_FILL, top_track_ids
 
 INTEGER = "#,##0"
 DECIMAL = "#,##0.0"
@@ -62,6 +62,8 @@ WIDTHS = {"title": 40, "top_track": 36, "source": 30, "artist": 20, "metric": 18
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EE")
 SECTION_FONT = Font(bold=True, size=12)
+LINK_FONT = Font(color="0563C1", underline="single")
+TOP_FILL = PatternFill("solid", fgColor=TOP_TRACK_FILL.lstrip("#").upper())
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -71,6 +73,8 @@ class Sheet:
 
     title: str
     frame: pd.DataFrame
+    links: Sequence[str | None] | None = None  # per row: a hyperlink for its `title` cell
+    tinted: Sequence[bool] | None = None  # per row: a top track (render.top_track_ids)
 
 
 def workbook(q: Query, path: str | os.PathLike) -> Path:
@@ -83,7 +87,7 @@ def workbook(q: Query, path: str | os.PathLike) -> Path:
     sheets = [
         Sheet("Summary", audience.drop(columns=["artist_id"])),
         Sheet("Totals", totals),
-        Sheet("Track Breakdown", _stack(per_platform, lambda a, p: breakdown(q, a, p))),
+        _breakdown_sheet(q, per_platform),
         Sheet("Daily", timeseries(q, None).drop(columns=["artist_id"])),
         Sheet("Track Daily", _stack(per_platform, lambda a, p: track_timeseries(q, a, p))),
     ]
@@ -95,6 +99,24 @@ def workbook(q: Query, path: str | os.PathLike) -> Path:
     book.save(tmp)
     tmp.replace(path)  # never leave a half-written workbook under the final name
     return path
+
+
+def _breakdown_sheet(q: Query, pairs: Sequence[tuple[str, str]]) -> Sheet:
+    """Every track of every artist × platform; a title links to the track's page on the
+    platform where its id allows one, and the top tracks' rows are tinted as in the report."""
+    frame = _stack(pairs, lambda a, p: breakdown(q, a, p))
+    tops = {
+        (a, p, t)
+        for (a, p), part in frame.groupby(["artist", "platform"], sort=False)
+        for t in top_track_ids(part)
+    }
+    keys = list(zip(frame["artist"], frame["platform"], frame["track_id"], strict=True))
+    return Sheet(
+        "Track Breakdown",
+        frame,
+        links=[track_url(p, t) for _, p, t in keys],
+        tinted=[k in tops for k in keys],
+    )
 
 
 def _stack(pairs: Sequence[tuple[str, str]], frame_of) -> pd.DataFrame:
@@ -169,13 +191,23 @@ def _write_table(book: Workbook, sheet: Sheet) -> None:
             template.number_format = fmt
             styles.append(template._style)
     values = [_values(frame[c]) for c in columns]
-    for row in zip(*values, strict=True):
-        ws.append(
-            [
-                v if style is None or v is None else _cell(ws, v, style)
-                for v, style in zip(row, styles, strict=True)
-            ]
-        )
+    links = sheet.links or [None] * len(frame)
+    tinted = sheet.tinted or [False] * len(frame)
+    title_at = columns.index("title") if "title" in columns else None
+    for row, link, tint in zip(zip(*values, strict=True), links, tinted, strict=True):
+        cells = [
+            v if style is None or v is None else _cell(ws, v, style)
+            for v, style in zip(row, styles, strict=True)
+        ]
+        if link and title_at is not None:
+            cells[title_at] = _cell(ws, row[title_at])
+            cells[title_at].hyperlink = link
+            cells[title_at].font = LINK_FONT
+        if tint:
+            cells = [c if isinstance(c, Cell) else _cell(ws, c) for c in cells]
+            for c in cells:
+                c.fill = TOP_FILL
+        ws.append(cells)
 
 
 def _write_about(

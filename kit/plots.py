@@ -9,15 +9,24 @@ or drops them. No display is needed, so they also work under cron.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import pandas as pd
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import render
-from .platforms import platform_name
-from .query import Query, breakdown, timeseries, track_timeseries
+from .countries import country_name
+from .platforms import normalise_platform, platform_name
+from .query import (
+    Query,
+    breakdown,
+    positions,
+    timeseries,
+    track_comparison,
+    track_timeseries,
+)
 
 WIDTH, HEIGHT = 10.0, 3.8
 
@@ -142,3 +151,195 @@ def png(fig: Figure, dpi: int = 110) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+def position_history_chart(
+    q: Query,
+    track: str,
+    platform: str = "spotify",
+    *,
+    countries: Sequence[str] | None = None,
+    width: float = WIDTH,
+    height: float = HEIGHT,
+) -> Figure:
+    """A track's chart positions over the query's period (`kit.query.positions`): one line
+    per country chart it was on, position 1 at the top. Daily entries are joined day to
+    day and a day off the chart breaks the line (a gap, never a zero); weekly entries are
+    drawn as square markers on their week's last day, never joined as days."""
+    entries = positions(q, track, platform, countries=countries)
+    slug = normalise_platform(platform)
+    fig, ax = _figure(width, height)
+    title = entries["title"].iloc[0] if len(entries) else track
+    ax.set_title(
+        f"Chart positions of {title} on {platform_name(slug)}, {q.period_label}",
+        loc="left",
+        fontsize=11,
+    )
+    if entries.empty:
+        _empty(ax, "Not on any chart in this period")
+        return fig
+    calendar = pd.date_range(q.start, q.end, freq="D")
+    colours = {}
+    for (country, frequency), line in entries.groupby(["country", "frequency"], sort=True):
+        colour = colours.setdefault(country, f"C{len(colours) % 10}")
+        where = country_name(country)
+        values = line.set_index("date")["position"].astype("float64")
+        if frequency == "daily":
+            ax.plot(
+                calendar,
+                values.reindex(calendar),
+                color=colour,
+                linewidth=1.8,
+                marker=".",
+                markersize=4,
+                label=f"{where} · daily",
+            )
+        else:
+            ax.plot(
+                values.index,
+                values,
+                color=colour,
+                linestyle="none",
+                marker="s",
+                markersize=7,
+                markerfacecolor="white",
+                markeredgewidth=1.6,
+                label=f"{where} · weekly (week to the date)",
+            )
+    worst = float(entries["position"].max())
+    ax.set_ylim(worst + max(1.0, worst * 0.05), 0.5)  # inverted: position 1 at the top
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}"))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylabel("position")
+    ax.set_xlim(calendar[0], calendar[-1])
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8.5, frameon=False)
+    return fig
+
+
+ALIGN_LABELS = {
+    "date": "date",
+    "release": "days since release",
+    "chart_entry": "days since chart entry",
+}
+
+
+def comparison_chart(
+    q: Query,
+    tracks: Sequence[tuple[str, str]],
+    *,
+    align: str = "date",
+    width: float = WIDTH,
+    height: float = HEIGHT,
+) -> Figure:
+    """The daily streams of 2–6 tracks (platform, track id or title) side by side on one
+    chart (`kit.query.track_comparison`): over the query's period aligned by date, or over
+    each track's first days (as many as the period has) from its release or its chart
+    entry. Days without a value are gaps; weekly chart values are not drawn as days; a
+    track whose release or chart-entry day is unknown is not drawn, and named below."""
+    series = track_comparison(q, tracks, align=align)
+    fig, ax = _figure(width, height)
+    window = (
+        q.period_label
+        if align == "date"
+        else f"the first {q.days} days from {'release' if align == 'release' else 'chart entry'}"
+    )
+    ax.set_title(f"Daily streams compared, {q.country_label}, {window}", loc="left", fontsize=11)
+    daily = series[(series["days"] == 1) & series["x"].notna()]
+    several_platforms = series["platform"].nunique() > 1
+    for (platform, _track_id), own in daily.groupby(["platform", "track_id"], sort=False):
+        label = _short(own["title"].iloc[0])
+        if several_platforms:
+            label += f" · {platform_name(platform)}"
+        values = own.set_index("x")["streams"].astype("float64")
+        if align == "date":
+            steps = pd.date_range(q.start, q.end, freq="D")
+        else:
+            steps = pd.RangeIndex(0, q.days)
+        ax.plot(steps, values.reindex(steps), linewidth=1.8, label=label)
+    if align == "date":
+        ax.set_xlim(q.start, q.end)
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}"))
+        ax.set_xlim(0, q.days - 1)
+        ax.set_xlabel(f"{ALIGN_LABELS[align]} (day 0 = the day itself)")
+    notes = []
+    unaligned = series.attrs.get("unaligned", [])
+    if unaligned:
+        what = "release date" if align == "release" else "chart entry"
+        notes.append(f"not drawn, no {what} known: {', '.join(unaligned)}")
+    if series["days"].eq(7).any():
+        notes.append("weekly chart values are not drawn as days")
+    if notes:
+        ax.text(
+            1.0, -0.16, "; ".join(notes), transform=ax.transAxes, ha="right", fontsize=8,
+            color="#5a6272",
+        )  # fmt: skip
+    if ax.lines:
+        ax.legend(loc="upper left", fontsize=8.5, frameon=False)
+    else:
+        _empty(ax, "No daily streams to compare in this period")
+    return fig
+
+
+def sparkline_values(series: pd.DataFrame, start, end) -> list[float | None]:
+    """The values a sparkline draws: a track's daily counted streams (the `days == 1` rows
+    of `kit.query.track_timeseries`), one per calendar day from start to end, None on a day
+    without a value. Weekly chart values are not days, so they are left out."""
+    calendar = pd.date_range(start, end, freq="D")
+    daily = series[series["days"] == 1].set_index("date")["streams"].astype("float64")
+    values = daily.reindex(calendar)
+    return [None if pd.isna(v) else float(v) for v in values]
+
+
+def sparkline_svg(values: Sequence[float | None], width: int = 110, height: int = 24) -> str:
+    """A tiny inline SVG line of `values` (None breaks the line), scaled to its own range,
+    the last value dotted. Its values travel along in `data-values`, so the line can be
+    checked against the series it came from. An empty string when there is no value."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    span = (high - low) or 1.0
+    step = (width - 4) / max(len(values) - 1, 1)
+
+    def point(i: int, v: float) -> tuple[float, float]:
+        return 2 + i * step, height - 2 - (v - low) / span * (height - 4)
+
+    runs, current = [], []
+    for i, v in enumerate(values):
+        if v is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append(point(i, v))
+    if current:
+        runs.append(current)
+    lines = []
+    for run in runs:
+        if len(run) == 1:
+            x, y = run[0]
+            lines.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.2" fill="#1f5fbf"/>')
+        else:
+            pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+            lines.append(
+                f'<polyline points="{pts}" fill="none" stroke="#1f5fbf" stroke-width="1.3"/>'
+            )
+    last = max(i for i, v in enumerate(values) if v is not None)
+    x, y = point(last, values[last])
+    data = ",".join("" if v is None else f"{v:g}" for v in values)
+    return (
+        f'<svg class="spark" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" data-values="{data}" '
+        f'role="img" aria-label="daily streams">{"".join(lines)}'
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="#c0362c"/></svg>'
+    )
+
+
+def sparklines(series: pd.DataFrame, start, end) -> dict[str, str]:
+    """One sparkline per track of a `track_timeseries` frame, by track id."""
+    return {
+        track_id: sparkline_svg(sparkline_values(rows, start, end))
+        for track_id, rows in series.groupby("track_id", sort=False)
+    }

@@ -16,10 +16,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .platforms import PLATFORMS, platform_name
+from .platforms import PLATFORMS, platform_name, track_url
 
 MISSING = "—"
 LISTENERS = "monthly_listeners"
+# The top tracks of a breakdown: its first TOP_TRACKS rows in its own order (most streams,
+# then best position; kit/sql/track_breakdown.sql). The same rows are
+# tinted in the Explorer, the report and the workbook (TOP_TRACK_FILL), the first also
+# starred as the top track, and the report draws their chart positions.
+TOP_TRACKS = 3
+TOP_TRACK_FILL = "#fff6d6"
 
 # The definitions of DESIGN.md §2 in an analyst's words: shown under the report and in the
 # workbook's About sheet. The SQL in kit/sql/ is where they are computed.
@@ -58,6 +64,28 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
         "period that a chart entry covers.",
     ),
     ("Share", "A track's streams ÷ the artist's streams on that platform in the period."),
+    (
+        "Top tracks",
+        f"The first {TOP_TRACKS} tracks of a breakdown by streams (then best position: on a "
+        "platform without stream counts, by position alone), tinted in every table; the "
+        "first with streams is the top track (★).",
+    ),
+    (
+        "Daily streams (sparkline)",
+        "A track's counted daily streams over the period, scaled to its own range; a gap is "
+        "a day without a value. Weekly chart values are not days and are not drawn.",
+    ),
+    (
+        "2nd half vs 1st",
+        "Streams in the period's last half ÷ streams in its first half − 1. Halves have the "
+        "same number of calendar days (an odd period's middle day is in neither); a weekly "
+        "value counts in the half of its date. Blank when the first half has no streams.",
+    ),
+    (
+        "Chart position history",
+        "A track's position on the platform's top chart per day (a line; a day off the chart "
+        "is a gap) or per week (a square on the week's last day), one line per country.",
+    ),
     (
         "Streams per listener (approximate)",
         "Total streams ÷ average monthly listeners. Approximate: listeners are unique over "
@@ -108,7 +136,9 @@ CSS = """
 .cr table.tracks td { padding: 3px 6px; border-bottom: 1px solid #eceff4; white-space: nowrap; }
 .cr table.tracks td.n, .cr table.tracks th.n { text-align: right;
   font-variant-numeric: tabular-nums; white-space: nowrap; }
-.cr table.tracks tr.top td { background: #fff6d6; }
+.cr table.tracks tr.top td, .cr table.tracks tr.lead td { background: #fff6d6; }
+.cr table.tracks td.spark { padding: 1px 6px; }
+.cr table.tracks a { color: inherit; text-decoration: none; border-bottom: 1px dotted #1f5fbf; }
 .cr table.tracks tfoot td { border-top: 2px solid #c9d0dc; font-weight: 600; background: #f7f9fc; }
 .cr .mark { color: #b07d00; font-weight: 700; }
 .cr .small { color: #5a6272; font-size: 12px; }
@@ -185,6 +215,24 @@ def metric_label(metric: str) -> str:
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+def top_track_ids(breakdown: pd.DataFrame, n: int = TOP_TRACKS) -> list[str]:
+    """The breakdown's top tracks (TOP_TRACKS above): its first n rows, in the order
+    kit.query.breakdown returns them (most streams, then best position)."""
+    return list(breakdown["track_id"].head(n))
+
+
+def track_title(title: object, platform: str, track_id: str) -> str:
+    """A track's title as HTML, a link to its page on the platform where the id allows one
+    (kit.platforms.track_url); it opens in a new tab."""
+    url = track_url(platform, track_id)
+    if url is None:
+        return _e(title)
+    return (
+        f'<a href="{_e(url)}" target="_blank" rel="noopener" '
+        f'title="Open on {_e(platform_name(platform))}">{_e(title)}</a>'
+    )
 
 
 def _trend(value: object) -> str:
@@ -288,6 +336,8 @@ class PlatformRow:
     listeners: pd.Series | None  # the summary row of monthly_listeners, if the platform has it
     breakdown: pd.DataFrame
     totals: pd.DataFrame  # one row (breakdown_totals)
+    sparklines: dict[str, str] | None = None  # inline SVG by track id (plots.sparklines)
+    growth: pd.DataFrame | None = None  # kit.query.track_growth
 
 
 BREAKDOWN_HEADERS = (
@@ -313,13 +363,49 @@ def _peak_date(row) -> str:
     return f"week to {day(row.peak_date)}" if row.peak_kind == "week" else day(row.peak_date)
 
 
-def breakdown_table(breakdown: pd.DataFrame, totals: pd.DataFrame, top_track_id: str | None) -> str:
-    """Every track of one breakdown, the top track marked, with the footer's total."""
-    head = "".join(f'<th class="{cls}">{_e(name)}</th>' for name, cls in BREAKDOWN_HEADERS)
+GROWTH_HEADERS = (("Daily streams", ""), ("2nd half vs 1st", "n"))
+
+
+def half_change(growth: pd.DataFrame | None, track_id: str) -> object:
+    """A track's `half_change` from kit.query.track_growth, None when it has none."""
+    if growth is None:
+        return None
+    found = growth.loc[growth["track_id"] == track_id, "half_change"]
+    return found.iloc[0] if len(found) else None
+
+
+def breakdown_table(
+    breakdown: pd.DataFrame,
+    totals: pd.DataFrame,
+    top_track_id: str | None,
+    *,
+    platform: str | None = None,
+    sparklines: dict[str, str] | None = None,
+    growth: pd.DataFrame | None = None,
+) -> str:
+    """Every track of one breakdown, the top track marked and the top tracks tinted, with
+    the footer's total. With `platform`, titles link to the platform's page where the id
+    allows it; with `sparklines` and `growth`, each row shows its daily streams and the
+    change from the first to the second half of the period after its streams."""
+    with_growth = sparklines is not None or growth is not None
+    headers = list(BREAKDOWN_HEADERS)
+    if with_growth:
+        headers[4:4] = GROWTH_HEADERS
+    head = "".join(f'<th class="{cls}">{_e(name)}</th>' for name, cls in headers)
+    leading = set(top_track_ids(breakdown))
     body = []
     for rank, row in enumerate(breakdown.itertuples(index=False), start=1):
         top = row.track_id == top_track_id and not is_missing(row.total_streams)
         mark = ' <span class="mark" title="top track">★ top</span>' if top else ""
+        css = " class=top" if top else (" class=lead" if row.track_id in leading else "")
+        title = track_title(row.title, platform, row.track_id) if platform else _e(row.title)
+        extra = ""
+        if with_growth:
+            change = half_change(growth, row.track_id)
+            extra = (
+                f'<td class="spark">{(sparklines or {}).get(row.track_id, "")}</td>'
+                f'<td class="n {_trend(change)}">{percent(change, signed=True)}</td>'
+            )
         span = (
             MISSING
             if is_missing(row.first_chart_date)
@@ -327,9 +413,9 @@ def breakdown_table(breakdown: pd.DataFrame, totals: pd.DataFrame, top_track_id:
         )
         cover = ' class="n warn"' if row.coverage < 1 else ' class="n"'
         body.append(
-            f'<tr data-track-id="{_e(row.track_id)}"{" class=top" if top else ""}>'
-            f'<td class="n">{rank}</td><td>{_e(row.title)}{mark}</td><td>{_e(row.credit)}</td>'
-            f'<td class="n">{count(row.total_streams)}</td><td class="n">{count(row.avg_daily)}</td>'
+            f'<tr data-track-id="{_e(row.track_id)}"{css}>'
+            f'<td class="n">{rank}</td><td>{title}{mark}</td><td>{_e(row.credit)}</td>'
+            f'<td class="n">{count(row.total_streams)}</td>{extra}<td class="n">{count(row.avg_daily)}</td>'
             f'<td class="n">{count(row.peak_streams)}</td><td>{_peak_date(row)}</td>'
             f'<td class="n">{count(row.best_position)}</td><td class="n">{count(row.days_on_chart)}</td>'
             f'<td>{span}</td><td class="n">{percent(row.share)}</td><td>{_e(row.source)}</td>'
@@ -338,7 +424,7 @@ def breakdown_table(breakdown: pd.DataFrame, totals: pd.DataFrame, top_track_id:
     t = totals.iloc[0]
     foot = (
         f'<tr><td></td><td colspan="2">Total: {plural(t.track_count, "track")}</td>'
-        f'<td class="n">{count(t.total_streams)}</td><td colspan="9"></td></tr>'
+        f'<td class="n">{count(t.total_streams)}</td><td colspan="{len(headers) - 4}"></td></tr>'
     )
     return (
         f'<div class="wide"><table class="tracks"><thead><tr>{head}</tr></thead>'
@@ -460,7 +546,18 @@ def artist_platform_table(rows: Sequence[PlatformRow], days: int) -> str:
             else ""
         )
         top_id = None if is_missing(t.top_track_id) else t.top_track_id
-        tracks = breakdown_table(row.breakdown, row.totals, top_id) if t.track_count else ""
+        tracks = (
+            breakdown_table(
+                row.breakdown,
+                row.totals,
+                top_id,
+                platform=row.platform,
+                sparklines=row.sparklines,
+                growth=row.growth,
+            )
+            if t.track_count
+            else ""
+        )
         body.append(
             f'<tr class="fold"><td colspan="{len(ARTIST_PLATFORM_HEADERS)}">'
             f'<details data-artist-id="{_e(row.artist_id)}" data-platform="{_e(row.platform)}">'

@@ -26,7 +26,8 @@ import pandas as pd
 
 from . import config, render
 from .ids import slug
-from .query import Query, breakdown, breakdown_totals, summary
+from .platforms import platform_name
+from .query import Query, breakdown, breakdown_totals, summary, track_growth, track_timeseries
 
 NOTEBOOK = config.NOTEBOOKS_DIR / "monthly_report.ipynb"
 KERNEL = "python3"
@@ -104,8 +105,10 @@ def header(q: Query, *, top_n: int = DEFAULT_TOP_N):
 def platform_rows(
     q: Query, artist: str, audience: pd.DataFrame | None = None
 ) -> list[render.PlatformRow]:
-    """One artist's Artist × Platform rows: audience, every track, and the footer.
-    `audience` is `summary(q)` when the caller has it already."""
+    """One artist's Artist × Platform rows: audience, every track with its sparkline and
+    half-on-half change, and the footer. `audience` is `summary(q)` when the caller has it."""
+    from .plots import sparklines
+
     aid = q.artist_id(artist)
     audience = summary(q) if audience is None else audience
     listeners = audience[(audience["artist_id"] == aid) & (audience["metric"] == render.LISTENERS)]
@@ -120,6 +123,8 @@ def platform_rows(
                 listeners=own.iloc[0] if len(own) else None,
                 breakdown=breakdown(q, aid, platform),
                 totals=breakdown_totals(q, aid, platform),
+                sparklines=sparklines(track_timeseries(q, aid, platform), q.start, q.end),
+                growth=track_growth(q, aid, platform),
             )
         )
     return rows
@@ -156,6 +161,36 @@ def artist_section(q: Query, artist: str, *, top_n: int = DEFAULT_TOP_N) -> list
     for row in rows:
         if not render.is_missing(row.totals["total_streams"].iloc[0]):
             parts.append(_image(track_stack_chart(q, aid, row.platform, top=top_n)))
+    return parts
+
+
+def track_detail(q: Query, artist: str) -> list:
+    """One artist's top tracks in detail, as objects to display: per platform, the chart
+    position history of each top track (render.top_track_ids: one line per country chart
+    it was on), and their daily streams compared from each track's release."""
+    from .plots import comparison_chart, position_history_chart
+
+    aid = q.artist_id(artist)
+    name = q.artist_name(aid)
+    parts = []
+    for platform in q.platform_slugs:
+        tracks = breakdown(q, aid, platform, limit=render.TOP_TRACKS)
+        if tracks.empty:
+            continue
+        parts.append(
+            _html(
+                render.subheading(
+                    f"{name} on {platform_name(platform)}: chart positions of the top "
+                    f"{len(tracks)} tracks"
+                )
+            )
+        )
+        for track_id in render.top_track_ids(tracks):
+            parts.append(_image(position_history_chart(q, track_id, platform, height=3.0)))
+        with_streams = tracks[tracks["total_streams"].notna()]
+        if len(with_streams) >= 2:
+            picked = [(platform, t) for t in with_streams["track_id"]]
+            parts.append(_image(comparison_chart(q, picked, align="release", height=3.2)))
     return parts
 
 

@@ -35,14 +35,20 @@ from typing import Any, Protocol
 import ipywidgets as widgets
 import pandas as pd
 
-from . import config, query
+from . import config, query, render
 from .countries import country_code, country_name
-from .platforms import PLATFORMS, platform_name
+from .platforms import PLATFORMS, platform_name, track_url
 from .query import Query, QueryError
 from .schema import GLOBAL
 
 PAGE = 20  # track rows shown on opening a row, and added by "Load more"
 CHART_TOP_TRACKS = 5  # tracks drawn in a row's daily-streams chart
+COMPARE_MIN, COMPARE_MAX = 2, 6  # tracks on one comparison chart
+ALIGN_OPTIONS = [
+    ("by date", "date"),
+    ("by days since release", "release"),
+    ("by days since chart entry", "chart_entry"),
+]
 
 PRESET_PERIODS = {"last_month": "Last month", "28d": "Last 28 days", "90d": "Last 90 days"}
 CUSTOM = "custom"
@@ -151,6 +157,39 @@ class BreakdownData:
     totals: pd.Series  # the one row of kit.query.breakdown_totals
 
 
+@dataclass(frozen=True)
+class TrackGrowth:
+    """What a row's track table adds to the breakdown: each track's sparkline (inline SVG
+    of its daily streams) and kit.query.track_growth (first vs second half of the period)."""
+
+    sparklines: dict[str, str]
+    growth: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class TrackPositions:
+    """One track's chart positions (kit.query.positions) and their chart as a PNG."""
+
+    track_id: str
+    platform: str
+    entries: pd.DataFrame
+    png: bytes
+
+
+@dataclass(frozen=True)
+class TrackPick:
+    """A track picked for the comparison chart, from any row."""
+
+    artist: str
+    platform: str
+    track_id: str
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} · {self.artist} · {platform_name(self.platform)}"
+
+
 @dataclass
 class BreakdownState:
     """The view of one open row: which column it is sorted by, the title search, and how
@@ -203,6 +242,8 @@ class ExplorerModel:
     catalogue: query.Catalogue = field(init=False)
     _breakdowns: dict[RowKey, BreakdownData] = field(init=False, default_factory=dict)
     _charts: dict[RowKey, tuple[bytes, ...]] = field(init=False, default_factory=dict)
+    _growth: dict[RowKey, TrackGrowth] = field(init=False, default_factory=dict)
+    _positions: dict[tuple, TrackPositions] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.warehouse = config.warehouse_path(self.warehouse)
@@ -272,11 +313,51 @@ class ExplorerModel:
             self._charts[key] = tuple(plots.png(fig, dpi=80) for fig in figures)
         return self._charts[key]
 
+    def load_growth(self, q: Query, artist: str, platform: str) -> TrackGrowth:
+        """A row's sparklines (from kit.query.track_timeseries) and half-on-half changes
+        (kit.query.track_growth), queried once, then cached."""
+        key = row_key(q, artist, platform)
+        if key not in self._growth:
+            from . import plots
+
+            series = query.track_timeseries(q, artist, platform)
+            growth = query.track_growth(q, artist, platform)
+            self.queries_run += 2
+            self._growth[key] = TrackGrowth(plots.sparklines(series, q.start, q.end), growth)
+        return self._growth[key]
+
+    def load_positions(self, q: Query, track_id: str, platform: str) -> TrackPositions:
+        """A track's chart positions over the period in every country, and their chart."""
+        key = (q.warehouse_path, track_id, q.platform(platform), q.start, q.end)
+        if key not in self._positions:
+            from . import plots
+
+            entries = query.positions(q, track_id, platform)
+            figure = plots.position_history_chart(q, track_id, platform, height=3.2)
+            self.queries_run += 2
+            self._positions[key] = TrackPositions(track_id, platform, entries, plots.png(figure))
+        return self._positions[key]
+
+    def compare(self, q: Query, picks: Sequence[TrackPick], align: str) -> bytes:
+        """The comparison chart of the picked tracks' daily streams, as a PNG."""
+        from . import plots
+
+        if not COMPARE_MIN <= len(picks) <= COMPARE_MAX:
+            raise QueryError(
+                f"Pick {COMPARE_MIN} to {COMPARE_MAX} tracks to compare ({len(picks)} picked)."
+            )
+        figure = plots.comparison_chart(
+            q, [(p.platform, p.track_id) for p in picks], align=align, height=3.6
+        )
+        self.queries_run += 1
+        return plots.png(figure, dpi=90)
+
     def forget(self, q: Query, artist: str, platform: str) -> None:
         """Drop a row's cached breakdown and charts, after new data arrived for it."""
         key = row_key(q, artist, platform)
         self._breakdowns.pop(key, None)
         self._charts.pop(key, None)
+        self._growth.pop(key, None)
 
     def export_workbook(self, q: Query, folder: str | os.PathLike) -> Path:
         """The monthly report's workbook for this selection, written under `folder`."""
@@ -319,6 +400,9 @@ table.kit-tracks td.kit-title { min-width: 160px; }
 table.kit-tracks td.kit-source { min-width: 170px; }
 .kit-scroll { overflow-x: auto; }
 tr.kit-top td { font-weight: 600; }
+tr.kit-top td, tr.kit-lead td { background: #fff6d6; }
+table.kit-tracks a { color: inherit; text-decoration: none; border-bottom: 1px dotted #0969da; }
+table.kit-tracks td.kit-spark { padding: 0 6px; }
 td.kit-partial { color: #9a6700; }
 </style>
 """
@@ -454,9 +538,11 @@ def _peak(row: Any) -> str:
     return f'{_count(row.peak_streams)} <span class="kit-muted">({label})</span>'
 
 
-def render_breakdown(state: BreakdownState) -> str:
-    """The open row's track table: the visible rows of the state, the top track starred,
-    partial rows flagged, and how many of how many tracks are shown."""
+def render_breakdown(state: BreakdownState, growth: TrackGrowth | None = None) -> str:
+    """The open row's track table: the visible rows of the state, the top track starred
+    and the top tracks tinted (render.top_track_ids), titles linked to the platform where
+    the id allows it, partial rows flagged, and how many of how many tracks are shown.
+    With `growth`, each track shows its sparkline and its second-half vs first-half change."""
     data = state.data
     matching = state.matching()
     if data.tracks.empty:
@@ -469,9 +555,11 @@ def render_breakdown(state: BreakdownState) -> str:
             f'<div class="kit-empty">No track title contains “{html.escape(state.search)}”.</div>'
         )
     top_id = data.totals["top_track_id"]
+    leading = set(render.top_track_ids(data.tracks))
+    growth_head = "<th>Daily streams</th><th class='kit-num'>2nd half vs 1st</th>" if growth else ""
     header = (
         "<tr><th></th><th>Track</th><th>Credit</th><th class='kit-num'>Streams</th>"
-        "<th class='kit-num'>Avg daily</th><th class='kit-num'>Peak</th>"
+        f"{growth_head}<th class='kit-num'>Avg daily</th><th class='kit-num'>Peak</th>"
         "<th class='kit-num'>Best pos.</th><th class='kit-num'>Days on chart</th>"
         "<th>On chart</th><th class='kit-num'>Share</th><th>Source</th>"
         "<th class='kit-num'>Coverage</th></tr>"
@@ -486,13 +574,28 @@ def render_breakdown(state: BreakdownState) -> str:
             if pd.isna(row.first_chart_date)
             else f"{_day(row.first_chart_date)} – {_day(row.last_chart_date)}"
         )
+        css = " kit-top" if top else (" kit-lead" if row.track_id in leading else "")
+        url = track_url(data.platform, str(row.track_id))
+        title = html.escape(str(row.title))
+        if url:
+            title = (
+                f'<a href="{html.escape(url)}" target="_blank" rel="noopener" '
+                f'title="Open on {html.escape(platform_name(data.platform))}">{title}</a>'
+            )
+        cells = ""
+        if growth:
+            change = render.half_change(growth.growth, row.track_id)
+            cells = (
+                f'<td class="kit-spark">{growth.sparklines.get(row.track_id, "")}</td>'
+                f'<td class="kit-num {_change_class(change)}">{_ratio(change, True)}</td>'
+            )
         lines.append(
-            f'<tr class="kit-track{" kit-top" if top else ""}" '
+            f'<tr class="kit-track{css}" '
             f'data-track-id="{html.escape(str(row.track_id))}">'
             f"<td>{'★' if top else ''}</td>"
-            f'<td class="kit-title">{html.escape(str(row.title))}</td>'
+            f'<td class="kit-title">{title}</td>'
             f"<td>{html.escape(str(row.credit))}</td>"
-            f'<td class="kit-num">{_count(row.total_streams)}</td>'
+            f'<td class="kit-num">{_count(row.total_streams)}</td>{cells}'
             f'<td class="kit-num">{_count(row.avg_daily)}</td>'
             f'<td class="kit-num">{_peak(row)}</td>'
             f'<td class="kit-num">{_count(row.best_position)}</td>'
@@ -554,6 +657,46 @@ def render_totals(data: BreakdownData) -> str:
     )
 
 
+def render_picks(picks: Sequence[TrackPick]) -> str:
+    """The tracks picked for the comparison, or how to pick them."""
+    if not picks:
+        return (
+            '<div class="kit-muted">Open a row, click a track and press “Add to comparison”; '
+            f"pick {COMPARE_MIN} to {COMPARE_MAX} tracks from one artist or several.</div>"
+        )
+    items = "".join(f"<li>{html.escape(p.label)}</li>" for p in picks)
+    return f'<ol class="kit-picks">{items}</ol>'
+
+
+def render_positions(found: TrackPositions, title: str) -> str:
+    """Where a track's chart positions come from: its link, and the entries themselves in
+    a fold (date, country, daily or weekly, position), as kit.query.positions returns them."""
+    url = track_url(found.platform, found.track_id)
+    link = (
+        f' · <a href="{html.escape(url)}" target="_blank" rel="noopener">open on '
+        f"{html.escape(platform_name(found.platform))}</a>"
+        if url
+        else ""
+    )
+    entries = found.entries
+    if entries.empty:
+        return (
+            f'<div class="kit-empty">{html.escape(title)} was on no '
+            f"{html.escape(platform_name(found.platform))} chart in this period{link}.</div>"
+        )
+    rows = "".join(
+        f"<tr><td>{_day(r.date)}</td><td>{html.escape(country_name(r.country))}</td>"
+        f'<td>{r.frequency}</td><td class="kit-num">{r.position}</td></tr>'
+        for r in entries.itertuples(index=False)
+    )
+    return (
+        f'<div class="kit-positions"><b>{html.escape(title)}</b>{link}'
+        f"<details><summary>{len(entries)} chart entries</summary>"
+        '<table class="kit-tracks"><tr><th>Date</th><th>Country</th><th>Chart</th>'
+        f"<th class='kit-num'>Position</th></tr>{rows}</table></details></div>"
+    )
+
+
 def render_download(path: Path) -> str:
     """A link that downloads the workbook from the page itself (data: URI), so it works in
     JupyterLab and in Voilà alike, and where the file was written."""
@@ -582,10 +725,13 @@ class BreakdownRow(widgets.VBox):
         platform: str,
         audience: pd.Series | None,
         fetcher: Fetcher | None = None,
+        on_pick: Callable[[TrackPick], None] | None = None,
     ) -> None:
         self.model, self.q, self.artist_id, self.platform = model, q, artist_id, platform
         self.fetcher = fetcher
+        self.on_pick = on_pick
         self.state: BreakdownState | None = None
+        self.growth: TrackGrowth | None = None
         self.toggle = widgets.ToggleButton(
             description="▸ tracks", tooltip="Show the tracks", layout=widgets.Layout(width="90px")
         )
@@ -616,6 +762,29 @@ class BreakdownRow(widgets.VBox):
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="Fetching")
         self.progress.layout.display = "none"
         toolbar = widgets.HBox([self.sort, self.direction, self.search, self.fetch])
+        # Track detail: a click on a track in this list shows its chart positions; the
+        # button adds it to the Explorer's comparison.
+        self.picker = widgets.Select(options=[], rows=8, layout=widgets.Layout(width="300px"))
+        self.add_to_compare = widgets.Button(
+            description="Add to comparison", icon="plus", layout=widgets.Layout(width="170px")
+        )
+        self.history = widgets.Image(format="png", layout=widgets.Layout(max_width="760px"))
+        self.history.layout.display = "none"
+        self.history_rows = widgets.HTML()
+        detail = widgets.HBox(
+            [
+                widgets.VBox(
+                    [
+                        widgets.HTML(
+                            '<div class="kit-muted">Click a track for its chart positions</div>'
+                        ),
+                        self.picker,
+                        self.add_to_compare,
+                    ]
+                ),
+                widgets.VBox([self.history, self.history_rows]),
+            ]
+        )
         self.body = widgets.VBox(
             [
                 self.message,
@@ -624,6 +793,7 @@ class BreakdownRow(widgets.VBox):
                 self.tracks,
                 self.more,
                 self.totals,
+                detail,
                 self.charts,
             ],
             layout=widgets.Layout(display="none", margin="0 0 8px 24px"),
@@ -638,6 +808,8 @@ class BreakdownRow(widgets.VBox):
             control.observe(lambda change, h=handler: self._safely(lambda: h(change)), "value")
         self.more.on_click(lambda _: self._safely(self._load_more))
         self.fetch.on_click(lambda _: self._safely(self._fetch))
+        self.picker.observe(lambda change: self._safely(lambda: self._on_pick(change)), "value")
+        self.add_to_compare.on_click(lambda _: self._safely(self._add_to_compare))
 
     def fetch_available(self) -> bool:
         return self.fetcher is not None and bool(self.fetcher.is_configured())
@@ -659,6 +831,7 @@ class BreakdownRow(widgets.VBox):
         """Query the breakdown (or take it from the cache), then show it and its charts."""
         self.message.value = LOADING
         data = self.model.load_breakdown(self.q, self.artist_id, self.platform)
+        self.growth = self.model.load_growth(self.q, self.artist_id, self.platform)
         self.state = BreakdownState(data)
         self.sort.value, self.direction.value, self.search.value = "total_streams", True, ""
         self.message.value = ""
@@ -673,9 +846,38 @@ class BreakdownRow(widgets.VBox):
     def show(self) -> None:
         if self.state is None:
             return
-        self.tracks.value = render_breakdown(self.state)
+        self.tracks.value = render_breakdown(self.state, self.growth)
         hidden = self.state.shown >= len(self.state.matching())
         self.more.layout.display = "none" if hidden else ""
+        visible = self.state.visible()
+        chosen = self.picker.value
+        self.picker.options = list(zip(visible["title"], visible["track_id"], strict=True))
+        self.picker.value = chosen if chosen in set(visible["track_id"]) else None
+
+    def show_positions(self, track_id: str) -> TrackPositions:
+        """The chart position history of one of the row's tracks, under the table."""
+        found = self.model.load_positions(self.q, track_id, self.platform)
+        self.history.value = found.png
+        self.history.layout.display = ""
+        self.history_rows.value = render_positions(found, self._title(track_id))
+        return found
+
+    def _title(self, track_id: str) -> str:
+        assert self.state is not None
+        tracks = self.state.data.tracks
+        return str(tracks.loc[tracks["track_id"] == track_id, "title"].iloc[0])
+
+    def _on_pick(self, change: dict) -> None:
+        if change["new"] is not None:
+            self.show_positions(change["new"])
+
+    def _add_to_compare(self) -> None:
+        track_id = self.picker.value
+        if track_id is None:
+            raise QueryError("Click a track in the list first, then add it to the comparison.")
+        if self.on_pick is not None:
+            artist = self.q.artist_name(self.artist_id)
+            self.on_pick(TrackPick(artist, self.platform, track_id, self._title(track_id)))
 
     def _on_sort(self, change: dict) -> None:
         if self.state is not None:
@@ -748,6 +950,17 @@ class Explorer(widgets.VBox):
         self.rows: list[BreakdownRow] = []
         self.table = widgets.VBox()
         self.q: Query | None = None
+        self.picks: list[TrackPick] = []
+        self.picked = widgets.HTML(render_picks([]))
+        self.align = widgets.Dropdown(options=ALIGN_OPTIONS, value="date", description="Align")
+        self.compare_button = widgets.Button(
+            description="Compare", button_style="info", icon="line-chart"
+        )
+        self.clear_picks = widgets.Button(description="Clear", icon="times")
+        self.comparison = widgets.Image(format="png", layout=widgets.Layout(max_width="900px"))
+        self.comparison.layout.display = "none"
+        self.compare_button.on_click(lambda _: self._safely(self.compare))
+        self.clear_picks.on_click(lambda _: self._safely(self.clear_comparison))
         self.fetcher = fetcher if fetcher is not None else default_fetcher()
         self.export_dir = Path(export_dir) if export_dir else config.REPORTS_DIR / "exports"
         try:
@@ -768,6 +981,10 @@ class Explorer(widgets.VBox):
                 self.heading,
                 self.cards,
                 self.table,
+                widgets.HTML("<h4>Compare tracks</h4>"),
+                self.picked,
+                widgets.HBox([self.align, self.compare_button, self.clear_picks]),
+                self.comparison,
             ]
         )
         self.add_class("kit-explorer")
@@ -894,7 +1111,13 @@ class Explorer(widgets.VBox):
         self.cards.value = render_cards(summary, q)
         self.rows = [
             BreakdownRow(
-                self.model, q, aid, slug, headline(summary, aid, slug), fetcher=self.fetcher
+                self.model,
+                q,
+                aid,
+                slug,
+                headline(summary, aid, slug),
+                fetcher=self.fetcher,
+                on_pick=self.pick,
             )
             for aid in q.artist_ids
             for slug in q.platform_slugs
@@ -910,6 +1133,30 @@ class Explorer(widgets.VBox):
             if (r.artist_id, r.platform) == (aid, slug):
                 return r
         raise QueryError(f"No row for {artist} on {platform}.")
+
+    def pick(self, track: TrackPick) -> None:
+        """Add a track (from any row) to the comparison; at most COMPARE_MAX."""
+        if track in self.picks:
+            return
+        if len(self.picks) >= COMPARE_MAX:
+            raise QueryError(
+                f"At most {COMPARE_MAX} tracks fit on one comparison: clear it or compare these."
+            )
+        self.picks.append(track)
+        self.picked.value = render_picks(self.picks)
+
+    def clear_comparison(self) -> None:
+        self.picks = []
+        self.picked.value = render_picks(self.picks)
+        self.comparison.layout.display = "none"
+
+    def compare(self) -> None:
+        """Draw the picked tracks' daily streams on one chart, aligned as chosen."""
+        if self.q is None:
+            raise QueryError("Nothing is shown yet: fix the error above and press Update.")
+        assert self.model is not None
+        self.comparison.value = self.model.compare(self.q, self.picks, self.align.value)
+        self.comparison.layout.display = ""
 
     def _add_typed_artist(self) -> None:
         assert self.model is not None
