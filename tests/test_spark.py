@@ -2,7 +2,7 @@
 
 Every answer of kit.query is computed twice, on DuckDB and on Spark, over the metric
 fixture of tests/test_metrics.py and the small demo warehouse, and the two frames must
-be equal: rows, values and pandas dtypes. One Spark session serves the whole run.
+be equal, exactly: rows, values and pandas dtypes. One Spark session serves the whole run.
 The translation's refusals are tested without Spark.
 """
 
@@ -96,7 +96,7 @@ def test_every_answer_on_the_metric_fixture_is_the_same_frame_on_spark(
 ):
     on_duckdb, on_spark = _on_both(ANSWERS[name], *metric_query)
     assert len(on_duckdb) > 0
-    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True)
+    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True, check_exact=True)
 
 
 @pytest.mark.spark
@@ -104,7 +104,7 @@ def test_every_answer_on_the_metric_fixture_is_the_same_frame_on_spark(
 def test_every_answer_on_the_demo_is_the_same_frame_on_spark(spark_session, demo_query, name):
     on_duckdb, on_spark = _on_both(ANSWERS[name], *demo_query)
     assert len(on_duckdb) > 0
-    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True)
+    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True, check_exact=True)
 
 
 # Definitions the five answers above already run, so they are not run twice.
@@ -144,7 +144,7 @@ def test_every_other_definition_of_kit_sql_gives_the_same_rows_on_spark(
     on_duckdb = _frame(db.cursor(metric_wh).sql(sql, params=params), [])
     on_spark = _frame(kit_spark.cursor(metric_wh).sql(sql, params), [])
     assert len(on_duckdb) > 0
-    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True)
+    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True, check_exact=True)
 
 
 @pytest.mark.spark
@@ -156,7 +156,7 @@ def test_a_sorted_searched_page_of_the_breakdown_is_the_same_on_spark(spark_sess
 
     on_duckdb, on_spark = _on_both(page, *metric_query)
     assert list(on_duckdb["title"]) == ["Canzone", "Estate"]
-    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True)
+    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True, check_exact=True)
 
 
 @pytest.mark.spark
@@ -170,7 +170,7 @@ def test_every_warehouse_table_reads_the_same_on_spark(spark_session, metric_wh,
         # The same instants: DuckDB labels them with its connection's time zone (the
         # machine's, here Etc/UTC), Spark with its session's (UTC).
         on_duckdb[column] = on_duckdb[column].dt.tz_convert("UTC")
-    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True)
+    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True, check_exact=True)
 
 
 @pytest.mark.spark
