@@ -140,5 +140,7 @@ def test_the_previous_month_crosses_the_year():
 
 
 def test_no_data_on_a_named_platform_names_it(wh):
-    with pytest.raises(QueryError, match=r"^No data for Luna Vesper on deezer in IT from 2026-09-01"):
+    with pytest.raises(
+        QueryError, match=r"^No data for Luna Vesper on deezer in IT from 2026-09-01"
+    ):
         Query("Luna Vesper", "2026-09", platforms="deezer", country="IT", warehouse=wh)
