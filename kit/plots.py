@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import render
@@ -179,10 +180,12 @@ def position_history_chart(
         _empty(ax, "Not on any chart in this period")
         return fig
     calendar = pd.date_range(q.start, q.end, freq="D")
-    colours = {}
+    colours: dict[str, str] = {}
     for (country, frequency), line in entries.groupby(["country", "frequency"], sort=True):
+        # One legend entry per country (its colour); how daily and weekly look is said once.
+        named = country in colours
         colour = colours.setdefault(country, f"C{len(colours) % 10}")
-        where = country_name(country)
+        label = "_nolegend_" if named else country_name(country)
         values = line.set_index("date")["position"].astype("float64")
         if frequency == "daily":
             ax.plot(
@@ -192,30 +195,38 @@ def position_history_chart(
                 linewidth=1.8,
                 marker=".",
                 markersize=4,
-                label=f"{where} · daily",
+                label=label,
             )
         else:
-            ax.plot(
-                values.index,
-                values,
-                color=colour,
-                linestyle="none",
-                marker="s",
-                markersize=7,
-                markerfacecolor="white",
-                markeredgewidth=1.6,
-                label=f"{where} · weekly (week to the date)",
-            )
+            ax.plot(values.index, values, color=colour, label=label, **WEEKLY_MARKER)
+    handles, _labels = ax.get_legend_handles_labels()
+    grey = "#5a6272"
+    handles += [
+        Line2D([], [], color=grey, linewidth=1.8, marker=".", markersize=4, label="daily"),
+        Line2D([], [], color=grey, label="weekly (week to the date)", **WEEKLY_MARKER),
+    ]
     worst = float(entries["position"].max())
-    ax.set_ylim(worst + max(1.0, worst * 0.05), 0.5)  # inverted: position 1 at the top
+    margin = max(0.6, worst * 0.04)
+    ax.set_ylim(worst + margin, 1 - margin)  # inverted: position 1 at the top
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}"))
     ax.yaxis.get_major_locator().set_params(integer=True)
+    # Position 1 is always labelled, and there is no position 0 (or below).
+    ax.set_yticks([1] + [t for t in ax.get_yticks() if 1 < t <= worst + margin])
     ax.set_ylabel("position")
     ax.set_xlim(calendar[0], calendar[-1])
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8.5, frameon=False)
+    ax.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8.5, frameon=False
+    )
     return fig
 
 
+WEEKLY_MARKER = {
+    "linestyle": "none",
+    "marker": "s",
+    "markersize": 7,
+    "markerfacecolor": "white",
+    "markeredgewidth": 1.6,
+}
 ALIGN_LABELS = {
     "date": "date",
     "release": "days since release",
@@ -268,13 +279,14 @@ def comparison_chart(
     if unaligned:
         what = "release date" if align == "release" else "chart entry"
         notes.append(f"not drawn, no {what} known: {', '.join(unaligned)}")
+    drawn = set(daily["title"])
+    empty = [t for t in series.attrs.get("titles", []) if t not in drawn and t not in unaligned]
+    if empty:
+        notes.append(f"no daily streams in the window: {', '.join(empty)}")
     if series["days"].eq(7).any():
         notes.append("weekly chart values are not drawn as days")
-    if notes:
-        ax.text(
-            1.0, -0.16, "; ".join(notes), transform=ax.transAxes, ha="right", fontsize=8,
-            color="#5a6272",
-        )  # fmt: skip
+    if notes:  # a right-hand title: inside the figure's layout, unlike text below the axes
+        ax.set_title("; ".join(notes), loc="right", fontsize=8, color="#5a6272")
     if ax.lines:
         ax.legend(loc="upper left", fontsize=8.5, frameon=False)
     else:

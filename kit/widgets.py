@@ -768,9 +768,13 @@ class BreakdownRow(widgets.VBox):
         self.add_to_compare = widgets.Button(
             description="Add to comparison", icon="plus", layout=widgets.Layout(width="170px")
         )
-        self.history = widgets.Image(format="png", layout=widgets.Layout(max_width="760px"))
+        self.history = widgets.Image(format="png", layout=widgets.Layout(width="820px"))
         self.history.layout.display = "none"
         self.history_rows = widgets.HTML()
+        # Classes that name the parts, so a browser (and its test) can find them.
+        self.picker.add_class("kit-track-picker")
+        self.add_to_compare.add_class("kit-add-to-compare")
+        self.history.add_class("kit-history")
         detail = widgets.HBox(
             [
                 widgets.VBox(
@@ -959,6 +963,7 @@ class Explorer(widgets.VBox):
         self.clear_picks = widgets.Button(description="Clear", icon="times")
         self.comparison = widgets.Image(format="png", layout=widgets.Layout(max_width="900px"))
         self.comparison.layout.display = "none"
+        self.comparison.add_class("kit-comparison")
         self.compare_button.on_click(lambda _: self._safely(self.compare))
         self.clear_picks.on_click(lambda _: self._safely(self.clear_comparison))
         self.fetcher = fetcher if fetcher is not None else default_fetcher()

@@ -177,13 +177,17 @@ def test_the_position_chart_puts_1_on_top_leaves_days_off_the_chart_as_gaps_and_
     fig = plots.position_history_chart(q, ONDA)
     ax = fig.axes[0]
     assert ax.yaxis_inverted()
-    lines = {line.get_label(): line for line in ax.lines}
-    assert set(lines) == {"Germany · daily", "Italy · daily", "Italy · weekly (week to the date)"}
-    italy = [None if pd.isna(v) else v for v in lines["Italy · daily"].get_ydata()]
+    assert ax.get_ylim()[1] < 1 < ax.get_ylim()[0]  # position 1 inside the axes, at the top
+    daily = [line for line in ax.lines if line.get_linestyle() == "-"]
+    weekly = [line for line in ax.lines if line.get_marker() == "s"]
+    assert [list(line.get_ydata()) for line in weekly] == [[4]]
+    assert weekly[0].get_linestyle() == "None"
+    germany, italy = ([None if pd.isna(v) else v for v in line.get_ydata()] for line in daily)
+    assert germany == [None, 20, None, None, None, None, None]
     assert italy == [5, 3, 1, None, None, 8, 6]
-    weekly = lines["Italy · weekly (week to the date)"]
-    assert weekly.get_linestyle() == "None" and weekly.get_marker() == "s"
-    assert list(weekly.get_ydata()) == [4]
+    assert weekly[0].get_color() == daily[1].get_color()  # a country keeps its colour
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["Germany", "Italy", "daily", "weekly (week to the date)"]
 
 
 def test_kit_positions_prints_the_entries_as_csv(wh, capsys):
@@ -278,6 +282,16 @@ def test_the_comparison_by_date_takes_tracks_of_several_artists(q):
 def test_a_comparison_that_cannot_be_drawn_is_refused(q, tracks, align, message):
     with pytest.raises(QueryError, match=message):
         query.track_comparison(q, tracks, align=align)
+
+
+def test_the_comparison_chart_names_the_tracks_it_cannot_draw(q):
+    picked = [("spotify", ONDA), ("spotify", LUCE), ("spotify", NUOVO)]
+    fig = plots.comparison_chart(q, picked, align="chart_entry")
+    # Luce's only value is weekly; Nuovo never charted in Italy.
+    assert fig.axes[0].get_title(loc="right") == (
+        "not drawn, no chart entry known: Nuovo; no daily streams in the window: Luce; "
+        "weekly chart values are not drawn as days"
+    )
 
 
 def test_the_comparison_chart_draws_one_line_of_daily_values_per_track(q):
