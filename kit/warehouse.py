@@ -39,7 +39,11 @@ import pyarrow.parquet as pq
 from . import config
 from .schema import CHARTS, FREQUENCIES, GLOBAL, INGEST_LOG, ROLES, TABLES, Table
 
-ROW_GROUP_SIZE = 122_880  # DuckDB's own row-group size: min/max statistics per group
+# Rows per Parquet row group: min/max statistics are kept per group, so a group much smaller
+# than a platform-month file lets the sort keys (country, track; artist for the audience)
+# skip most of it. 16,384 gave the same answers with ~20 % less CPU per breakdown and
+# ~30 % per summary than 122,880 on the 10 M-row bench warehouse (bench/README.md).
+ROW_GROUP_SIZE = 16_384
 JOURNAL_DIR = "_journal"
 
 
