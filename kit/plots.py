@@ -210,8 +210,10 @@ def position_history_chart(
     ax.set_ylim(worst + margin, 1 - margin)  # inverted: position 1 at the top
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}"))
     ax.yaxis.get_major_locator().set_params(integer=True)
-    # Position 1 is always labelled, and there is no position 0 (or below).
-    ax.set_yticks([1] + [t for t in ax.get_yticks() if 1 < t <= worst + margin])
+    # Position 1 is always labelled, there is no position 0, and no tick crowds the 1.
+    ticks = list(ax.get_yticks())
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    ax.set_yticks([1] + [t for t in ticks if t - 1 > step / 2 and t <= worst + margin])
     ax.set_ylabel("position")
     ax.set_xlim(calendar[0], calendar[-1])
     ax.legend(

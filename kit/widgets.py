@@ -797,8 +797,8 @@ class BreakdownRow(widgets.VBox):
                 self.tracks,
                 self.more,
                 self.totals,
-                detail,
                 self.charts,
+                detail,
             ],
             layout=widgets.Layout(display="none", margin="0 0 8px 24px"),
         )
