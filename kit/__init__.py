@@ -5,8 +5,11 @@ from .query import (
     QueryError,
     breakdown,
     breakdown_totals,
+    positions,
     summary,
     timeseries,
+    track_comparison,
+    track_growth,
     track_timeseries,
 )
 from .sources.ingest import IngestError, IngestSummary
@@ -27,4 +30,7 @@ __all__ = [
     "load_s4a",
     "load_spotify_charts",
     "load_table",
+    "positions",
+    "track_comparison",
+    "track_growth",
 ]

@@ -229,6 +229,14 @@ def test_the_change_compares_equal_halves_and_counts_a_weekly_value_on_its_date(
     assert pd.isna(got.loc[NUOVO, "half_change"])
 
 
+def test_the_sparkline_carries_exactly_the_daily_rows_of_the_tracks_series(q):
+    series = query.track_timeseries(q, "Alba", "spotify", tracks=[SOLE])
+    line = plots.sparklines(series, q.start, q.end)[SOLE]
+    drawn = [float(v) for v in re.search(r'data-values="([^"]*)"', line).group(1).split(",")]
+    assert drawn == [float(v) for v in series[series["days"] == 1]["streams"]]
+    assert drawn == [50.0] * 7
+
+
 def test_the_sparkline_draws_the_tracks_daily_series_with_gaps(q):
     series = query.track_timeseries(q, "Alba", "spotify", tracks=[ONDA, LUCE])
     lines = plots.sparklines(series, q.start, q.end)
