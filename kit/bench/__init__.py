@@ -65,6 +65,7 @@ class BenchPlan:
     report_artists: int = 12
     spark_repeat: int = 3
     soundcharts_platforms: tuple[str, ...] | None = None  # None: the bench script's five
+    soundcharts_songs: tuple[int, int] | None = None  # main, featured; None: the script's
     skip: frozenset[str] = field(default_factory=frozenset)
     seed: int = 8  # the picks' generator; the data's seed is the demo's own
 
@@ -83,6 +84,7 @@ class BenchPlan:
             report_artists=2,
             spark_repeat=1,
             soundcharts_platforms=("spotify",),
+            soundcharts_songs=(6, 2),
         )
 
     def scale(self):
@@ -193,7 +195,9 @@ def run(
         return [components.reports_measurement(work, plan.report_artists)]
 
     def measure_soundcharts() -> list[Measurement]:
-        return components.soundcharts_measurements(platforms=plan.soundcharts_platforms)
+        return components.soundcharts_measurements(
+            platforms=plan.soundcharts_platforms, songs=plan.soundcharts_songs
+        )
 
     guarded(
         "queries", "1, 3, 4. Breakdown, the seed's way, pandas, the floor", "—", measure_queries

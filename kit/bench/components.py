@@ -242,7 +242,9 @@ def reports_measurement(work: Path, artists: int) -> Measurement:
 
 
 def soundcharts_measurements(
-    latency: float = 0.2, platforms: tuple[str, ...] | None = None
+    latency: float = 0.2,
+    platforms: tuple[str, ...] | None = None,
+    songs: tuple[int, int] | None = None,
 ) -> list[Measurement]:
     """bench/soundcharts_bench.py (issue 7's local server with `latency` per answer): one
     artist, five platforms, a year, at the fetcher's default concurrency and sequentially;
@@ -258,12 +260,15 @@ def soundcharts_measurements(
     except ModuleNotFoundError as exc:
         raise ComponentMissing(f"{exc.name} (the local SoundCharts server)") from None
     concurrency = fetch.DEFAULT_CONCURRENCY
-    shape = {"platforms": platforms} if platforms else {}
-    bounded = module.run(latency=latency, concurrency=concurrency, **shape)
-    sequential = module.run(latency=latency, concurrency=1, **shape)
+    options: dict = {"platforms": platforms} if platforms else {}
+    if songs:
+        options["songs"] = songs
+    bounded = module.run(latency=latency, concurrency=concurrency, **options)
+    sequential = module.run(latency=latency, concurrency=1, **options)
     speedup = sequential["first_seconds"] / bounded["first_seconds"]
     shape = (
-        f"1 artist ({bounded['songs']} songs) × {len(bounded['platforms'])} platforms × "
+        f"1 artist ({bounded['songs']} songs) × {len(bounded['platforms'])} "
+        f"platform{'s' if len(bounded['platforms']) > 1 else ''} × "
         f"{bounded['period']}, {latency * 1000:.0f} ms latency"
     )
     return [

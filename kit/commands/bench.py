@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--small",
         action="store_true",
-        help="a tenth of the default scale (about a minute) instead of 10 M chart entries",
+        help="a tenth of the default scale (about two minutes) instead of 10 M chart entries",
     )
     p.add_argument(
         "--out", type=Path, metavar="PATH", help="results page (default: bench/results.md)"
