@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -279,8 +281,20 @@ def _require_data(cur, q: Query) -> None:
     )
 
 
-def _frame(result, columns: list[str]) -> pd.DataFrame:
-    table = result.to_arrow_table()  # a DuckDB relation
+def _run(cur, sql: str, params: dict | None = None) -> pa.Table:
+    """The answer of `sql` as Arrow, on the engine in force.
+
+    On DuckDB, execute() binds and plans the query once, where a relation from .sql() parses
+    and binds it again when fetched (about a fifth more CPU per breakdown, measured by the
+    benchmark); the copy DuckDB warns about costs less than that for answers this size."""
+    if isinstance(cur, duckdb.DuckDBPyConnection):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
+            return cur.execute(sql, params).to_arrow_table()
+    return cur.sql(sql, params=params).to_arrow_table()
+
+
+def _frame(table: pa.Table, columns: list[str]) -> pd.DataFrame:
     df = table.to_pandas(types_mapper=_TYPES.get, date_as_object=False)
     return df[columns] if columns else df
 
@@ -292,7 +306,8 @@ def _base_params(q: Query) -> dict:
 def summary(q: Query) -> pd.DataFrame:
     """One row per artist × platform × metric: the audience over the period (DESIGN.md §2)."""
     cur = engine.cursor(q.warehouse_path)
-    result = cur.sql(
+    result = _run(
+        cur,
         "select * from audience_summary($artists, $platforms, $country, $start, $end)",
         params={
             "artists": list(q.artist_ids),
@@ -358,7 +373,8 @@ def breakdown(
         page = "offset $offset"
         params["offset"] = int(offset)
     cur = engine.cursor(q.warehouse_path)
-    result = cur.sql(
+    result = _run(
+        cur,
         f"select * from track_breakdown($artist, $platform, $country, $start, $end) {where} {order} {page}",
         params=params,
     )
@@ -369,8 +385,10 @@ def breakdown_totals(q: Query, artist: str, platform: str) -> pd.DataFrame:
     """The footer of a breakdown, one row: total, track count, top track, streams per listener."""
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
     cur = engine.cursor(q.warehouse_path)
-    result = cur.sql(
-        "select * from breakdown_totals($artist, $platform, $country, $start, $end)", params=params
+    result = _run(
+        cur,
+        "select * from breakdown_totals($artist, $platform, $country, $start, $end)",
+        params=params,
     )
     return _frame(result, TOTALS_COLUMNS)
 
@@ -390,7 +408,8 @@ def timeseries(
         **_base_params(q),
     }
     cur = engine.cursor(q.warehouse_path)
-    result = cur.sql(
+    result = _run(
+        cur,
         """
         select * exclude (month) from audience_daily
         where list_contains($artists, artist_id) and list_contains($platforms, platform)
@@ -420,7 +439,8 @@ def track_timeseries(
         **_base_params(q),
     }
     cur = engine.cursor(q.warehouse_path)
-    result = cur.sql(
+    result = _run(
+        cur,
         """
         select * from artist_track_daily($artist, $platform, $country, $start, $end)
         where $tracks is null or list_contains($tracks, track_id)
@@ -467,7 +487,8 @@ def sources(q: Query) -> pd.DataFrame:
     """Where the query's figures come from: one row per table × platform × source with
     the rows it holds for these artists in the country and period, and its date span."""
     cur = engine.cursor(q.warehouse_path)
-    result = cur.sql(
+    result = _run(
+        cur,
         "select * from period_sources($artists, $platforms, $country, $start, $end)",
         params={
             "artists": list(q.artist_ids),
@@ -544,7 +565,8 @@ def positions(
     except ValueError as exc:
         raise QueryError(str(exc)) from None
     cur = engine.cursor(q.warehouse_path)
-    result = cur.sql(
+    result = _run(
+        cur,
         """
         select * from track_positions($track, $platform, $start, $end)
         where $countries is null or list_contains($countries, country)
@@ -566,7 +588,8 @@ def track_growth(q: Query, artist: str, platform: str) -> pd.DataFrame:
     half of the period and the change between them (kit/sql/track_growth.sql)."""
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
     cur = engine.cursor(q.warehouse_path)
-    result = cur.sql(
+    result = _run(
+        cur,
         "select * from track_growth($artist, $platform, $country, $start, $end) order by track_id",
         params=params,
     )
@@ -605,7 +628,7 @@ def track_comparison(
             )
         params = {"track": resolve_track(q, track), "platform": slug, "country": q.country_code}
         milestones = _frame(
-            cur.sql("select * from track_milestones($track, $platform, $country)", params=params),
+            _run(cur, "select * from track_milestones($track, $platform, $country)", params=params),
             [],
         )
         titles.append(milestones["title"].iloc[0])
@@ -617,7 +640,8 @@ def track_comparison(
                 continue
             start = pd.Timestamp(day).date()
             end = start + dt.timedelta(days=q.days - 1)
-        result = cur.sql(
+        result = _run(
+            cur,
             """
             select * from track_comparison($track, $platform, $country, $start, $end)
             order by date

@@ -33,7 +33,7 @@ from kit import (
     warehouse,
 )
 from kit import spark as kit_spark
-from kit.query import QueryError, _frame
+from kit.query import QueryError, _frame, _run
 from kit.schema import TABLES
 
 D = dt.date
@@ -141,8 +141,8 @@ def test_every_other_definition_of_kit_sql_gives_the_same_rows_on_spark(
         source = call if definition.kind == "table_macro" else name
         columns = db.cursor(metric_wh).sql(f"select * from {source}", params=params).columns
         sql = f"select * from {source} order by {_quoted(columns)}"
-    on_duckdb = _frame(db.cursor(metric_wh).sql(sql, params=params), [])
-    on_spark = _frame(kit_spark.cursor(metric_wh).sql(sql, params), [])
+    on_duckdb = _frame(_run(db.cursor(metric_wh), sql, params), [])
+    on_spark = _frame(_run(kit_spark.cursor(metric_wh), sql, params), [])
     assert len(on_duckdb) > 0
     pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True, check_exact=True)
 
@@ -163,9 +163,9 @@ def test_a_sorted_searched_page_of_the_breakdown_is_the_same_on_spark(spark_sess
 @pytest.mark.parametrize("table", list(TABLES))
 def test_every_warehouse_table_reads_the_same_on_spark(spark_session, metric_wh, table):
     ordered = f"select * from {table} order by all"
-    on_duckdb = _frame(db.cursor(metric_wh).sql(ordered), [])
+    on_duckdb = _frame(_run(db.cursor(metric_wh), ordered), [])
     by_every_column = f"select * from {table} order by {_quoted(on_duckdb.columns)}"
-    on_spark = _frame(kit_spark.cursor(metric_wh).sql(by_every_column), [])
+    on_spark = _frame(_run(kit_spark.cursor(metric_wh), by_every_column), [])
     for column in on_duckdb.select_dtypes("datetimetz").columns:
         # The same instants: DuckDB labels them with its connection's time zone (the
         # machine's, here Etc/UTC), Spark with its session's (UTC).
