@@ -21,22 +21,14 @@ import duckdb
 from .. import db
 from ..countries import country_name
 from ..schema import GLOBAL
+from ..sources.spotify_charts import CHART_COLUMNS, COMBINED_COLUMNS
 from .results import Measurement, secs, times
 
 Clock = Callable[[], float]
 
-DAILY_HEADER = [
-    "rank",
-    "uri",
-    "artist_names",
-    "track_name",
-    "source",
-    "peak_rank",
-    "previous_rank",
-    "days_on_chart",
-    "streams",
-]
-COMBINED_HEADER = ["title", "rank", "date", "artist", "url", "region", "chart", "trend", "streams"]
+# the layouts kit reads, so the benchmark writes exactly what an analyst downloads
+DAILY_HEADER = [*CHART_COLUMNS, "days_on_chart", "streams"]
+COMBINED_HEADER = list(COMBINED_COLUMNS)
 LABEL = "Chartroom Demo Records"  # the `source` column: the label that delivered the track
 
 # One row per Spotify daily chart entry of the year, with the columns both layouts need.
