@@ -189,19 +189,7 @@ def test_a_chart_with_missing_ranks_loads_the_rows_it_has(tmp_path):
 
 def test_a_viral_chart_has_no_streams(tmp_path):
     root = tmp_path / "warehouse"
-    header = tuple(
-        h
-        for h in (
-            "rank",
-            "uri",
-            "artist_names",
-            "track_name",
-            "source",
-            "peak_rank",
-            "previous_rank",
-            "days_on_chart",
-        )
-    )
+    header = tuple(h for h in CHARTS_COM_HEADER if h != "streams")  # viral: no streams
     path = write_bytes(
         tmp_path / "viral-gb-daily-2026-09-03.csv",
         charts_com_bytes([(1, track_uri(1), "Nora Quinn", "Glass", "Label", 1, -1, 1)], header),

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import config
-from ..query import Query
 from . import ingest
 from .profile import profile_lines
 from .queries import BreakdownPick, median_pick
@@ -54,9 +53,7 @@ def spark_measurement(
     require("pyspark")
     spark = require("kit.spark", "time_breakdown")
     pick = median_pick(picks, kit_timings)
-    q = Query(
-        pick.artist_id, pick.month, platforms=[pick.platform], country=pick.country, warehouse=root
-    )
+    q = pick.query(root)
     took = spark.time_breakdown(q, pick.artist_id, pick.platform, repeat=repeat)
     duck_p50, _ = percentiles(kit_timings)
     ratio = took["best"] / duck_p50
@@ -122,13 +119,7 @@ def explorer_measurement(root: Path, picks: list[BreakdownPick], clock: Clock) -
     model = widgets.ExplorerModel(warehouse=root)
     timings = []
     for pick in picks:
-        q = Query(
-            pick.artist_id,
-            pick.month,
-            platforms=[pick.platform],
-            country=pick.country,
-            warehouse=root,
-        )
+        q = pick.query(root)
         started = clock()
         data = model.load_breakdown(q, pick.artist_id, pick.platform)
         widgets.render_breakdown(widgets.BreakdownState(data))

@@ -42,6 +42,16 @@ class BreakdownPick:
         following = (self.start + dt.timedelta(days=32)).replace(day=1)
         return following - dt.timedelta(days=1)
 
+    def query(self, root: Path) -> Query:
+        """The Query the Explorer would build for this expand."""
+        return Query(
+            self.artist_id,
+            self.month,
+            platforms=[self.platform],
+            country=self.country,
+            warehouse=root,
+        )
+
 
 @dataclass(frozen=True)
 class SummaryPick:
@@ -122,13 +132,7 @@ def kit_breakdowns(
     the widget builds it once per expand), and each pick's answer."""
     timings, answers = [], []
     for pick in picks:
-        q = Query(
-            pick.artist_id,
-            pick.month,
-            platforms=[pick.platform],
-            country=pick.country,
-            warehouse=root,
-        )
+        q = pick.query(root)
         started = clock()
         frame = breakdown(q, pick.artist_id, pick.platform)
         timings.append(clock() - started)
