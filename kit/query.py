@@ -235,31 +235,10 @@ def _resolve_platforms(
 
 
 def _require_data(cur, q: Query) -> None:
-    params = {
-        "artists": list(q.artist_ids),
-        "platforms": list(q.platform_slugs),
-        "country": q.country_code,
-        "start": q.start,
-        "end": q.end,
-    }
-    months = "month between strftime($start, '%Y-%m') and strftime($end, '%Y-%m')"
-    credited = (
-        "track_id in (select track_id from track_credits where list_contains($artists, artist_id))"
-    )
+    # the About sheet's list of sources is exactly "the data there is": none means no answer
     found = cur.execute(
-        f"""
-        select
-            exists (select 1 from artist_audience
-                    where list_contains($artists, artist_id) and list_contains($platforms, platform)
-                      and country = $country and {months} and date between $start and $end)
-            or exists (select 1 from chart_entries
-                       where {credited} and list_contains($platforms, platform)
-                         and country = $country and {months} and date between $start and $end)
-            or exists (select 1 from track_streams
-                       where {credited} and list_contains($platforms, platform)
-                         and country = $country and {months} and date between $start and $end)
-        """,
-        params,
+        "select count(*) from period_sources($artists, $platforms, $country, $start, $end)",
+        _selection_params(q),
     ).fetchall()[0][0]
     if found:
         return
@@ -303,17 +282,18 @@ def _base_params(q: Query) -> dict:
     return {"country": q.country_code, "start": q.start, "end": q.end}
 
 
+def _selection_params(q: Query) -> dict:
+    """The query's artists, platforms, country and period, as the macros take them."""
+    return {"artists": list(q.artist_ids), "platforms": list(q.platform_slugs), **_base_params(q)}
+
+
 def summary(q: Query) -> pd.DataFrame:
     """One row per artist × platform × metric: the audience over the period (DESIGN.md §2)."""
     cur = engine.cursor(q.warehouse_path)
     result = _run(
         cur,
         "select * from audience_summary($artists, $platforms, $country, $start, $end)",
-        params={
-            "artists": list(q.artist_ids),
-            "platforms": list(q.platform_slugs),
-            **_base_params(q),
-        },
+        params=_selection_params(q),
     )
     return _frame(result, SUMMARY_COLUMNS)
 
@@ -490,11 +470,7 @@ def sources(q: Query) -> pd.DataFrame:
     result = _run(
         cur,
         "select * from period_sources($artists, $platforms, $country, $start, $end)",
-        params={
-            "artists": list(q.artist_ids),
-            "platforms": list(q.platform_slugs),
-            **_base_params(q),
-        },
+        params=_selection_params(q),
     )
     return _frame(result, SOURCES_COLUMNS)
 
