@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 
 from . import config, db
+from .errors import QueryError
 
 ENGINE_VARIABLE = "CHARTROOM_ENGINE"
 _chosen: ContextVar[str | None] = ContextVar("chartroom_engine", default=None)
@@ -28,8 +29,6 @@ def engine_name() -> str:
     try:
         return config.engine_name(_chosen.get())
     except ValueError as exc:
-        from .query import QueryError
-
         raise QueryError(str(exc)) from None
 
 
@@ -42,8 +41,6 @@ def using(name: str) -> Iterator[str]:
     try:
         chosen = config.engine_name(name)
     except ValueError as exc:
-        from .query import QueryError
-
         raise QueryError(str(exc)) from None
     token = _chosen.set(chosen)
     before = os.environ.get(ENGINE_VARIABLE)

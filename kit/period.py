@@ -1,4 +1,10 @@
-"""Periods as analysts write them: '2026-09', '2026-09-01:2026-09-30', '28d:2026-09-30'."""
+"""Periods as analysts write them: '2026-09', '2026-09-01:2026-09-30', '28d:2026-09-30'.
+
+The one place where periods are parsed (`parse_period`), labelled (`period_label`), named
+as folders (`period_folder`) and counted back from a day (`preset_period`: the Explorer's
+"last month", "last 28 days" and "last 90 days"). Query, the Explorer, the report and the
+benchmark all call these.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,12 @@ import calendar
 import datetime as dt
 import re
 
+from .errors import PeriodError
+
 PeriodLike = str | tuple[str | dt.date, str | dt.date]
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _WINDOW = re.compile(r"^28d:(.+)$", re.IGNORECASE)
-
-
-class PeriodError(ValueError):
-    pass
 
 
 def _date(value: str | dt.date, what: str, text: object) -> dt.date:
@@ -78,3 +82,57 @@ def previous_month(today: dt.date | None = None) -> str:
     first = today.replace(day=1)
     last = first - dt.timedelta(days=1)
     return f"{last.year:04d}-{last.month:02d}"
+
+
+def period_label(start: dt.date, end: dt.date) -> str:
+    """A period as a reader says it: 'September 2026' for a calendar month, else
+    '2026-09-03 to 2026-10-01'."""
+    whole_month = (
+        start.day == 1
+        and (end + dt.timedelta(days=1)).day == 1
+        and (start.year, start.month) == (end.year, end.month)
+    )
+    if whole_month:
+        return start.strftime("%B %Y")
+    return f"{start.isoformat()} to {end.isoformat()}"
+
+
+def period_folder(period: str) -> str:
+    """A period as a folder name: '2026-09' stays, '28d:2026-09-30' → '28d_2026-09-30'."""
+    return period.strip().replace(":", "_")
+
+
+# The periods the Explorer offers, counted back from an anchor day.
+PRESET_PERIODS = {"last_month": "Last month", "28d": "Last 28 days", "90d": "Last 90 days"}
+
+
+def anchor_day(last_date: dt.date | None, today: dt.date | str | None = None) -> dt.date:
+    """The day relative periods end on: the day before `today`, else the last day with data."""
+    if today is not None:
+        day = today if isinstance(today, dt.date) else dt.date.fromisoformat(str(today))
+        return day - dt.timedelta(days=1)
+    return last_date or dt.date.today() - dt.timedelta(days=1)
+
+
+def preset_period(choice: str | tuple | list, anchor: dt.date) -> PeriodLike:
+    """The period a choice stands for: a preset counted back from `anchor` ("last_month" is
+    the last calendar month complete on that day, "28d" the listeners window ending on it,
+    "90d" the 90 days ending on it), a (start, end) pair, or any period string."""
+    if choice == "last_month":
+        complete = (anchor + dt.timedelta(days=1)).day == 1
+        month = anchor if complete else anchor.replace(day=1) - dt.timedelta(days=1)
+        return f"{month.year:04d}-{month.month:02d}"
+    if choice == "28d":
+        return f"28d:{anchor.isoformat()}"
+    if choice == "90d":
+        return (anchor - dt.timedelta(days=89), anchor)
+    if isinstance(choice, tuple | list):
+        if len(choice) != 2 or None in choice:
+            raise PeriodError("Pick both a start date and an end date.")
+        return (choice[0], choice[1])
+    if isinstance(choice, str):
+        return choice
+    raise PeriodError(
+        f"Unknown period {choice!r}: expected last_month, 28d, 90d, a (start, end) pair or a "
+        "period such as 2026-09."
+    )

@@ -22,7 +22,8 @@ import pyarrow as pa
 
 from . import config, db, engine
 from .countries import country_code, country_name
-from .period import PeriodError, PeriodLike, parse_period
+from .errors import QueryError
+from .period import PeriodError, PeriodLike, parse_period, period_label
 from .platforms import PLATFORMS, normalise_platform
 from .schema import GLOBAL
 
@@ -59,10 +60,6 @@ _TYPES = {
     pa.int32(): pd.Int32Dtype(),
     pa.int16(): pd.Int16Dtype(),
 }
-
-
-class QueryError(ValueError):
-    """A query that cannot be answered as asked; the message says what to change."""
 
 
 @dataclass(frozen=True)
@@ -118,17 +115,7 @@ class Query:
 
     @property
     def period_label(self) -> str:
-        if (
-            self.start.day == 1
-            and (self.end + dt.timedelta(days=1)).day == 1
-            and (
-                self.start.year,
-                self.start.month,
-            )
-            == (self.end.year, self.end.month)
-        ):
-            return self.start.strftime("%B %Y")
-        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+        return period_label(self.start, self.end)
 
     @property
     def country_label(self) -> str:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import config, render
 from .ids import slug
+from .period import period_folder
 from .platforms import platform_name
 from .query import Query, breakdown, breakdown_totals, summary, track_growth, track_timeseries
 
@@ -211,11 +212,6 @@ def save_workbook(q: Query, output: str, name: str):
 
 
 # ---------------------------------------------------------------- one report, one run
-
-
-def period_folder(period: str) -> str:
-    """A period as a folder name: '2026-09' stays, '28d:2026-09-30' → '28d_2026-09-30'."""
-    return period.strip().replace(":", "_")
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,6 @@ import os
 import sys
 import tempfile
 import threading
-import time
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,7 +40,7 @@ import sqlglot
 from sqlglot import exp
 
 from . import config, warehouse
-from .query import Query, QueryError
+from .errors import SparkUnavailable, TranslationError
 from .schema import TABLES, Table
 
 if TYPE_CHECKING:
@@ -80,14 +79,6 @@ _SPARK_TYPES = {
 _session: SparkSession | None = None
 _views: dict[tuple, dict[str, str]] = {}
 _lock = threading.RLock()
-
-
-class TranslationError(ValueError):
-    """DuckDB SQL of kit/sql/ or kit.query that cannot be run on Spark as written."""
-
-
-class SparkUnavailable(QueryError):
-    """No Spark session could be started; the message says what is missing."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -531,21 +522,3 @@ class Cursor:
 def cursor(warehouse_dir: str | os.PathLike | None = None) -> Cursor:
     """A Spark cursor on this warehouse (the session starts on first use)."""
     return Cursor(config.warehouse_path(warehouse_dir))
-
-
-def time_breakdown(q: Query, artist: str, platform: str, *, repeat: int = 3) -> dict[str, float]:
-    """Seconds taken by `kit.query.breakdown` on Spark: the session's start, the first
-    query (views, planning, JVM warm-up) and the best of `repeat` further runs."""
-    from . import engine
-    from .query import breakdown
-
-    started = time.perf_counter()
-    session()
-    startup = time.perf_counter() - started
-    runs = []
-    with engine.using("spark"):
-        for _ in range(repeat + 1):
-            started = time.perf_counter()
-            breakdown(q, artist, platform)
-            runs.append(time.perf_counter() - started)
-    return {"startup": startup, "first": runs[0], "best": min(runs[1:] or runs)}

@@ -37,6 +37,7 @@ import pandas as pd
 
 from . import config, query, render
 from .countries import country_code, country_name
+from .period import PRESET_PERIODS, anchor_day, preset_period
 from .platforms import PLATFORMS, platform_name, track_url
 from .query import Query, QueryError
 from .schema import GLOBAL
@@ -50,7 +51,6 @@ ALIGN_OPTIONS = [
     ("by days since chart entry", "chart_entry"),
 ]
 
-PRESET_PERIODS = {"last_month": "Last month", "28d": "Last 28 days", "90d": "Last 90 days"}
 CUSTOM = "custom"
 
 # (label, column) for the sort picker, and the direction each column opens with.
@@ -100,36 +100,6 @@ def default_fetcher() -> Fetcher | None:
 
 # ---------------------------------------------------------------------------------------
 # Model: state and queries, no widgets.
-
-
-def anchor_day(last_date: dt.date | None, today: dt.date | str | None = None) -> dt.date:
-    """The day relative periods end on: the day before `today`, else the last day with data."""
-    if today is not None:
-        day = today if isinstance(today, dt.date) else dt.date.fromisoformat(str(today))
-        return day - dt.timedelta(days=1)
-    return last_date or dt.date.today() - dt.timedelta(days=1)
-
-
-def resolve_period(choice: str | Sequence, anchor: dt.date) -> query.PeriodLike:
-    """The Query period a choice stands for: a preset counted back from `anchor`, a
-    (start, end) pair, or any period string Query accepts ('2026-09', '28d:2026-09-30')."""
-    if choice == "last_month":
-        complete = (anchor + dt.timedelta(days=1)).day == 1
-        month = anchor if complete else anchor.replace(day=1) - dt.timedelta(days=1)
-        return f"{month.year:04d}-{month.month:02d}"
-    if choice == "28d":
-        return f"28d:{anchor.isoformat()}"
-    if choice == "90d":
-        return (anchor - dt.timedelta(days=89), anchor)
-    if isinstance(choice, tuple | list):
-        if len(choice) != 2 or None in choice:
-            raise QueryError("Pick both a start date and an end date.")
-        return (choice[0], choice[1])
-    if isinstance(choice, str):
-        return choice
-    raise QueryError(
-        f"Unknown period {choice!r}: expected last_month, 28d, 90d, a (start, end) pair or a period such as 2026-09."
-    )
 
 
 RowKey = tuple[Path, str, str, str, dt.date, dt.date]
@@ -269,7 +239,7 @@ class ExplorerModel:
     ) -> Query:
         return Query(
             list(artists),
-            resolve_period(period, self.anchor),
+            preset_period(period, self.anchor),
             platforms=list(platforms) if platforms else None,
             country=country,
             warehouse=self.warehouse,

@@ -28,7 +28,8 @@ import pandas as pd
 import pytest
 
 from kit import config, plots, query, warehouse
-from kit.widgets import Explorer, anchor_day, resolve_period
+from kit.period import anchor_day, preset_period
+from kit.widgets import Explorer
 
 D = dt.date
 SEPTEMBER = [D(2026, 9, d) for d in range(1, 31)]
@@ -179,15 +180,15 @@ def test_the_explore_notebook_is_thin_and_committed_without_outputs():
 
 
 def test_last_month_is_the_last_month_complete_in_the_warehouse():
-    assert resolve_period("last_month", D(2026, 9, 30)) == "2026-09"
-    assert resolve_period("last_month", D(2026, 10, 14)) == "2026-09"
+    assert preset_period("last_month", D(2026, 9, 30)) == "2026-09"
+    assert preset_period("last_month", D(2026, 10, 14)) == "2026-09"
 
 
 def test_presets_count_back_from_the_day_before_today_when_today_is_given():
     assert anchor_day(D(2026, 9, 30), today="2026-10-01") == D(2026, 9, 30)
-    assert resolve_period("last_month", anchor_day(None, D(2026, 10, 1))) == "2026-09"
-    assert resolve_period("90d", D(2026, 9, 30)) == (D(2026, 7, 3), D(2026, 9, 30))
-    assert resolve_period("28d", D(2026, 9, 30)) == "28d:2026-09-30"
+    assert preset_period("last_month", anchor_day(None, D(2026, 10, 1))) == "2026-09"
+    assert preset_period("90d", D(2026, 9, 30)) == (D(2026, 7, 3), D(2026, 9, 30))
+    assert preset_period("28d", D(2026, 9, 30)) == "28d:2026-09-30"
 
 
 def test_the_explorer_opens_on_the_warehouses_last_complete_month(wh):
