@@ -1,0 +1,40 @@
+"""The monthly report: the notebook's building blocks (`blocks`), the runs behind
+`kit report` (`runs`) and the reports.yaml they read (`plan`).
+
+`from kit import report` gives the notebook its calls (`report.query`, `report.header`,
+`report.artist_section`, …) and `kit report` its runner (`report.run_reports`).
+"""
+
+from .blocks import (
+    DEFAULT_TOP_N,
+    artist_section,
+    explanation,
+    header,
+    platform_rows,
+    query,
+    save_workbook,
+    track_detail,
+)
+from .plan import ConfigError, ReportPlan, load_config
+from .runs import KERNEL, NOTEBOOK, ReportSpec, RunResult, notebook_html, run_report, run_reports
+
+__all__ = [
+    "DEFAULT_TOP_N",
+    "KERNEL",
+    "NOTEBOOK",
+    "ConfigError",
+    "ReportPlan",
+    "ReportSpec",
+    "RunResult",
+    "artist_section",
+    "explanation",
+    "header",
+    "load_config",
+    "notebook_html",
+    "platform_rows",
+    "query",
+    "run_report",
+    "run_reports",
+    "save_workbook",
+    "track_detail",
+]
