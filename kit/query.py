@@ -275,7 +275,7 @@ def _selection_params(q: Query) -> dict:
 
 
 def summary(q: Query) -> pd.DataFrame:
-    """One row per artist × platform × metric: the audience over the period (DESIGN.md §2)."""
+    """One row per artist × platform × metric: the audience over the period (README, "What the numbers mean")."""
     cur = engine.cursor(q.warehouse_path)
     result = _run(
         cur,

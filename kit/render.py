@@ -27,7 +27,7 @@ LISTENERS = "monthly_listeners"
 TOP_TRACKS = 3
 TOP_TRACK_FILL = "#fff6d6"
 
-# The definitions of DESIGN.md §2 in an analyst's words: shown under the report and in the
+# The definitions of README, "What the numbers mean" in an analyst's words: shown under the report and in the
 # workbook's About sheet. The SQL in kit/sql/ is where they are computed.
 DEFINITIONS: tuple[tuple[str, str], ...] = (
     (

@@ -59,7 +59,7 @@ LOCAL_CONF = {
     # A warehouse write swaps partition files: never answer from a cached file listing.
     "spark.sql.hive.filesourcePartitionFileCacheSize": "0",
 }
-# Settings every session needs, a cluster's too: dates are UTC days (DESIGN.md §2), and
+# Settings every session needs, a cluster's too: dates are UTC days (README, "What the numbers mean"), and
 # partition values stay strings ('2026-09' would otherwise be inferred as a date).
 SESSION_CONF = {
     "spark.sql.session.timeZone": "UTC",

@@ -1,5 +1,5 @@
 """The Explorer: pick artists, platforms, a country and a period, then open any
-Artist × Platform row into the tracks that carried it (DESIGN.md §2).
+Artist × Platform row into the tracks that carried it (README, "What the numbers mean").
 
 Two layers, as in jupyter-widgets/tutorial's password generator:
 

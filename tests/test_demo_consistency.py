@@ -1,5 +1,5 @@
 """On the demo warehouse, breakdown and summary equal an independent pandas computation
-written here from the raw Parquet files (DESIGN.md §2 read afresh, not the SQL)."""
+written here from the raw Parquet files (README, "What the numbers mean" read afresh, not the SQL)."""
 
 from __future__ import annotations
 

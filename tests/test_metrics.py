@@ -1,4 +1,4 @@
-"""Every definition of DESIGN.md §2 on a tiny fixture, against figures worked out by hand.
+"""Every definition of README, "What the numbers mean" on a tiny fixture, against figures worked out by hand.
 
 The fixture (September 2026, Spotify, Italy unless said otherwise):
 

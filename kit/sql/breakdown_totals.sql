@@ -1,5 +1,5 @@
 -- breakdown_totals(artist_id, platform, country, start_date, end_date)
--- Grain: one row: the footer of a track breakdown (DESIGN.md §2).
+-- Grain: one row: the footer of a track breakdown (README, "What the numbers mean").
 --   total_streams          the sum over the breakdown's tracks;
 --   track_count            tracks in the breakdown; partial_tracks: those with coverage < 1;
 --   top_track              the breakdown's first row: most streams, then best position;

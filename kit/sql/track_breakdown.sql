@@ -1,7 +1,7 @@
 -- track_breakdown(artist_id, platform, country, start_date, end_date)
 -- Grain: one row per track credited to the artist (main or featured) that has a streams
 -- value or a chart entry in the period, for one platform × country (GLOBAL = worldwide).
--- Definitions (DESIGN.md §2):
+-- Definitions (README, "What the numbers mean"):
 --   total_streams    the sum of the values of artist_track_daily (each day counted once);
 --   avg_daily        total ÷ days with a value, a weekly value counting its seven days;
 --   peak_streams     the highest daily value, earliest date on ties; a track with weekly

@@ -1,7 +1,7 @@
 -- track_daily(platform, country, start_date, end_date): the streams that count, per track.
 -- Grain: one row per track × day with a streams value (days = 1), or per track × week
 -- (days = 7, dated on the week's last day), for one platform × country (GLOBAL = worldwide).
--- Source precedence (DESIGN.md §2), so that nothing is counted twice:
+-- Source precedence (README, "What the numbers mean"), so that nothing is counted twice:
 --   1. the track's own daily series (track_streams) on a day where it has a value;
 --   2. else the platform's daily chart for that country (chart 'top', streams not null);
 --   3. a weekly chart row covers the seven days ending on its date. It counts when that

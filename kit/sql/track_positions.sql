@@ -1,7 +1,7 @@
 -- track_positions(track_id, platform, start_date, end_date)
 -- Grain: one row per chart entry of one track on one platform's top chart, in every
 -- country whose chart it was on (GLOBAL included), daily or weekly, dated inside the
--- period. A weekly entry is dated on the last day of its week (DESIGN.md §2) and stands
+-- period. A weekly entry is dated on the last day of its week (README, "What the numbers mean") and stands
 -- for that week; a day without an entry is a day off the chart (no row, never a zero).
 create or replace macro track_positions(p_track_id, p_platform, start_date, end_date) as table
 with
