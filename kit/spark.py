@@ -103,11 +103,11 @@ def session() -> SparkSession:
                 ) from None
 
             builder = SparkSession.builder.appName("chartroom")
-            remote = os.environ.get("SPARK_REMOTE")
+            remote = config.setting("SPARK_REMOTE")
             if remote:
                 builder = builder.remote(remote)
             else:
-                master = os.environ.get("SPARK_MASTER") or LOCAL_MASTER
+                master = config.setting("SPARK_MASTER") or LOCAL_MASTER
                 builder = builder.master(master)
                 if master.startswith("local"):
                     # Read by the JVM at launch: stay on loopback, whatever the hostname says.
@@ -183,7 +183,7 @@ def stop() -> None:
 def warehouse_uri(root: Path) -> str:
     """Where Spark reads the warehouse: $CHARTROOM_SPARK_WAREHOUSE (e.g. s3a://bucket/wh,
     when Spark sees the files under another name than this machine does), else `root`."""
-    return os.environ.get("CHARTROOM_SPARK_WAREHOUSE") or root.as_uri()
+    return config.setting("CHARTROOM_SPARK_WAREHOUSE") or root.as_uri()
 
 
 def spark_type(t: pa.DataType) -> str:
