@@ -71,7 +71,7 @@ def _relative(path: Path | None, output: Path) -> str | None:
 
 
 def _utc(moment: dt.datetime | None) -> str | None:
-    return moment.astimezone(dt.UTC).isoformat(timespec="seconds") if moment else None
+    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds") if moment else None
 
 
 def record(

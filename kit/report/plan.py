@@ -40,7 +40,7 @@ def _strings(value, where: str) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return tuple(v.strip() for v in value.split(",") if v.strip())
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise ConfigError(f"{where}: expected a name or a list of names, got {value!r}.")
 
