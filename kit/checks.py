@@ -18,6 +18,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 
 from . import config, db
@@ -89,26 +90,32 @@ def accepted_values() -> dict[str, tuple[str, tuple[str, ...]]]:
     }
 
 
-def _connect(warehouse: str | os.PathLike | None) -> db.duckdb.DuckDBPyConnection:
+# DuckDB binds a macro's tables when it is created: the table the rules fill and the
+# helper they call come before the macros that name them.
+DEFINED_FIRST = ("check_items", "check_describe")
+
+
+def _connect(warehouse: str | os.PathLike | None) -> duckdb.DuckDBPyConnection:
+    """A connection on the warehouse with kit/sql/ and the checks' definitions."""
     con = db.connect(warehouse)
-    # the table the rules fill and the helper they call come before the macros naming them
-    first = ("check_items", "check_describe")
-    paths = sorted(
-        CHECKS_DIR.glob("*.sql"),
-        key=lambda p: (p.stem not in first, first.index(p.stem) if p.stem in first else 0, p.stem),
-    )
-    for path in paths:
-        con.execute(path.read_text())
+    rest = sorted(p.stem for p in CHECKS_DIR.glob("*.sql") if p.stem not in DEFINED_FIRST)
+    for name in (*DEFINED_FIRST, *rest):
+        con.execute((CHECKS_DIR / f"{name}.sql").read_text())
     return con
 
 
-def _collect(con, freshness_days: int, today: dt.date) -> None:
-    """Run every rule, filling check_items."""
+def _collect(con, freshness_days: int, today: dt.date, narrow_to=None) -> None:
+    """Run every rule, filling check_items. With `narrow_to` (platforms, country), the
+    rules after freshness read only the fact rows of those platforms and that country."""
 
     def add(rule: str, macro: str, *args) -> None:
         marks = ", ".join("?" for _ in args)
         con.execute(f"insert into check_items select ?, * from {macro}({marks})", [rule, *args])
 
+    # Freshness is measured per source and platform over every country, so before narrowing.
+    add("freshness", "check_freshness", today, freshness_days)
+    if narrow_to is not None:
+        _narrow(con, *narrow_to)
     accepted = accepted_values()
     for table in TABLES.values():
         key = list(table.key)
@@ -122,10 +129,22 @@ def _collect(con, freshness_days: int, today: dt.date) -> None:
     for child, column, parent, parent_column in RELATIONSHIPS:
         key = list(TABLES[child].key)
         add("relationship", "check_relationship", child, column, parent, parent_column, key)
-    add("freshness", "check_freshness", today, freshness_days)
     add("completeness", "check_chart_gaps")
     add("thin_chart_day", "check_thin_chart_days")
     add("load_volume", "check_load_volume")
+
+
+def _narrow(con, platforms: list[str], country: str) -> None:
+    """Shadow each fact table with a temporary table of its rows on `platforms` in `country`
+    (or with no country: check_not_null's). A violation elsewhere cannot concern a report
+    there, and every rule then reads a fraction of the rows: the same findings, sooner."""
+    for table in TABLES.values():
+        if table.partitioned:  # the fact tables: platform × date
+            con.execute(
+                f"create temp table {table.name} as select * from main.{table.name} "
+                "where list_contains(?, platform) and (country = ? or country is null)",
+                [platforms, country],
+            )
 
 
 def _findings(counted: pd.DataFrame, freshness_days: int) -> pd.DataFrame:
@@ -184,7 +203,7 @@ def _run(warehouse, freshness_days: int, today: dt.date | None, scope) -> pd.Dat
     today = today or dt.datetime.now(dt.UTC).date()
     con = _connect(warehouse)
     try:
-        _collect(con, freshness_days, today)
+        _collect(con, freshness_days, today, scope[1:3] if scope else None)
         counted = con.execute(
             "select * from check_findings(?, ?, ?, ?, ?)", list(scope or (None,) * 5)
         ).df()

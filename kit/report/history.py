@@ -115,11 +115,11 @@ def last_success(runs: Sequence[dict], spec: ReportSpec) -> dict | None:
     return max(same, key=lambda r: r.get("finished_at") or "", default=None)
 
 
-def unchanged(runs: Sequence[dict], spec: ReportSpec, output: Path, print_: str) -> dict | None:
+def unchanged(runs: Sequence[dict], spec: ReportSpec, output: Path, digest: str) -> dict | None:
     """The last successful run when this one would give the same report: the same
     fingerprint, and its page and workbook still in the folder; else None."""
     last = last_success(runs, spec)
-    if last is None or last.get("fingerprint") != print_:
+    if last is None or last.get("fingerprint") != digest:
         return None
     for key in ("html", "workbook"):
         if not last.get(key) or not (Path(output) / last[key]).exists():
@@ -127,14 +127,14 @@ def unchanged(runs: Sequence[dict], spec: ReportSpec, output: Path, print_: str)
     return last
 
 
-def already_sent(runs: Sequence[dict], spec: ReportSpec, print_: str, to: Sequence[str]) -> bool:
+def already_sent(runs: Sequence[dict], spec: ReportSpec, digest: str, to: Sequence[str]) -> bool:
     """Whether a run of this report with this fingerprint was mailed to all of `to`."""
     for r in runs:
         mail = r.get("mail") or {}
         if (
             r.get("month") == spec.period
             and r.get("report") == spec.slug
-            and r.get("fingerprint") == print_
+            and r.get("fingerprint") == digest
             and mail.get("status") == "sent"
             and set(to) <= set(mail.get("to") or ())
         ):
