@@ -25,6 +25,7 @@ COMMANDS = (
     "demo",
     "summary",
     "breakdown",
+    "check",
     "fetch",
     "ingest",
     "positions",

@@ -208,15 +208,17 @@ def wheel(tmp_path_factory) -> Path:
     return next(tmp.glob("*.whl"))
 
 
-def test_the_wheel_carries_the_notebooks_and_the_sql_and_no_benchmark_or_test_code(wheel):
+def test_the_wheel_carries_the_notebooks_sql_and_templates_and_no_benchmark_or_test_code(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
     assert (
         sorted(n.removeprefix("kit/notebooks/") for n in names if n.startswith("kit/notebooks/"))
         == notebooks
     )
-    sql = sorted(p.name for p in config.SQL_DIR.glob("*.sql"))
-    assert sorted(n.removeprefix("kit/sql/") for n in names if n.startswith("kit/sql/")) == sql
+    for folder, pattern in (("sql", "**/*.sql"), ("templates", "*.j2")):
+        shipped = sorted(n for n in names if n.startswith(f"kit/{folder}/"))
+        files = (config.PACKAGE_DIR / folder).glob(pattern)
+        assert shipped == sorted(f"kit/{p.relative_to(config.PACKAGE_DIR)}" for p in files)
     tops = {n.split("/")[0] for n in names}
     assert {t for t in tops if not t.endswith(".dist-info")} == {"kit"}
     assert not [n for n in names if "bench" in n.split("/")]
