@@ -113,7 +113,7 @@ def test_a_period_with_no_data_is_refused_with_what_there_is(wh):
     with pytest.raises(
         QueryError,
         match=r"No data for Luna Vesper on any platform in IT from 2026-07-01 to 2026-07-31\. "
-        r"The warehouse has audience data for them in IT from 2026-09-01 to 2026-09-02\.",
+        r"The warehouse has data for them in IT from 2026-09-01 to 2026-09-02\.",
     ):
         Query("Luna Vesper", "2026-07", country="IT", warehouse=wh)
 
