@@ -490,7 +490,7 @@ def test_the_source_order_names_the_sources_as_their_ingest_writes_them():
     from kit.sources.soundcharts.mapping import SOURCE as SOUNDCHARTS
     from kit.sources.spotify_charts import SOURCE as CHART_FILES
 
-    order = Path(query.__file__).with_name("sql").joinpath("chart_weeks.sql").read_text()
+    order = Path(query.__file__).with_name("sql").joinpath("standing_chart_entries.sql").read_text()
     assert f"when '{CHART_FILES}' then 1 when '{SOUNDCHARTS}' then 2 else 3" in order
 
 

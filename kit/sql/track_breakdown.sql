@@ -8,7 +8,7 @@
 --   peak_streams     the highest daily value, earliest date on ties; a track with weekly
 --                    values only peaks on a week (peak_kind 'week', dated on its last day);
 --   best_position    the best (lowest) position on the platform's top chart for the country,
---                    daily or weekly, dated inside the period (weekly entries: chart_weeks);
+--                    daily or weekly, dated inside the period (standing_chart_entries);
 --   days_on_chart    days inside the period covered by such a chart entry (a weekly entry
 --                    covers the seven days ending on its date); first/last_chart_date likewise;
 --   share            total ÷ the artist's total over all tracks of this breakdown;
@@ -58,15 +58,7 @@ peaks as (
 ),
 entries as (
     select c.track_id, c.date, c.frequency, c.position, c.chart
-    from chart_entries as c, bounds as b
-    where c.platform = lower(p_platform)
-      and c.country = upper(p_country)
-      and c.frequency = 'daily'
-      and c.month between strftime(b.lo, '%Y-%m') and strftime(b.hi, '%Y-%m')
-      and c.date between b.lo and b.hi
-    union all
-    select w.track_id, w.date, w.frequency, w.position, w.chart
-    from chart_weeks(p_platform, p_country, null, start_date, end_date) as w
+    from standing_chart_entries(p_platform, p_country, null, start_date, end_date) as c
 ),
 chart as (
     select e.track_id, e.date, e.frequency, e.position, e.chart

@@ -7,8 +7,8 @@
 --   2. else the platform's daily chart for that country (chart 'top', streams not null);
 --   3. a weekly chart entry (chart 'top', streams not null) covers the seven days ending
 --      on its date. It counts when that date lies inside the period, when it stands in
---      chart_weeks (of overlapping weekly entries, the first in source order), and only
---      when the track has no daily value (1 or 2) on any of those seven days.
+--      standing_chart_entries (of overlapping weekly entries, the first in source order),
+--      and only when the track has no daily value (1 or 2) on any of those seven days.
 create or replace macro track_daily(p_platform, p_country, start_date, end_date) as table
 with
 bounds as (
@@ -26,16 +26,18 @@ own as (
       and s.month between strftime(b.lo_week, '%Y-%m') and strftime(b.hi, '%Y-%m')
       and s.date between b.lo_week and b.hi
 ),
-chart_daily as (
-    select c.track_id, c.date, c.streams, c.source
-    from chart_entries as c, bounds as b
-    where c.platform = lower(p_platform)
-      and c.country = upper(p_country)
-      and c.frequency = 'daily'
-      and c.chart = 'top'
+chart_rows as (
+    -- from six days before the period: daily chart values there decide whether a weekly
+    -- value counts (whether a weekly entry stands does not depend on the period asked)
+    select c.track_id, c.date, c.frequency, c.streams, c.source
+    from standing_chart_entries(p_platform, p_country, null, cast(cast(start_date as date) - interval 6 day as date), end_date) as c
+    where c.chart = 'top'
       and c.streams is not null
-      and c.month between strftime(b.lo_week, '%Y-%m') and strftime(b.hi, '%Y-%m')
-      and c.date between b.lo_week and b.hi
+),
+chart_daily as (
+    select track_id, date, streams, source
+    from chart_rows
+    where frequency = 'daily'
 ),
 daily as (
     select track_id, date, streams, source, 'own series' as kind
@@ -49,9 +51,9 @@ daily as (
 ),
 weekly as (
     select w.track_id, w.date, w.streams, w.source, 'weekly chart' as kind
-    from chart_weeks(p_platform, p_country, null, start_date, end_date) as w
-    where w.chart = 'top'
-      and w.streams is not null
+    from chart_rows as w, bounds as b
+    where w.frequency = 'weekly'
+      and w.date between b.lo and b.hi
       and not exists (
           select 1
           from daily as d
