@@ -68,7 +68,8 @@ class Query:
 
     `period` is 'YYYY-MM', 'YYYY-MM-DD:YYYY-MM-DD', a (start, end) pair, or '28d:YYYY-MM-DD'
     (the 28 days that make up the monthly listeners of that day). `platforms` defaults to
-    every platform with data for these artists; `country` to GLOBAL (worldwide)."""
+    every platform with data for these artists in the country and period (kit/sql/
+    platforms_with_data.sql); `country` to GLOBAL (worldwide)."""
 
     artists: str | Sequence[str]
     period: PeriodLike
@@ -228,6 +229,8 @@ _ALL_TIME = {"start": dt.date(1900, 1, 1), "end": dt.date(2999, 12, 31)}
 
 
 def _require_data(cur, q: Query) -> None:
+    if q.platform_slugs and not q.platforms:
+        return  # the default platforms are those with data (platforms_with_data)
     # the About sheet's list of sources is exactly "the data there is": none means no answer
     found = cur.execute(
         "select count(*) from period_sources($artists, $platforms, $country, $start, $end)",
