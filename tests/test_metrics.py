@@ -161,9 +161,8 @@ def write_metric_fixture(root: Path) -> Path:
             (D(2026, 10, 1), 9000),
         ]
     ]
-    # Carla's audience, in a load of its own: one load of audience rows spanning several
-    # platforms and months meets a fault of kit.warehouse's month split (some rows land in
-    # another month's folder, as pyarrow's group_by does not keep the sorted order)
+    # Carla's audience, in the same load: rows spanning several platforms and months, each
+    # filed under its own month
     elsewhere = [
         {
             "date": d,
@@ -210,12 +209,11 @@ def write_metric_fixture(root: Path) -> Path:
             ),
             "chart_entries": pd.DataFrame(chart),
             "track_streams": pd.DataFrame(own),
-            "artist_audience": pd.DataFrame(audience),
+            "artist_audience": pd.DataFrame(audience + elsewhere),
         },
         source="fixture",
         warehouse=root,
     )
-    warehouse.write({"artist_audience": pd.DataFrame(elsewhere)}, source="fixture", warehouse=root)
     return root
 
 
