@@ -286,6 +286,35 @@ def summary(q: Query) -> pd.DataFrame:
 
 
 SORTABLE = set(BREAKDOWN_COLUMNS)
+# The breakdown's own order, as (column, descending) keys: most streams, then best
+# position, then title and id so that ties come out the same on every run. A `sort`
+# column goes in front and these stay as its tie-breaks. The SQL ORDER BY and the
+# Explorer's re-ordering of its cached rows both come from here.
+BREAKDOWN_ORDER: tuple[tuple[str, bool], ...] = (
+    ("total_streams", True),
+    ("best_position", False),
+    ("title", False),
+    ("track_id", False),
+)
+# Columns whose largest values are the interesting ones: a sort by them opens descending.
+DESCENDING_FIRST = frozenset(
+    {"total_streams", "avg_daily", "peak_streams", "share", "days_on_chart", "coverage"}
+)
+
+
+def breakdown_order(
+    sort: str | None = None, descending: bool | None = None
+) -> list[tuple[str, bool]]:
+    """The (column, descending) keys that order a breakdown, missing values last on each:
+    the default order, or `sort` first (descending as DESCENDING_FIRST says unless given)
+    with the default order as tie-breaks."""
+    if sort is None:
+        return list(BREAKDOWN_ORDER)
+    if sort not in SORTABLE:
+        raise QueryError(f"Cannot sort by {sort!r}: expected one of {', '.join(BREAKDOWN_COLUMNS)}.")
+    if descending is None:
+        descending = sort in DESCENDING_FIRST
+    return [(sort, descending)] + [key for key in BREAKDOWN_ORDER if key[0] != sort]
 
 
 def breakdown(
@@ -305,27 +334,10 @@ def breakdown(
     `search` keeps titles containing it (case-insensitive); `offset`/`limit` page the rows.
     share is always of the artist's whole total, whatever the search keeps."""
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
-    order = ""
-    if sort is not None:
-        if sort not in SORTABLE:
-            raise QueryError(
-                f"Cannot sort by {sort!r}: expected one of {', '.join(BREAKDOWN_COLUMNS)}."
-            )
-        if descending is None:
-            descending = sort in {
-                "total_streams",
-                "avg_daily",
-                "peak_streams",
-                "share",
-                "days_on_chart",
-                "coverage",
-            }
-        direction = "desc" if descending else "asc"
-        order = f'order by "{sort}" {direction} nulls last, total_streams desc nulls last, title, track_id'
-    else:
-        order = (
-            "order by total_streams desc nulls last, best_position asc nulls last, title, track_id"
-        )
+    order = "order by " + ", ".join(
+        f'"{column}" {"desc" if desc else "asc"} nulls last'
+        for column, desc in breakdown_order(sort, descending)
+    )
     where = ""
     if search:
         where = "where contains(lower(title), lower($search))"
