@@ -311,7 +311,9 @@ def breakdown_order(
     if sort is None:
         return list(BREAKDOWN_ORDER)
     if sort not in SORTABLE:
-        raise QueryError(f"Cannot sort by {sort!r}: expected one of {', '.join(BREAKDOWN_COLUMNS)}.")
+        raise QueryError(
+            f"Cannot sort by {sort!r}: expected one of {', '.join(BREAKDOWN_COLUMNS)}."
+        )
     if descending is None:
         descending = sort in DESCENDING_FIRST
     return [(sort, descending)] + [key for key in BREAKDOWN_ORDER if key[0] != sort]

@@ -1,8 +1,9 @@
 """The monthly report: the notebook's building blocks (`blocks`), the runs behind
 `kit report` (`runs`) and the reports.yaml they read (`plan`).
 
-`from kit import report` gives the notebook its calls (`report.query`, `report.header`,
-`report.artist_section`, …) and `kit report` its runner (`report.run_reports`).
+`from kit import report` gives the notebook its calls (`report.query`, `report.load`,
+`report.header`, `report.artist_section`, …) and `kit report` its runner
+(`report.run_reports`).
 """
 
 from .blocks import (
@@ -10,7 +11,7 @@ from .blocks import (
     artist_section,
     explanation,
     header,
-    platform_rows,
+    load,
     query,
     save_workbook,
     track_detail,
@@ -29,9 +30,9 @@ __all__ = [
     "artist_section",
     "explanation",
     "header",
+    "load",
     "load_config",
     "notebook_html",
-    "platform_rows",
     "query",
     "run_report",
     "run_reports",
