@@ -27,13 +27,26 @@ class Sparkline:
     data_values: str
 
 
-def sparkline_values(series: pd.DataFrame, start, end) -> list[float | None]:
-    """The values a sparkline draws: a track's daily counted streams (the `days == 1` rows
-    of `kit.query.track_timeseries`), one per calendar day from start to end, None on a day
-    without a value. Weekly chart values are not days, so they are left out."""
+def daily_values(series: pd.DataFrame, start, end) -> dict[str, list[float | None]]:
+    """What each track's sparkline draws: its daily counted streams (the `days == 1` rows
+    of a `kit.query.track_timeseries` frame), one value per calendar day from start to
+    end, None on a day without a value. Weekly chart values are not days, so they are
+    left out (a track with weekly values only has no value at all)."""
     calendar = pd.date_range(start, end, freq="D")
-    daily = series[series["days"] == 1].set_index("date")["streams"].astype("float64")
-    return [None if pd.isna(v) else float(v) for v in daily.reindex(calendar)]
+    daily = series[series["days"] == 1]
+    # One reshape for every track at once: a (date × track) grid, a track's days unique.
+    wide = (
+        daily.pivot(index="date", columns="track_id", values="streams")
+        .reindex(calendar)
+        .astype("float64")
+    )
+    nothing = [None] * len(calendar)
+    return {
+        track_id: [None if pd.isna(v) else float(v) for v in wide[track_id]]
+        if track_id in wide.columns
+        else nothing
+        for track_id in series["track_id"].unique()
+    }
 
 
 def sparkline(
@@ -75,6 +88,5 @@ def sparkline(
 def sparklines(series: pd.DataFrame, start, end) -> dict[str, Sparkline | None]:
     """One Sparkline per track of a `track_timeseries` frame, by track id."""
     return {
-        track_id: sparkline(sparkline_values(rows, start, end))
-        for track_id, rows in series.groupby("track_id", sort=False)
+        track_id: sparkline(values) for track_id, values in daily_values(series, start, end).items()
     }
