@@ -286,37 +286,26 @@ def summary(q: Query) -> pd.DataFrame:
 
 
 SORTABLE = set(BREAKDOWN_COLUMNS)
-# The breakdown's own order, as (column, descending) keys: most streams, then best
-# position, then title and id so that ties come out the same on every run. A `sort`
-# column goes in front and these stay as its tie-breaks. The SQL ORDER BY and the
-# Explorer's re-ordering of its cached rows both come from here.
-BREAKDOWN_ORDER: tuple[tuple[str, bool], ...] = (
-    ("total_streams", True),
-    ("best_position", False),
-    ("title", False),
-    ("track_id", False),
-)
-# Columns whose largest values are the interesting ones: a sort by them opens descending.
-DESCENDING_FIRST = frozenset(
-    {"total_streams", "avg_daily", "peak_streams", "share", "days_on_chart", "coverage"}
-)
+# The breakdown's order as (column, descending) keys, used by the SQL ORDER BY and by the
+# Explorer's re-sorting of its cached rows: a `sort` column first, then most streams, best
+# position, title and id, so that ties come out the same everywhere.
+BREAKDOWN_ORDER = (("total_streams", True), ("best_position", False), ("title", False), ("track_id", False))  # fmt: skip
+DESCENDING_FIRST = frozenset({"total_streams", "avg_daily", "peak_streams", "share", "days_on_chart", "coverage"})  # fmt: skip
 
 
 def breakdown_order(
     sort: str | None = None, descending: bool | None = None
 ) -> list[tuple[str, bool]]:
-    """The (column, descending) keys that order a breakdown, missing values last on each:
-    the default order, or `sort` first (descending as DESCENDING_FIRST says unless given)
-    with the default order as tie-breaks."""
-    if sort is None:
-        return list(BREAKDOWN_ORDER)
-    if sort not in SORTABLE:
+    """The keys that order a breakdown (missing values last on each); `sort` opens
+    descending when it is in DESCENDING_FIRST, unless `descending` says otherwise."""
+    if sort is not None and sort not in SORTABLE:
         raise QueryError(
             f"Cannot sort by {sort!r}: expected one of {', '.join(BREAKDOWN_COLUMNS)}."
         )
     if descending is None:
         descending = sort in DESCENDING_FIRST
-    return [(sort, descending)] + [key for key in BREAKDOWN_ORDER if key[0] != sort]
+    first = [] if sort is None else [(sort, descending)]
+    return first + [key for key in BREAKDOWN_ORDER if key[0] != sort]
 
 
 def breakdown(
