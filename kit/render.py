@@ -160,11 +160,6 @@ TRACK_COLUMNS = (
 )
 
 
-def sparkline_svg(line: Sparkline | None) -> str:
-    """A Sparkline as inline SVG, as the track table draws it; '' for None."""
-    return str(macro("macros.html.j2", "sparkline")(line))
-
-
 @dataclass(frozen=True)
 class TrackLine:
     track_id: str
@@ -269,11 +264,6 @@ def track_table(
     )
 
 
-def breakdown_table(data: PlatformData) -> str:
-    """Every track of one breakdown as HTML (the table under a report's row)."""
-    return page_part("breakdown.html.j2", table=track_table(data))
-
-
 # ---------------------------------------------------------------- notes and the fold
 
 
@@ -374,6 +364,7 @@ def fold(data: PlatformData) -> Fold:
 
 
 def fold_html(part: Fold) -> str:
+    """A fold's notes, track table and streams per listener (those it has), as HTML."""
     return page_part("fold.html.j2", fold=part)
 
 

@@ -84,10 +84,6 @@ class Selection:
         aid = self.query.artist_id(artist)
         return [p for p in self.platforms if p.artist_id == aid]
 
-    def row(self, artist: str, platform: str) -> PlatformData:
-        slug = self.query.platform(platform)
-        return next(p for p in self.rows(artist) if p.platform == slug)
-
 
 def load(q: Query, *, top_tracks: bool = True) -> Selection:
     """Every figure of the query `q`, each kit.query function run once (per artist ×

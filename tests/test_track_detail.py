@@ -44,6 +44,8 @@ from kit.platforms import track_url
 from kit.query import Query, QueryError
 from kit.sparkline import sparklines
 
+svg = render.macro("macros.html.j2", "sparkline")  # as the track tables draw a sparkline
+
 D = dt.date
 ONDA, SOLE, NUOVO, LUCE = "4uLU6hMCjMI75M1A2tKUQC", "title:sole", "isrc:ITX000000001", "sc:luce"
 VENTO = "0aB1cD2eF3gH4iJ5kL6mN7"
@@ -232,7 +234,7 @@ def test_the_change_compares_equal_halves_and_counts_a_weekly_value_on_its_date(
 
 def test_the_sparkline_carries_exactly_the_daily_rows_of_the_tracks_series(q):
     series = query.track_timeseries(q, "Alba", "spotify", tracks=[SOLE])
-    line = render.sparkline_svg(sparklines(series, q.start, q.end)[SOLE])
+    line = str(svg(sparklines(series, q.start, q.end)[SOLE]))
     drawn = [float(v) for v in re.search(r'data-values="([^"]*)"', line).group(1).split(",")]
     assert drawn == [float(v) for v in series[series["days"] == 1]["streams"]]
     assert drawn == [50.0] * 7
@@ -240,7 +242,7 @@ def test_the_sparkline_carries_exactly_the_daily_rows_of_the_tracks_series(q):
 
 def test_the_sparkline_draws_the_tracks_daily_series_with_gaps(q):
     series = query.track_timeseries(q, "Alba", "spotify", tracks=[ONDA, LUCE])
-    lines = {t: render.sparkline_svg(s) for t, s in sparklines(series, q.start, q.end).items()}
+    lines = {t: str(svg(s)) for t, s in sparklines(series, q.start, q.end).items()}
     assert re.search(r'data-values="100,200,300,,,600,700"', lines[ONDA])
     assert lines[ONDA].count("<polyline") == 2  # broken at the two days without a value
     assert lines[LUCE] == ""  # weekly values only: nothing drawn as days
