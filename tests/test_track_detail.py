@@ -420,6 +420,7 @@ def test_clicking_a_track_in_the_explorer_shows_its_position_history(explorer):
     assert row.history.layout.display == ""
     assert bytes(row.history.value).startswith(b"\x89PNG")
     shown = BeautifulSoup(row.history_rows.value, "html.parser")
+    assert shown.find("summary").get_text() == "7 chart entries"
     entries = [[td.get_text() for td in tr.find_all("td")] for tr in shown.find_all("tr")[1:]]
     assert entries == [
         ["2026-09-02", "Germany", "daily", "20"],

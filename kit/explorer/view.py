@@ -136,6 +136,7 @@ class PositionsView:
     url: str | None
     platform_label: str
     entries: tuple[tuple[str, str, str, str], ...]  # date, country, chart, position
+    summary: str  # "7 chart entries"
 
 
 def render_positions(found: TrackPositions, title: str) -> str:
@@ -145,8 +146,13 @@ def render_positions(found: TrackPositions, title: str) -> str:
         (fmt.day(r.date), country_name(r.country), str(r.frequency), fmt.count(r.position))
         for r in found.entries.itertuples(index=False)
     )
+    said = "1 chart entry" if len(entries) == 1 else f"{fmt.count(len(entries))} chart entries"
     view = PositionsView(
-        title, track_url(found.platform, found.track_id), platform_name(found.platform), entries
+        title,
+        track_url(found.platform, found.track_id),
+        platform_name(found.platform),
+        entries,
+        said,
     )
     return _piece("positions", view)
 
