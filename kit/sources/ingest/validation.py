@@ -8,14 +8,13 @@ bad, raises the FileRejected of its file and line.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import cumulative
 from ..arrow_sql import arrow_sql, quoted
 from .errors import IngestError
 from .reading import BatchRows, InputFile
@@ -208,54 +207,32 @@ def duplicates(
 def daily_from_cumulative(
     file: InputFile, rows: pa.Table, series: Sequence[str], value: str
 ) -> tuple[pa.Table, list[IngestError]]:
-    """Running totals → daily values: each value minus the series' value of the day before.
+    """Running totals → daily values (kit.sources.cumulative): a decrease is refused.
 
-    `rows` has `date`, `value` and `_row` (the data row, to name its line). The first date
-    of a series has no day before and is dropped; so is a value after a gap in the dates
-    (its difference covers several days), with a warning. A decrease is refused."""
-    con = duckdb.connect()
-    con.register("cumulative", rows)
-    keys = ", ".join(f'"{c}"' for c in series)
-    steps = con.sql(
-        f"""
-        select *,
-            lag("{value}") over w as _previous,
-            lag("date") over w as _previous_date,
-            lag(_row) over w as _previous_row
-        from cumulative
-        window w as (partition by {keys} order by "date")
-        """
-    ).to_arrow_table()
-    con.close()
-    down = steps.filter(pc.less(steps.column(value), steps.column("_previous")))
-    if down.num_rows:
-        first = down.sort_by("_row").slice(0, 1).to_pylist()[0]
+    `rows` has `date`, `value` and `_row` (the data row, in order, to name its line). The
+    first date of a series has no day before and is dropped; so is a value after a gap in
+    the dates (its difference covers several days), with a warning. A total lower than
+    the one before is refused, naming both lines."""
+    try:
+        daily = cumulative.daily_from_cumulative(rows, series, value, on_decrease="refuse")
+    except cumulative.Decrease as down:
+        previous_row = rows.column("_row")[down.previous_position].as_py()
         raise file.reject_row(
-            first["_row"],
+            down.row["_row"],
             value,
-            f"expected a running total that never decreases, got {first[value]:,} on "
-            f"{first['date']} after {first['_previous']:,} on {first['_previous_date']} "
-            f"(line {file.line_of(first['_previous_row'])})",
-        )
-    one_day = pa.scalar(dt.timedelta(days=1), pa.duration("s"))
-    step = pc.subtract(steps.column("date"), steps.column("_previous_date"))
-    after_gap = pc.fill_null(pc.not_equal(step, one_day), False)
+            f"expected a running total that never decreases, got {down.row[value]:,} on "
+            f"{down.row['date']} after {down.previous_value:,} on {down.previous_date} "
+            f"(line {file.line_of(previous_row)})",
+        ) from None
     warnings = []
-    gaps = pc.sum(after_gap).as_py() or 0
-    if gaps:
+    if daily.after_gap:
         warnings.append(
             IngestError(
                 file.shown,
                 None,
                 value,
-                f"{gaps} running total(s) follow a gap in the dates and were dropped: "
+                f"{daily.after_gap} running total(s) follow a gap in the dates and were dropped: "
                 "their difference covers several days, not one",
             )
         )
-    daily = steps.filter(pc.fill_null(pc.equal(step, one_day), False))
-    daily = daily.set_column(
-        daily.schema.get_field_index(value),
-        value,
-        pc.subtract(daily.column(value), daily.column("_previous")),
-    )
-    return daily.drop_columns(["_previous", "_previous_date", "_previous_row"]), warnings
+    return daily.rows, warnings
