@@ -7,6 +7,8 @@ hands its rows to `write()`, which
   naming the table, column and what was expected;
 - merges them into each affected partition on the table's natural key, so loading
   the same rows twice changes nothing (a row with a known key replaces the old one);
+- for the dimension tables (artists, tracks, track_credits) merges column by column
+  instead: see "Dimension rows" below;
 - writes every rewritten partition beside the old one as a hidden pending file,
   then commits them all at once through a journal, and appends one ingest_log row
   per load in the same commit.
@@ -16,6 +18,25 @@ hidden `.part-*.pending` files that no reader globs (`*.parquet`; Spark and pyar
 skip names starting with '.' or '_'): a crash, an exception or a kill -9 before
 that point leaves the previous state exactly. After it, the next writer or
 `kit.db.connect()` rolls the journal forward, so the new state is complete.
+
+Dimension rows. An artist, a track or a credit is described by several sources, each
+with what it knows: a chart file gives a track's title, a plain table its ISRC,
+SoundCharts its release date and its UUID, Spotify for Artists a release date. One rule
+holds for every source (`keep_known_values`), column by column: a known value is never
+replaced by an empty one, and where two sources give different non-empty values, the
+value already stored wins (within one load, the first row given wins). So a load only
+adds artists, tracks and credits, and fills columns that are still empty.
+
+Why the stored value wins rather than the later load: these columns describe what a
+thing is, not something that changes from day to day, so a later load is not fresher,
+only another source's spelling ("Song (feat. X)" on a chart, "Song" elsewhere) or what
+it could not know (Spotify for Artists credits every song to its artist as main; a
+chart knows the artist is featured). With "later wins", a track's title would flip with
+each daily chart file and each fetch, a credit's role would follow whichever source ran
+last, and a month's report would depend on the order of loads. With "stored wins", the
+warehouse is the same whatever the order of loads that fill different columns, a load
+of a batch of files gives what loading them one by one gives, and a re-run changes
+nothing. The price: a wrong stored value is not corrected by loading another one.
 """
 
 from __future__ import annotations
@@ -45,6 +66,8 @@ from .schema import CHARTS, FREQUENCIES, GLOBAL, INGEST_LOG, ROLES, TABLES, Tabl
 # ~30 % per summary than 122,880 on the 10 M-row bench warehouse (bench/README.md).
 ROW_GROUP_SIZE = 16_384
 JOURNAL_DIR = "_journal"
+# tables whose rows describe what the facts name: merged column by column (keep_known_values)
+DIMENSION_TABLES = frozenset({"artists", "tracks", "track_credits"})
 
 
 class WarehouseError(ValueError):
@@ -399,6 +422,50 @@ def _keys_unique(rows: pa.Table, key_columns: list[str]) -> bool:
     return groups.num_rows == rows.num_rows
 
 
+def keep_known_values(
+    table: Table,
+    stored: pa.Table,
+    new: pa.Table,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> pa.Table:
+    """Dimension rows as a load stores them: one row per key of `new`, column by column
+    the stored value when there is one, else the first non-empty value of `new` in the
+    order given (see "Dimension rows" in the module docstring). `stored` and `new` have
+    `table`'s columns; the result has them too, with each key once."""
+    if not new.num_rows:
+        return new
+    key = ", ".join(f'"{k}"' for k in table.key)
+    values = ", ".join(
+        f'arg_min("{c}", _order) filter (where "{c}" is not null) as "{c}"'
+        for c in new.column_names
+        if c not in table.key
+    )
+    owned = con is None
+    con = duckdb.connect() if owned else con
+    con.register("kept_new", new.append_column("_order", pa.array(range(new.num_rows), pa.int64())))
+    con.register(
+        "kept_stored", stored.append_column("_order", pa.repeat(pa.scalar(-1), stored.num_rows))
+    )
+    try:
+        rows = con.sql(
+            f"""
+            select {key}, {values}
+            from (
+                select * from kept_stored semi join kept_new using ({key})
+                union all by name
+                select * from kept_new
+            )
+            group by {key}
+            """
+        ).to_arrow_table()
+    finally:
+        con.unregister("kept_new")
+        con.unregister("kept_stored")
+        if owned:
+            con.close()
+    return rows.select(new.column_names).cast(new.schema)
+
+
 def _merge(
     con: duckdb.DuckDBPyConnection,
     old_files: list[Path],
@@ -452,6 +519,11 @@ def _stage_partition(
     """Write the merged partition as a pending file; returns its journal op and rows written."""
     schema = table.file_schema
     old_files = _partition_files(folder)
+    if table.name in DIMENSION_TABLES:
+        stored = [pq.read_table(f, schema=schema) for f in old_files]
+        new = keep_known_values(
+            table, pa.concat_tables(stored) if stored else schema.empty_table(), new, con
+        )
     key_columns = [k for k in table.key if k in schema.names]
     sort_columns = [k for k in table.sort if k in schema.names]
     if not old_files and _keys_unique(new, key_columns):

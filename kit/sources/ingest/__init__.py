@@ -11,9 +11,11 @@ vectorised. One module per job:
 - dimensions.py: artist-name splitting, and the artists, tracks and credits a batch names;
 - batch.py: files and folders, the batch loop `ingest_files`, and its `IngestSummary`.
 
-Artists and tracks are "dimension" rows: an artist or track already in the warehouse
-keeps its row, and a new file only fills columns that are still empty there (a chart
-file never wipes the ISRC or release date another source stored).
+Artists, tracks and credits are "dimension" rows: how a load meets the values already
+stored is the write path's one rule (kit.warehouse.keep_known_values): a known value is
+never replaced by an empty one, and the value already stored wins over a different one
+(a chart file never wipes or rewrites the ISRC, title or release date another source
+stored).
 """
 
 from .batch import (

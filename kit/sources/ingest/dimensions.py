@@ -8,8 +8,11 @@ its own. Known names: artists already in the warehouse, `NAMES_WITH_COMMAS`, nam
 passed as `artist_names=`, and single-artist fields read in the same call.
 
 A file names its tracks and their credited artists (`track_artists`); `Dimensions`
-turns a batch's names into artists, tracks and track_credits rows: new ones, and known
-ones whose empty columns the batch can fill.
+turns a batch's names into artists, tracks and track_credits rows. How they meet the
+rows already stored is the write path's one rule for dimension rows, the same for every
+source (kit.warehouse.keep_known_values): a known value is never replaced by an empty
+one, and the stored value wins over a different one. Only rows that rule would change
+are handed to the write.
 """
 
 from __future__ import annotations
@@ -117,13 +120,23 @@ def track_artists(
     isrc: pa.ChunkedArray | pa.Array | None = None,
     release_date: pa.ChunkedArray | pa.Array | None = None,
 ) -> pa.Table:
-    """The distinct (track, title, credited artists) of a file, resolved at write time."""
+    """The distinct (track, title, credited artists) of a file, resolved at write time.
+
+    In the order they first appear: where rows disagree about a track, the write path
+    keeps the first value given (kit.warehouse.keep_known_values), as it would had the
+    rows been loaded one by one."""
     columns = {"track_id": track_id, "title": title, "artists": artists}
     if isrc is not None:
         columns["isrc"] = isrc
     if release_date is not None:
         columns["release_date"] = release_date
-    distinct = arrow_sql("select distinct * from track_rows", track_rows=pa.table(columns))
+    rows = pa.table(columns)
+    distinct = arrow_sql(
+        "select * exclude (_first) from ("
+        "select * exclude (_row), min(_row) as _first from track_rows group by all"
+        ") order by _first",
+        track_rows=rows.append_column("_row", pa.array(np.arange(rows.num_rows))),
+    )
     n = distinct.num_rows
     return pa.table(
         {
@@ -148,7 +161,7 @@ class Dimensions:
         self.names = ArtistNames(self.existing["artists"].column("name").to_pylist())
 
     def rows_for(self, batch: Sequence[ParsedFile]) -> dict[str, pa.Table]:
-        """New or filled-in artists, tracks and credits for a batch of files."""
+        """New or filled-in artists, tracks and credits for a batch of files, in file order."""
         artist_names = [n for p in batch for n in p.artist_names]
         parts = [p.track_artists for p in batch if p.track_artists is not None]
         track_rows = pa.concat_tables(parts) if parts else TRACK_ARTISTS.empty_table()
@@ -161,23 +174,19 @@ class Dimensions:
         )
         artists = _distinct_first(pa.table({"name": names}), "name")
         artists = artists.add_column(0, "artist_id", artist_ids(artists.column("name")))
-        tracks = track_rows.select(["track_id", "title", "isrc", "release_date"])
         out = {
-            "artists": _distinct_first(artists, "artist_id"),
-            "tracks": _distinct_first(tracks, "track_id"),
-            "track_credits": _distinct_first(
-                pa.table(
-                    {
-                        "track_id": credits.column("track_id"),
-                        "artist_id": artist_ids(credits.column("name")),
-                        "role": credits.column("role"),
-                        "credit_order": credits.column("credit_order"),
-                    }
-                ),
-                ["track_id", "artist_id"],
+            "artists": artists,
+            "tracks": track_rows.select(["track_id", "title", "isrc", "release_date"]),
+            "track_credits": pa.table(
+                {
+                    "track_id": credits.column("track_id"),
+                    "artist_id": artist_ids(credits.column("name")),
+                    "role": credits.column("role"),
+                    "credit_order": credits.column("credit_order"),
+                }
             ),
         }
-        return {name: self._fill_in(TABLES[name], rows) for name, rows in out.items()}
+        return {name: self._changes(TABLES[name], rows) for name, rows in out.items()}
 
     def _credits(self, track_rows: pa.Table) -> pa.Table:
         """(track_id, name, role, credit_order): first-named artist main, the rest featured."""
@@ -210,10 +219,11 @@ class Dimensions:
                 ]
             ),
         )
+        in_order = track_rows.select(["track_id", "artists", "split"])
         joined = (
-            track_rows.select(["track_id", "artists", "split"])
+            in_order.append_column("_row", pa.array(np.arange(in_order.num_rows)))
             .join(names, ["artists", "split"])
-            .sort_by([("track_id", "ascending"), ("credit_order", "ascending")])
+            .sort_by([("_row", "ascending"), ("credit_order", "ascending")])
         )
         role = pc.if_else(pc.equal(joined.column("credit_order"), 1), "main", "featured")
         return pa.table(
@@ -225,32 +235,18 @@ class Dimensions:
             }
         )
 
-    def _fill_in(self, table: Table, new: pa.Table) -> pa.Table:
-        """Rows to write: unknown keys, and known keys whose empty columns `new` can fill."""
-        old = self.existing[table.name]
-        new = warehouse.conform(table, new)
-        if not new.num_rows:
-            return new
-        on = " and ".join(f'o."{k}" = n."{k}"' for k in table.key)
-        columns = ", ".join(
-            f'n."{c}"' if c in table.key else f'coalesce(o."{c}", n."{c}") as "{c}"'
-            for c in table.schema.names
+    def _changes(self, table: Table, new: pa.Table) -> pa.Table:
+        """The rows a write of `new` would change, by the write path's own rule for
+        dimension rows (kit.warehouse.keep_known_values) on the copy in memory: rows the
+        warehouse already holds as they would be stored are not written again."""
+        stored = self.existing[table.name]
+        kept = warehouse.keep_known_values(table, stored, warehouse.conform(table, new))
+        changed = arrow_sql(
+            "select * from kept_rows except select * from stored_rows",
+            kept_rows=kept,
+            stored_rows=stored,
         )
-        fills = " or ".join(
-            f'(o."{c}" is null and n."{c}" is not null)'
-            for c in table.schema.names
-            if c not in table.key
-        )
-        rows = arrow_sql(
-            f"""
-            select {columns}
-            from new_rows as n left join old_rows as o on {on}
-            where o."{table.key[0]}" is null or {fills}
-            """,
-            old_rows=old,
-            new_rows=new,
-        )
-        return rows.cast(table.schema)
+        return changed.cast(table.schema)
 
     def written(self, tables: dict[str, pa.Table]) -> None:
         """Take rows that reached the warehouse into the in-memory copy."""

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ...schema import TABLES
-from ...warehouse import LogEntry, read_table, write
+from ...warehouse import DIMENSION_TABLES, LogEntry, write
 from . import mapping
 
 
@@ -55,36 +54,18 @@ class FetchSummary:
         return "\n".join(lines)
 
 
-def _with_existing(name: str, key: str, rows: list[dict], warehouse) -> list[dict]:
-    """Rows completed from the warehouse's own values where ours are empty.
-
-    A write replaces a row with the same key, so a track first loaded from a chart CSV
-    (with its ISRC) keeps it when SoundCharts, which does not give it, loads it again."""
-    if not rows:
-        return rows
-    existing = read_table(name, warehouse)
-    if not existing.num_rows:
-        return rows
-    wanted = pa.array([r[key] for r in rows])
-    old = {
-        r[key]: r
-        for r in existing.filter(pc.is_in(existing.column(key), value_set=wanted)).to_pylist()
-    }
-    out = []
-    for row in rows:
-        merged = dict(old.get(row[key], {}))
-        merged.update({k: v for k, v in row.items() if v is not None})
-        out.append(merged)
-    return out
-
-
 def write_fetched(
     tables: dict[str, list[dict]], summary: FetchSummary, warehouse, file: str
 ) -> None:
-    tables = {name: _dedupe(name, rows) for name, rows in tables.items()}
-    for name, key in (("artists", "artist_id"), ("tracks", "track_id")):
-        if name in tables:
-            tables[name] = _with_existing(name, key, tables[name], warehouse)
+    """Write the fetched rows in one commit with one ingest_log row; counts go to `summary`.
+
+    Artists, tracks and credits meet the stored ones by the write path's rule for
+    dimension rows (kit.warehouse.keep_known_values): what SoundCharts does not give (an
+    ISRC) or gives differently (a title another source stored) stays as stored."""
+    tables = {
+        name: rows if name in DIMENSION_TABLES else _dedupe(name, rows)
+        for name, rows in tables.items()
+    }
     arrow = {
         name: pa.Table.from_pylist(rows, schema=TABLES[name].schema)
         for name, rows in tables.items()
@@ -102,6 +83,6 @@ def write_fetched(
 
 
 def _dedupe(name: str, rows: list[dict]) -> list[dict]:
-    """One row per natural key (the last one wins), as the write path expects."""
+    """One fact row per natural key (the last one wins), so that `rows` counts each once."""
     key = TABLES[name].key
     return list({tuple(r.get(k) for k in key): r for r in rows}.values())
