@@ -15,8 +15,9 @@ import pyarrow as pa
 _local = threading.local()
 
 
-def _duckdb() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB per thread (ingest reads and checks files on several threads)."""
+def connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB per thread (ingest reads and checks files on several threads);
+    opening one costs tens of milliseconds, so each thread keeps its own."""
     if not hasattr(_local, "con"):
         _local.con = duckdb.connect()
     return _local.con
@@ -24,7 +25,7 @@ def _duckdb() -> duckdb.DuckDBPyConnection:
 
 def arrow_sql(query: str, **tables: pa.Table) -> pa.Table:
     """Run `query` over Arrow tables registered under the given names."""
-    con = _duckdb()
+    con = connection()
     for name, rows in tables.items():
         con.register(name, rows)
     try:

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from ... import ids, warehouse
 from ...schema import ARTISTS, TABLES, TRACK_CREDITS, TRACKS, Table
-from ..arrow_sql import arrow_sql, quoted
+from ..arrow_sql import arrow_sql, connection, quoted
 
 if TYPE_CHECKING:
     from .batch import ParsedFile
@@ -240,7 +240,8 @@ class Dimensions:
         dimension rows (kit.warehouse.keep_known_values) on the copy in memory: rows the
         warehouse already holds as they would be stored are not written again."""
         stored = self.existing[table.name]
-        kept = warehouse.keep_known_values(table, stored, warehouse.conform(table, new))
+        new = warehouse.conform(table, new)
+        kept = warehouse.keep_known_values(table, stored, new, connection())
         changed = arrow_sql(
             "select * from kept_rows except select * from stored_rows",
             kept_rows=kept,
