@@ -19,24 +19,16 @@ skip names starting with '.' or '_'): a crash, an exception or a kill -9 before
 that point leaves the previous state exactly. After it, the next writer or
 `kit.db.connect()` rolls the journal forward, so the new state is complete.
 
-Dimension rows. An artist, a track or a credit is described by several sources, each
-with what it knows: a chart file gives a track's title, a plain table its ISRC,
-SoundCharts its release date and its UUID, Spotify for Artists a release date. One rule
-holds for every source (`keep_known_values`), column by column: a known value is never
-replaced by an empty one, and where two sources give different non-empty values, the
-value already stored wins (within one load, the first row given wins). So a load only
-adds artists, tracks and credits, and fills columns that are still empty.
-
-Why the stored value wins rather than the later load: these columns describe what a
-thing is, not something that changes from day to day, so a later load is not fresher,
-only another source's spelling ("Song (feat. X)" on a chart, "Song" elsewhere) or what
-it could not know (Spotify for Artists credits every song to its artist as main; a
-chart knows the artist is featured). With "later wins", a track's title would flip with
-each daily chart file and each fetch, a credit's role would follow whichever source ran
-last, and a month's report would depend on the order of loads. With "stored wins", the
-warehouse is the same whatever the order of loads that fill different columns, a load
-of a batch of files gives what loading them one by one gives, and a re-run changes
-nothing. The price: a wrong stored value is not corrected by loading another one.
+Dimension rows. Several sources describe the same artist, track or credit, each with
+what it knows. One rule holds for every source (`keep_known_values`), column by column:
+a known value is never replaced by an empty one, and where two give different values,
+the value already stored wins (within one load, the first row given). The stored value
+rather than the later load, because these columns say what a thing is: a later load is
+not fresher, only another source's spelling of a title or what it could not know (Spotify
+for Artists credits every song as main; a chart knows a featured artist). So a title
+does not flip with each daily chart file and fetch, the order of loads does not change a
+report, and a batch of files stores what loading them one by one stores. The price: a
+wrong stored value is not corrected by loading another one (README, "How writes behave").
 """
 
 from __future__ import annotations
