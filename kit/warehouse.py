@@ -418,22 +418,28 @@ def keep_known_values(
     table: Table,
     stored: pa.Table,
     new: pa.Table,
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    changed_only: bool = False,
 ) -> pa.Table:
     """Dimension rows as a load stores them: one row per key of `new`, column by column
     the stored value when there is one, else the first non-empty value of `new` in the
     order given (see "Dimension rows" in the module docstring). `stored` and `new` have
-    `table`'s columns; the result has them too, with each key once."""
+    `table`'s columns, and so has the result. `changed_only`: leave out the rows that
+    are stored exactly so already (what a write would not change)."""
     if not new.num_rows:
         return new
+    if not stored.num_rows and _keys_unique(new, list(table.key)):
+        return new  # nothing stored, each key once: the rows are what the rule stores
     key = ", ".join(f'"{k}"' for k in table.key)
+    columns = ", ".join(f'"{c}"' for c in new.column_names)
     values = ", ".join(
-        f'arg_min("{c}", _order) filter (where "{c}" is not null) as "{c}"'
+        f'"{c}"'
+        if c in table.key
+        else f'arg_min("{c}", _order) filter (where "{c}" is not null) as "{c}"'
         for c in new.column_names
-        if c not in table.key
     )
-    owned = con is None
-    con = duckdb.connect() if owned else con
+    unchanged = f"except select {columns} from kept_stored" if changed_only else ""
     con.register("kept_new", new.append_column("_order", pa.array(range(new.num_rows), pa.int64())))
     con.register(
         "kept_stored", stored.append_column("_order", pa.repeat(pa.scalar(-1), stored.num_rows))
@@ -441,21 +447,20 @@ def keep_known_values(
     try:
         rows = con.sql(
             f"""
-            select {key}, {values}
+            select {values}
             from (
                 select * from kept_stored semi join kept_new using ({key})
                 union all by name
                 select * from kept_new
             )
             group by {key}
+            {unchanged}
             """
         ).to_arrow_table()
     finally:
         con.unregister("kept_new")
         con.unregister("kept_stored")
-        if owned:
-            con.close()
-    return rows.select(new.column_names).cast(new.schema)
+    return rows.cast(new.schema)
 
 
 def _merge(

@@ -239,15 +239,10 @@ class Dimensions:
         """The rows a write of `new` would change, by the write path's own rule for
         dimension rows (kit.warehouse.keep_known_values) on the copy in memory: rows the
         warehouse already holds as they would be stored are not written again."""
-        stored = self.existing[table.name]
         new = warehouse.conform(table, new)
-        kept = warehouse.keep_known_values(table, stored, new, connection())
-        changed = arrow_sql(
-            "select * from kept_rows except select * from stored_rows",
-            kept_rows=kept,
-            stored_rows=stored,
+        return warehouse.keep_known_values(
+            table, self.existing[table.name], new, connection(), changed_only=True
         )
-        return changed.cast(table.schema)
 
     def written(self, tables: dict[str, pa.Table]) -> None:
         """Take rows that reached the warehouse into the in-memory copy."""
