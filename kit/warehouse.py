@@ -7,8 +7,7 @@ hands its rows to `write()`, which
   naming the table, column and what was expected;
 - merges them into each affected partition on the table's natural key, so loading
   the same rows twice changes nothing (a row with a known key replaces the old one);
-- for the dimension tables (artists, tracks, track_credits) merges column by column
-  instead: see "Dimension rows" below;
+- merges the dimension tables column by column instead ("Dimension rows" below);
 - writes every rewritten partition beside the old one as a hidden pending file,
   then commits them all at once through a journal, and appends one ingest_log row
   per load in the same commit.
@@ -19,16 +18,12 @@ skip names starting with '.' or '_'): a crash, an exception or a kill -9 before
 that point leaves the previous state exactly. After it, the next writer or
 `kit.db.connect()` rolls the journal forward, so the new state is complete.
 
-Dimension rows. Several sources describe the same artist, track or credit, each with
-what it knows. One rule holds for every source (`keep_known_values`), column by column:
-a known value is never replaced by an empty one, and where two give different values,
-the value already stored wins (within one load, the first row given). The stored value
-rather than the later load, because these columns say what a thing is: a later load is
-not fresher, only another source's spelling of a title or what it could not know (Spotify
-for Artists credits every song as main; a chart knows a featured artist). So a title
-does not flip with each daily chart file and fetch, the order of loads does not change a
-report, and a batch of files stores what loading them one by one stores. The price: a
-wrong stored value is not corrected by loading another one (README, "How writes behave").
+Dimension rows (artists, tracks, track_credits) merge column by column by one rule for
+every source (`keep_known_values`): a known value is never replaced by an empty one, and
+where two values differ the stored one wins (within a load, the first given). These
+columns say what a thing is, so a later load is not fresher, only another source's
+spelling or partial view: a title does not flip with each chart file, the order of loads
+does not change a report, and a batch stores what its files stored one by one would.
 """
 
 from __future__ import annotations
@@ -438,44 +433,35 @@ def keep_known_values(
     *,
     changed_only: bool = False,
 ) -> pa.Table:
-    """Dimension rows as a load stores them: one row per key of `new`, column by column
-    the stored value when there is one, else the first non-empty value of `new` in the
-    order given (see "Dimension rows" in the module docstring). `stored` and `new` have
-    `table`'s columns, and so has the result. `changed_only`: leave out the rows that
-    are stored exactly so already (what a write would not change)."""
-    if not new.num_rows:
-        return new
-    if not stored.num_rows and _keys_unique(new, list(table.key)):
+    """The rows of `new` as a load stores them (see "Dimension rows"): one per key, each
+    column's stored value if any, else its first non-empty value in `new`. `changed_only`
+    leaves out rows stored exactly so already. All tables have `table`'s columns."""
+    if not new.num_rows or (not stored.num_rows and _keys_unique(new, list(table.key))):
         return new  # nothing stored, each key once: the rows are what the rule stores
     key = ", ".join(f'"{k}"' for k in table.key)
-    columns = ", ".join(f'"{c}"' for c in new.column_names)
     values = ", ".join(
         f'"{c}"'
         if c in table.key
         else f'arg_min("{c}", _order) filter (where "{c}" is not null) as "{c}"'
         for c in new.column_names
     )
+    columns = ", ".join(f'"{c}"' for c in new.column_names)
     unchanged = f"except select {columns} from kept_stored" if changed_only else ""
     con.register("kept_new", new.append_column("_order", pa.array(range(new.num_rows), pa.int64())))
     con.register(
         "kept_stored", stored.append_column("_order", pa.repeat(pa.scalar(-1), stored.num_rows))
     )
-    try:
-        rows = con.sql(
-            f"""
-            select {values}
-            from (
-                select * from kept_stored semi join kept_new using ({key})
-                union all by name
-                select * from kept_new
-            )
-            group by {key}
-            {unchanged}
-            """
-        ).to_arrow_table()
-    finally:
-        con.unregister("kept_new")
-        con.unregister("kept_stored")
+    rows = con.sql(
+        f"""
+        select {values} from (
+            select * from kept_stored semi join kept_new using ({key})
+            union all by name select * from kept_new
+        )
+        group by {key} {unchanged}
+        """
+    ).to_arrow_table()
+    con.unregister("kept_new")
+    con.unregister("kept_stored")
     return rows.cast(new.schema)
 
 
@@ -533,10 +519,8 @@ def _stage_partition(
     schema = table.file_schema
     old_files = _partition_files(folder)
     if table.name in DIMENSION_TABLES:
-        stored = [pq.read_table(f, schema=schema) for f in old_files]
-        new = keep_known_values(
-            table, pa.concat_tables(stored) if stored else schema.empty_table(), new, con
-        )
+        stored = [pq.read_table(f, schema=schema) for f in old_files] or [schema.empty_table()]
+        new = keep_known_values(table, pa.concat_tables(stored), new, con)
     key_columns = [k for k in table.key if k in schema.names]
     sort_columns = [k for k in table.sort if k in schema.names]
     if not old_files and _keys_unique(new, key_columns):
