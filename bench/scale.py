@@ -19,8 +19,8 @@ from pathlib import Path
 from kit import config
 
 NOTE = "bench-warehouse.json"
-# the files whose change makes a different warehouse: the generator and the layout
-FINGERPRINTED = ("sources/demo.py", "schema.py", "warehouse.py")
+# the files (and packages) whose change makes a different warehouse: the generator and the layout
+FINGERPRINTED = ("sources/demo", "schema.py", "warehouse.py")
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,9 @@ class ScaleWarehouse:
 def fingerprint() -> str:
     digest = hashlib.sha256()
     for name in FINGERPRINTED:
-        digest.update((config.PACKAGE_DIR / name).read_bytes())
+        path = config.PACKAGE_DIR / name
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -7,6 +7,7 @@ hands its rows to `write()`, which
   naming the table, column and what was expected;
 - merges them into each affected partition on the table's natural key, so loading
   the same rows twice changes nothing (a row with a known key replaces the old one);
+- merges the dimension tables column by column instead ("Dimension rows" below);
 - writes every rewritten partition beside the old one as a hidden pending file,
   then commits them all at once through a journal, and appends one ingest_log row
   per load in the same commit.
@@ -16,6 +17,13 @@ hidden `.part-*.pending` files that no reader globs (`*.parquet`; Spark and pyar
 skip names starting with '.' or '_'): a crash, an exception or a kill -9 before
 that point leaves the previous state exactly. After it, the next writer or
 `kit.db.connect()` rolls the journal forward, so the new state is complete.
+
+Dimension rows (artists, tracks, track_credits) merge column by column by one rule for
+every source (`keep_known_values`): a known value is never replaced by an empty one, and
+where two values differ the stored one wins (within a load, the first given). These
+columns say what a thing is, so a later load is not fresher, only another source's
+spelling or partial view: a title does not flip with each chart file, the order of loads
+does not change a report, and a batch stores what its files stored one by one would.
 """
 
 from __future__ import annotations
@@ -46,6 +54,8 @@ from .schema import CHARTS, DATA_TABLES, FREQUENCIES, GLOBAL, INGEST_LOG, ROLES,
 # ~30 % per summary than 122,880 on the 10 M-row bench warehouse (bench/README.md).
 ROW_GROUP_SIZE = 16_384
 JOURNAL_DIR = "_journal"
+# tables whose rows describe what the facts name: merged column by column (keep_known_values)
+DIMENSION_TABLES = frozenset({"artists", "tracks", "track_credits"})
 
 
 class WarehouseError(ValueError):
@@ -419,6 +429,41 @@ def _keys_unique(rows: pa.Table, key_columns: list[str]) -> bool:
     return groups.num_rows == rows.num_rows
 
 
+def keep_known_values(
+    table: Table,
+    stored: pa.Table,
+    new: pa.Table,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    changed_only: bool = False,
+) -> pa.Table:
+    """The rows of `new` as a load stores them (see "Dimension rows"): one per key, each
+    column's stored value if any, else its first non-empty value in `new`. `changed_only`
+    leaves out rows stored exactly so already. All tables have `table`'s columns."""
+    if not new.num_rows or (not stored.num_rows and _keys_unique(new, list(table.key))):
+        return new  # nothing stored, each key once: the rows are what the rule stores
+    key = ", ".join(f'"{k}"' for k in table.key)
+    values = ", ".join(
+        f'"{c}"'
+        if c in table.key
+        else f'arg_min("{c}", _order) filter (where "{c}" is not null) as "{c}"'
+        for c in new.column_names
+    )
+    columns = ", ".join(f'"{c}"' for c in new.column_names)
+    unchanged = f"except select {columns} from kept_stored" if changed_only else ""
+    con.register("kept_new", new.append_column("_order", pa.array(range(new.num_rows), pa.int64())))
+    con.register(
+        "kept_stored", stored.append_column("_order", pa.repeat(pa.scalar(-1), stored.num_rows))
+    )
+    rows = con.sql(
+        f"select {values} from (select * from kept_stored semi join kept_new using ({key}) "
+        f"union all by name select * from kept_new) group by {key} {unchanged}"
+    ).to_arrow_table()
+    con.unregister("kept_new")
+    con.unregister("kept_stored")
+    return rows.cast(new.schema)
+
+
 def _merge(
     con: duckdb.DuckDBPyConnection,
     old_files: list[Path],
@@ -472,6 +517,9 @@ def _stage_partition(
     """Write the merged partition as a pending file; returns its journal op and rows written."""
     schema = table.file_schema
     old_files = _partition_files(folder)
+    if table.name in DIMENSION_TABLES:
+        stored = [pq.read_table(f, schema=schema) for f in old_files] or [schema.empty_table()]
+        new = keep_known_values(table, pa.concat_tables(stored), new, con)
     key_columns = [k for k in table.key if k in schema.names]
     sort_columns = [k for k in table.sort if k in schema.names]
     if not old_files and _keys_unique(new, key_columns):

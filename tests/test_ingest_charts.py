@@ -20,6 +20,7 @@ from chart_files import (
 from kit import query, warehouse
 from kit.sources import ingest
 from kit.sources.spotify_charts import load_spotify_charts
+from kit.sources.tables import load_table
 
 D = dt.date
 IT_DAY = "regional-it-daily-2026-09-01.csv"
@@ -171,6 +172,94 @@ def test_a_load_keeps_what_other_sources_stored_about_a_known_artist_and_track(t
     load_spotify_charts(path, root, progress=False)
     assert _table(root, "artists")["spotify_id"].tolist() == ["sp-nora"]
     assert _table(root, "tracks")["isrc"].tolist() == ["GBAAA2600001"]
+
+
+# Two sources describe track 1 differently: the chart names it "Glass (feat. Ezra Vale)"
+# with Ezra featured and gives no ISRC; the plain table names it "Glass", credits Ezra as
+# main and gives the ISRC. Neither gives a release date.
+DISAGREEING_CHART = charts_com_bytes(
+    [chart_row(1, 1, "Nora Quinn, Ezra Vale", "Glass (feat. Ezra Vale)", 10)]
+)
+DISAGREEING_TABLE = f"""track,artists,platform,country,date,streams,isrc,spotify_uri
+Glass,Ezra Vale; Nora Quinn,spotify,IT,2026-09-01,12,GBAAA2600001,{track_uri(1)}
+""".encode()
+
+
+def _track_and_credits(root) -> tuple[dict, set[tuple]]:
+    tracks = _table(root, "tracks").set_index("track_id")
+    row = tracks.loc[f"{1:0>22}"]
+    return {c: (None if pd.isna(v) else v) for c, v in row.items()}, _credits(root)
+
+
+def test_the_stored_value_wins_and_an_empty_one_never_replaces_it_chart_then_table(tmp_path):
+    root = tmp_path / "warehouse"
+    load_spotify_charts(write_bytes(tmp_path / IT_DAY, DISAGREEING_CHART), root, progress=False)
+    summary = load_table(
+        write_bytes(tmp_path / "t.csv", DISAGREEING_TABLE),
+        root,
+        kind="track-streams",
+        progress=False,
+    )
+    assert summary.ok
+    track, credits = _track_and_credits(root)
+    assert track == {
+        "title": "Glass (feat. Ezra Vale)",  # both gave one: the stored title stays
+        "isrc": "GBAAA2600001",  # the chart had none: the table fills it
+        "release_date": None,  # neither gave one
+        "soundcharts_uuid": None,
+    }
+    # both gave a role and an order for each credit: the chart's, stored first, stay
+    assert credits == {
+        (f"{1:0>22}", "nora-quinn", "main", 1),
+        (f"{1:0>22}", "ezra-vale", "featured", 2),
+    }
+
+
+def test_the_stored_value_wins_and_an_empty_one_never_replaces_it_table_then_chart(tmp_path):
+    root = tmp_path / "warehouse"
+    load_table(
+        write_bytes(tmp_path / "t.csv", DISAGREEING_TABLE),
+        root,
+        kind="track-streams",
+        progress=False,
+    )
+    before = len(log(root))
+    summary = load_spotify_charts(
+        write_bytes(tmp_path / IT_DAY, DISAGREEING_CHART), root, progress=False
+    )
+    track, credits = _track_and_credits(root)
+    assert track == {
+        "title": "Glass",  # the table's title, stored first, stays
+        "isrc": "GBAAA2600001",  # the chart gives none: the ISRC is kept
+        "release_date": None,
+        "soundcharts_uuid": None,
+    }
+    assert credits == {
+        (f"{1:0>22}", "ezra-vale", "main", 1),
+        (f"{1:0>22}", "nora-quinn", "featured", 2),
+    }
+    # only the chart row is new: no artist, track or credit was rewritten
+    assert summary.rows_written == 1 and len(log(root)) == before + 1
+
+
+def test_files_of_one_call_meet_a_track_as_files_loaded_one_by_one_would(tmp_path):
+    days = {
+        "regional-it-daily-2026-09-01.csv": "Glass",
+        "regional-it-daily-2026-09-02.csv": "Glass - Remastered",  # a later file renames it
+    }
+    paths = [
+        write_bytes(
+            tmp_path / "csv" / name, charts_com_bytes([chart_row(1, 1, "Nora Quinn", title, 5)])
+        )
+        for name, title in days.items()
+    ]
+    together, one_by_one = tmp_path / "together", tmp_path / "one_by_one"
+    load_spotify_charts(tmp_path / "csv", together, progress=False)
+    for path in paths:
+        load_spotify_charts(path, one_by_one, progress=False)
+    # the first title stored stays, in one call as in two
+    assert _table(together, "tracks")["title"].tolist() == ["Glass"]
+    assert _table(one_by_one, "tracks")["title"].tolist() == ["Glass"]
 
 
 def test_a_chart_with_missing_ranks_loads_the_rows_it_has(tmp_path):

@@ -215,9 +215,9 @@ def test_the_wheel_carries_the_notebooks_sql_and_templates_and_no_benchmark_or_t
         sorted(n.removeprefix("kit/notebooks/") for n in names if n.startswith("kit/notebooks/"))
         == notebooks
     )
-    for folder, pattern in (("sql", "**/*.sql"), ("templates", "*.j2")):
+    for folder, pattern in (("sql", "**/*.sql"), ("templates", "*")):
         shipped = sorted(n for n in names if n.startswith(f"kit/{folder}/"))
-        files = (config.PACKAGE_DIR / folder).glob(pattern)
+        files = [p for p in (config.PACKAGE_DIR / folder).glob(pattern) if p.is_file()]
         assert shipped == sorted(f"kit/{p.relative_to(config.PACKAGE_DIR)}" for p in files)
     tops = {n.split("/")[0] for n in names}
     assert {t for t in tops if not t.endswith(".dist-info")} == {"kit"}

@@ -33,6 +33,7 @@ from kit.sources.soundcharts import (
     fetch_missing_tracks,
     is_configured,
 )
+from kit.sources.tables import load_table
 from kit.warehouse import read_table, write
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -612,14 +613,44 @@ def test_fetch_missing_tracks_fills_the_own_series_of_tracks_known_only_from_cha
     assert "own series (soundcharts)" in row["source"]
 
 
-def test_values_soundcharts_does_not_give_are_kept_when_it_loads_a_track_again(server, tmp_path):
+# Another source (a plain table) describes song 0 differently: another title, an ISRC
+# (which SoundCharts does not give), no release date and no SoundCharts UUID (which it does).
+OTHER_SOURCE = f"""track,artists,platform,country,date,streams,isrc,spotify_uri
+Song 0 (Radio Edit),{ARTIST_NAME},spotify,IT,2025-03-01,12,ITABC2500001,spotify:track:{spotify_id(0)}
+"""
+
+
+def _song_0(wh) -> dict:
+    row = frame("tracks", wh).set_index("track_id").loc[spotify_id(0)]
+    return {c: (None if pd.isna(v) else v) for c, v in row.items()}
+
+
+def test_a_fetch_fills_only_empty_columns_of_a_track_another_source_stored(server, tmp_path):
     wh = tmp_path / "wh"
-    write({"tracks": pd.DataFrame({"track_id": [spotify_id(0)], "title": ["Song 0 (chart CSV)"],
-                                   "isrc": ["ITABC2500001"]})}, source="test", warehouse=wh)  # fmt: skip
+    (tmp_path / "other.csv").write_text(OTHER_SOURCE)
+    assert load_table(tmp_path / "other.csv", wh, kind="track-streams", progress=False).ok
     fetch_artist(ARTIST_NAME, ["spotify"], "2025-03-01", "2025-03-02", warehouse=wh, progress=False)
-    track = frame("tracks", wh).set_index("track_id").loc[spotify_id(0)]
-    assert (track["title"], track["isrc"]) == ("Song 0", "ITABC2500001")
-    assert track["soundcharts_uuid"] == "7d534228-5165-11e9-9c1c-000000000000"
+    assert _song_0(wh) == {
+        "title": "Song 0 (Radio Edit)",  # both gave a title: the stored one stays
+        "isrc": "ITABC2500001",  # SoundCharts gives none: kept
+        "release_date": D(2024, 1, 15),  # the table gave none: SoundCharts fills it
+        "soundcharts_uuid": "7d534228-5165-11e9-9c1c-000000000000",
+    }
+    artist = frame("artists", wh).set_index("artist_id").loc["luna-vesper"]
+    assert (artist["name"], artist["soundcharts_uuid"]) == (ARTIST_NAME, ARTIST_UUID)
+
+
+def test_a_table_loaded_after_a_fetch_fills_only_what_soundcharts_left_empty(server, tmp_path):
+    wh = tmp_path / "wh"
+    fetch_artist(ARTIST_NAME, ["spotify"], "2025-03-01", "2025-03-02", warehouse=wh, progress=False)
+    (tmp_path / "other.csv").write_text(OTHER_SOURCE)
+    assert load_table(tmp_path / "other.csv", wh, kind="track-streams", progress=False).ok
+    assert _song_0(wh) == {
+        "title": "Song 0",  # SoundCharts' title, stored first, stays
+        "isrc": "ITABC2500001",  # SoundCharts gave none: the table fills it
+        "release_date": D(2024, 1, 15),  # the table gives none: kept
+        "soundcharts_uuid": "7d534228-5165-11e9-9c1c-000000000000",
+    }
 
 
 def test_is_configured_follows_the_environment(monkeypatch):

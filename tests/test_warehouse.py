@@ -224,3 +224,79 @@ def test_one_load_over_several_platforms_and_months_files_each_row_under_its_own
         p.parent.name
         for p in (empty_warehouse / "artist_audience").glob("platform=spotify/*/*.parquet")
     ) == ["month=2026-08", "month=2026-09", "month=2026-10"]
+
+
+# ---------------------------------------------------------------- dimension rows
+
+
+def _tracks(root: Path) -> dict[str, tuple]:
+    t = warehouse.read_table("tracks", root).to_pandas().set_index("track_id")
+    return {
+        k: tuple(None if pd.isna(v) else v for v in row)
+        for k, row in t[["title", "isrc", "release_date"]].iterrows()
+    }
+
+
+def test_a_known_track_keeps_its_values_and_only_its_empty_columns_are_filled(empty_warehouse):
+    first = {"track_id": ["t1"], "title": ["Glass"], "isrc": ["GBAAA2600001"]}
+    warehouse.write({"tracks": pd.DataFrame(first)}, source="a", warehouse=empty_warehouse)
+    second = {
+        "track_id": ["t1", "t2"],
+        "title": ["GLASS (Remastered)", "Tide"],
+        "isrc": [None, None],
+        "release_date": [D(2026, 9, 4), D(2026, 9, 11)],
+    }
+    result = warehouse.write(
+        {"tracks": pd.DataFrame(second)}, source="b", warehouse=empty_warehouse
+    )
+    assert _tracks(empty_warehouse) == {
+        # title: both sources gave one, the stored one stays; isrc: an empty never replaces
+        # a value; release_date: the stored row had none, so the second source fills it
+        "t1": ("Glass", "GBAAA2600001", D(2026, 9, 4)),
+        "t2": ("Tide", None, D(2026, 9, 11)),
+    }
+    assert result.rows_written["tracks"] == 2  # t1 filled in, t2 new
+    again = warehouse.write({"tracks": pd.DataFrame(second)}, source="b", warehouse=empty_warehouse)
+    assert again.rows_written["tracks"] == 0
+
+
+def test_a_known_artist_and_credit_keep_their_values(empty_warehouse):
+    warehouse.write(
+        {
+            "artists": pd.DataFrame({"artist_id": ["a"], "name": ["Alba"], "spotify_id": ["sp-a"]}),
+            "track_credits": pd.DataFrame(
+                {"track_id": ["t1"], "artist_id": ["a"], "role": ["featured"], "credit_order": [2]}
+            ),
+        },
+        source="charts",
+        warehouse=empty_warehouse,
+    )
+    warehouse.write(
+        {
+            "artists": pd.DataFrame(
+                {
+                    "artist_id": ["a"],
+                    "name": ["ALBA"],
+                    "spotify_id": [None],
+                    "soundcharts_uuid": ["u"],
+                }
+            ),
+            "track_credits": pd.DataFrame(
+                {"track_id": ["t1"], "artist_id": ["a"], "role": ["main"], "credit_order": [1]}
+            ),
+        },
+        source="s4a",
+        warehouse=empty_warehouse,
+    )
+    artists = warehouse.read_table("artists", empty_warehouse).to_pylist()
+    assert artists == [
+        {"artist_id": "a", "name": "Alba", "spotify_id": "sp-a", "soundcharts_uuid": "u"}
+    ]
+    credits = warehouse.read_table("track_credits", empty_warehouse).to_pylist()
+    assert credits == [{"track_id": "t1", "artist_id": "a", "role": "featured", "credit_order": 2}]
+
+
+def test_within_one_load_a_dimension_column_takes_its_first_non_empty_value(empty_warehouse):
+    rows = {"track_id": ["t1", "t1", "t1"], "title": ["A", "B", "C"], "isrc": [None, "X", "Y"]}
+    warehouse.write({"tracks": pd.DataFrame(rows)}, source="test", warehouse=empty_warehouse)
+    assert _tracks(empty_warehouse) == {"t1": ("A", "X", None)}

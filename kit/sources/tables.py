@@ -14,7 +14,8 @@ else `isrc:<ISRC>`, else `title:<artists>/<title>` (kit.sources.ingest.derived_t
 the same series' value of the day before (a series: artist × platform × country ×
 metric, or track × platform × country). The first date of each series has no day
 before and is dropped; a total after a gap in the dates is dropped with a warning
-(its difference covers several days); a total lower than the day before is refused.
+(its difference covers several days); a total lower than the day before is refused
+(kit.sources.cumulative, the same conversion as SoundCharts' song audience).
 """
 
 from __future__ import annotations

@@ -23,7 +23,9 @@ from .client import (
     Timeout,
     is_configured,
 )
-from .fetch import FetchSummary, date_windows, fetch_artist, fetch_missing_tracks
+from .fetch import fetch_artist, fetch_missing_tracks
+from .windows import date_windows
+from .writing import FetchSummary
 
 __all__ = [
     "AuthError",

@@ -7,12 +7,16 @@ dicts for one warehouse table, with `source = 'soundcharts'`.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ...platforms import PLATFORMS
 from ...schema import GLOBAL
+from .. import cumulative
+from ..arrow_sql import arrow_sql
 
 SOURCE = "soundcharts"
 
@@ -117,12 +121,13 @@ def daily_stream_rows(items: Iterable[dict], track_id: str, platform: str) -> li
     """Daily streams from a song's cumulative audience: value(D) − value(D − 1).
 
     The API gives cumulative totals per platform identifier (`plots`), or one `value`.
-    Each identifier is differenced on its own, then the identifiers are added up, so a
-    new identifier appearing does not read as a day's streams. A day counts only when
-    the day before has a value too (the first point, and a point after a gap, give no
-    row: nothing is interpolated); a negative difference (a correction) gives no row."""
-    series: dict[str, dict[dt.date, float]] = defaultdict(dict)
-    for item in items:
+    Each identifier is differenced on its own (kit.sources.cumulative), then the
+    identifiers are added up, so a new identifier appearing does not read as a day's
+    streams. A day counts only when the day before has a value too (the first point, and
+    a point after a gap, give no row: nothing is interpolated); a negative difference (a
+    correction) gives no row."""
+    dates, identifiers, values = [], [], []
+    for item in items:  # reading the JSON answer: one step per point it holds
         date = day(item.get("date"))
         if date is None:
             continue
@@ -131,27 +136,41 @@ def daily_stream_rows(items: Iterable[dict], track_id: str, platform: str) -> li
             plots = [{"identifier": "", "value": item["value"]}]
         for plot in plots or []:
             if plot.get("value") is not None:
-                series[str(plot.get("identifier") or "")][date] = float(plot["value"])
-    daily: dict[dt.date, float] = defaultdict(float)
-    counted: set[dt.date] = set()
-    for values in series.values():
-        for date, value in values.items():
-            before = values.get(date - dt.timedelta(days=1))
-            if before is None or value < before:
-                continue
-            daily[date] += value - before
-            counted.add(date)
-    return [
+                dates.append(date)
+                identifiers.append(str(plot.get("identifier") or ""))
+                values.append(float(plot["value"]))
+    points = pa.table(
         {
-            "date": date,
-            "platform": platform,
-            "country": GLOBAL,
-            "track_id": track_id,
-            "streams": int(round(daily[date])),
-            "source": SOURCE,
+            "identifier": pa.array(identifiers, pa.string()),
+            "date": pa.array(dates, pa.date32()),
+            "streams": pa.array(values, pa.float64()),
+            "_order": pa.array(range(len(dates)), pa.int64()),
         }
-        for date in sorted(counted)
-    ]
+    )
+    # an identifier's date given twice (answers that overlap): the later answer counts
+    points = arrow_sql(
+        "select identifier, date, streams from points "
+        "qualify row_number() over (partition by identifier, date order by _order desc) = 1",
+        points=points,
+    )
+    daily = cumulative.daily_from_cumulative(points, ["identifier"], "streams", on_decrease="skip")
+    per_day = arrow_sql(
+        "select date, sum(streams) as streams from daily group by date order by date",
+        daily=daily.rows,
+    )
+    n = per_day.num_rows
+    return pa.table(
+        {
+            "date": per_day.column("date"),
+            "platform": pa.repeat(pa.scalar(platform, pa.string()), n),
+            "country": pa.repeat(pa.scalar(GLOBAL, pa.string()), n),
+            "track_id": pa.repeat(pa.scalar(track_id, pa.string()), n),
+            "streams": pc.round(per_day.column("streams"), round_mode="half_to_even").cast(
+                pa.int64()
+            ),
+            "source": pa.repeat(pa.scalar(SOURCE, pa.string()), n),
+        }
+    ).to_pylist()
 
 
 # ---------------------------------------------------------------- charts

@@ -1,0 +1,360 @@
+"""The batch loop: files and folders in, validated files written in batches, a summary out.
+
+`ingest_files` runs a source's reader over files and folders (a folder file by file,
+sorted), skips files whose checksum the ingest_log already holds, writes the validated
+files in batches through `kit.warehouse.write` (one ingest_log row per file), records
+refused files in the ingest_log with outcome 'failed' (no data table is touched), and
+returns an `IngestSummary`.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ... import config, warehouse
+from ...schema import TABLES
+from ...warehouse import LogEntry, WarehouseError
+from ..arrow_sql import arrow_sql, quoted
+from .dimensions import Dimensions
+from .errors import FileRejected, IngestError
+from .reading import InputFile
+
+# Files per warehouse.write call are gathered until one of these is reached: a write
+# rewrites each partition it touches, so fewer, larger writes are much faster.
+BATCH_ROWS = 250_000
+BATCH_FILES = 2_000
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest call did. `errors` lists the refused files; `ok` is False if any."""
+
+    source: str
+    files: int = 0  # files looked at (loaded, skipped as duplicates, or refused)
+    loaded: int = 0  # files written
+    rows: int = 0  # data rows read from the loaded files
+    rows_written: int = 0  # warehouse rows new or changed, all tables
+    duplicates: int = 0  # files skipped: their checksum was already loaded
+    errors: list[IngestError] = field(default_factory=list)
+    warnings: list[IngestError] = field(default_factory=list)
+    seconds: float = 0.0
+    stopped: bool = False  # strict mode stopped at the first refused file
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+    def __str__(self) -> str:
+        line = (
+            f"{self.source}: {self.files:,} file(s), {self.loaded:,} loaded, "
+            f"{self.rows:,} rows ({self.rows_written:,} new or changed), "
+            f"{self.duplicates:,} duplicate(s) skipped, {len(self.errors):,} error(s), "
+            f"{len(self.warnings):,} warning(s) in {self.seconds:.1f} s "
+            f"({self.rows_per_second:,.0f} rows/s)"
+        )
+        if self.stopped:
+            line += "; stopped at the first error (--strict)"
+        return line
+
+
+@dataclass
+class ParsedFile:
+    """A validated file: rows for the warehouse's fact tables, and who/what they name."""
+
+    rows: int  # data rows read, for the summary
+    tables: dict[str, pa.Table] = field(default_factory=dict)  # fact tables
+    track_artists: pa.Table | None = None  # TRACK_ARTISTS rows
+    artist_names: list[str] = field(default_factory=list)  # artists named one by one
+    warnings: list[IngestError] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- the loop
+
+
+@dataclass
+class _Pending:
+    file: InputFile
+    read: Any  # what the source's `read` returned for the file
+    rows: int
+
+
+def expand_paths(
+    paths: str | os.PathLike | Iterable[str | os.PathLike], suffixes: Sequence[str]
+) -> list[tuple[Path | None, str]]:
+    """(path, name shown) for each file: folders file by file, sorted; (None, name) if missing."""
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    out: list[tuple[Path | None, str]] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in suffixes
+                and not any(part.startswith((".", "~$")) for part in p.relative_to(path).parts)
+            )
+            out.extend((p, str(p)) for p in found)
+        elif path.is_file():
+            out.append((path, str(given)))
+        else:
+            out.append((None, str(given)))
+    return out
+
+
+def ingest_files(
+    paths: str | os.PathLike | Iterable[str | os.PathLike],
+    read: Callable[[InputFile, Dimensions], Any],
+    convert: Callable[[Sequence[tuple[InputFile, Any]], Dimensions], ParsedFile] | None = None,
+    *,
+    source: str,
+    suffixes: Sequence[str],
+    warehouse_dir: str | os.PathLike | None = None,
+    strict: bool = False,
+    progress: bool | None = True,
+    reload: bool = False,
+    artist_names: Iterable[str] = (),
+) -> IngestSummary:
+    """Validate each file, then write the good ones in batches; see the module docstring.
+
+    `read` checks what can be checked file by file (name, header) and returns something
+    with a `rows` count; `convert` validates and converts a whole batch of read files at
+    once, vectorised, raising FileRejected for the first bad file. Without `convert`,
+    `read` returns the file's ParsedFile itself."""
+    from tqdm.auto import tqdm
+
+    started = time.perf_counter()
+    root = config.warehouse_path(warehouse_dir)
+    summary = IngestSummary(source=source)
+    files = expand_paths(paths, suffixes)
+    loaded = set() if reload else warehouse.loaded_checksums(root, source)
+    dims = Dimensions(root)
+    dims.names.learn(artist_names)
+    to_parsed = convert or merge_parsed
+    batch: list[_Pending] = []
+    batch_rows = 0
+    batch_limit = 1 if strict else BATCH_FILES  # strict: nothing after a bad file is written
+
+    def refuse(error: IngestError, file: InputFile | None) -> None:
+        summary.errors.append(error)
+        warehouse.log_failure(
+            source=source,
+            file=os.path.abspath(file.path) if file else error.file,
+            message=str(error),
+            checksum=file.checksum if file else None,
+            warehouse=root,
+        )
+
+    def write(pending: Sequence[_Pending], parsed: ParsedFile) -> bool:
+        """Write a converted batch; False if a batch of several files failed to write."""
+        try:
+            dims.names.learn(parsed.artist_names)
+            tables = _batch_tables(parsed, dims)
+            result = warehouse.write(
+                tables,
+                source=source,
+                warehouse=root,
+                log=[
+                    LogEntry(source, os.path.abspath(p.file.path), p.file.checksum, rows=p.rows)
+                    for p in pending
+                ],
+            )
+        except Exception as exc:
+            if len(pending) > 1:
+                return False
+            if not isinstance(exc, WarehouseError):
+                raise
+            refuse(IngestError(pending[0].file.shown, None, None, str(exc)), pending[0].file)
+            return True
+        dims.written(tables)
+        summary.loaded += len(pending)
+        summary.rows += sum(p.rows for p in pending)
+        summary.rows_written += result.total_written
+        summary.warnings.extend(parsed.warnings)
+        loaded.update(p.file.checksum for p in pending)
+        return True
+
+    def flush(pending: list[_Pending]) -> None:
+        if not pending:
+            return
+        try:
+            parsed = to_parsed([(p.file, p.read) for p in pending], dims)
+        except FileRejected as exc:
+            if len(pending) == 1:
+                refuse(exc.error, pending[0].file)
+                return
+            # check the files one by one, so that each bad one gets its own message,
+            # then write the good ones together
+            good = [p for p in pending if _accepted(p)]
+            if len(good) < len(pending):
+                flush(good)
+            else:
+                for one in pending:
+                    flush([one])
+            return
+        if not write(pending, parsed):
+            # a batch that fails to write must not lose its good files: one by one
+            for one in pending:
+                flush([one])
+
+    def _accepted(one: _Pending) -> bool:
+        try:
+            to_parsed([(one.file, one.read)], dims)
+        except FileRejected as exc:
+            refuse(exc.error, one.file)
+            return False
+        return True
+
+    bar = tqdm(
+        total=len(files),
+        unit="file",
+        desc=source,
+        disable=None if progress is None else not progress,
+    )
+    in_batch: set[str] = set()
+    # charts are read ahead on threads (pyarrow parses without the GIL); strict mode reads
+    # nothing after a bad file, and other sources' reads look at the warehouse's state
+    ahead = _read_ahead(files, read, dims, threads=convert is not None and not strict)
+    try:
+        for shown, file, prepared in ahead:
+            summary.files += 1
+            bar.update(1)
+            if file is None:
+                refuse(IngestError(shown, None, None, "no such file or folder"), None)
+            elif file.checksum in loaded or file.checksum in in_batch:
+                summary.duplicates += 1
+                continue
+            elif isinstance(prepared, FileRejected):
+                refuse(prepared.error, file)
+            else:
+                batch.append(_Pending(file, prepared, prepared.rows))
+                in_batch.add(file.checksum)
+                batch_rows += prepared.rows
+                if batch_rows >= BATCH_ROWS or len(batch) >= batch_limit:
+                    flush(batch)
+                    batch, batch_rows = [], 0
+                    in_batch.clear()
+            if strict and summary.errors:
+                summary.stopped = True
+                break
+            bar.set_postfix(rows=f"{summary.rows + batch_rows:,}", refresh=False)
+        flush(batch)
+    finally:
+        ahead.close()
+        bar.close()
+        summary.seconds = time.perf_counter() - started
+    return summary
+
+
+READ_THREADS = min(4, os.cpu_count() or 1)
+READ_AHEAD = 64  # files read but not yet taken: bounds the memory a fast reader uses
+
+
+def _read_ahead(
+    files: Sequence[tuple[Path | None, str]],
+    read: Callable[[InputFile, Dimensions], Any],
+    dims: Dimensions,
+    *,
+    threads: bool,
+) -> Iterator[tuple[str, InputFile | None, Any]]:
+    """(name shown, file or None if missing, what `read` returned or its FileRejected), in order."""
+
+    def one(item: tuple[Path | None, str]) -> tuple[str, InputFile | None, Any]:
+        path, shown = item
+        if path is None:
+            return shown, None, None
+        file = InputFile(path, shown)
+        try:
+            return shown, file, read(file, dims)
+        except FileRejected as exc:
+            return shown, file, exc
+
+    if not threads or READ_THREADS < 2:
+        yield from map(one, files)
+        return
+    with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+        pending = iter(files)
+        window = collections.deque(
+            pool.submit(one, f) for f in itertools.islice(pending, READ_AHEAD)
+        )
+        try:
+            while window:
+                done = window.popleft().result()
+                following = next(pending, None)
+                if following is not None:
+                    window.append(pool.submit(one, following))
+                yield done
+        finally:
+            for future in window:
+                future.cancel()
+
+
+def merge_parsed(items: Sequence[tuple[InputFile, ParsedFile]], dims: Dimensions) -> ParsedFile:
+    """Files parsed one by one as one ParsedFile; `_file` keeps their order for `_batch_tables`."""
+    parsed = [p for _, p in items]
+    tables: dict[str, pa.Table] = {}
+    for name in sorted({n for p in parsed for n in p.tables}):
+        parts = []
+        for i, p in enumerate(parsed):
+            if name in p.tables:
+                rows = warehouse.conform(TABLES[name], p.tables[name])
+                parts.append(
+                    rows.append_column("_file", pa.repeat(pa.scalar(i, pa.int32()), rows.num_rows))
+                )
+        tables[name] = pa.concat_tables(parts)
+    track_rows = [p.track_artists for p in parsed if p.track_artists is not None]
+    return ParsedFile(
+        rows=sum(p.rows for p in parsed),
+        tables=tables,
+        track_artists=pa.concat_tables(track_rows) if track_rows else None,
+        artist_names=[n for p in parsed for n in p.artist_names],
+        warnings=[w for p in parsed for w in p.warnings],
+    )
+
+
+def _batch_tables(parsed: ParsedFile, dims: Dimensions) -> dict[str, pa.Table]:
+    """One table per warehouse table; where files share a key, the later file's row wins.
+
+    A table may carry `_file` (the file's position in the batch) for that rule."""
+    out: dict[str, pa.Table] = {}
+    for name, rows in parsed.tables.items():
+        table = TABLES[name]
+        order = None
+        if "_file" in rows.column_names:
+            order = rows.column("_file")
+            rows = rows.drop_columns(["_file"])
+        rows = warehouse.conform(table, rows)
+        if order is not None and _has_repeated_keys(rows, table.key):
+            rows = arrow_sql(
+                f"select * exclude (_file) from batch_rows qualify row_number() over "
+                f"(partition by {quoted(table.key)} order by _file desc) = 1",
+                batch_rows=rows.append_column("_file", order),
+            ).cast(table.schema)
+        out[name] = rows
+    for name, rows in dims.rows_for([parsed]).items():
+        if rows.num_rows:
+            out[name] = rows
+    return out
+
+
+def _has_repeated_keys(rows: pa.Table, key: Sequence[str]) -> bool:
+    distinct = arrow_sql(
+        f"select count(*) as n from (select distinct {quoted(key)} from key_rows)",
+        key_rows=rows.select(list(key)),
+    )
+    return distinct.column("n")[0].as_py() < rows.num_rows
