@@ -93,26 +93,45 @@ def test_import_kit_loads_neither_the_ingest_stack_nor_pandas_nor_duckdb(tmp_pat
     assert json.loads(out) == ["kit"]
 
 
+# Where each public name of `kit` comes from (README, Python and Bring your own data).
+PUBLIC = {
+    "Query": "kit.query",
+    "summary": "kit.query",
+    "breakdown": "kit.query",
+    "breakdown_totals": "kit.query",
+    "timeseries": "kit.query",
+    "track_timeseries": "kit.query",
+    "positions": "kit.query",
+    "track_comparison": "kit.query",
+    "track_growth": "kit.query",
+    "QueryError": "kit.query",
+    "IngestSummary": "kit.sources.ingest",
+    "IngestError": "kit.sources.ingest",
+    "load_spotify_charts": "kit.sources.spotify_charts",
+    "load_s4a": "kit.sources.s4a",
+    "load_table": "kit.sources.tables",
+}
+
+
 def test_the_public_names_load_on_first_use(tmp_path):
     out = _python(
-        """
-        import json, sys
-        from kit import IngestSummary, Query, load_spotify_charts, load_table
+        f"""
+        import importlib, json, sys
         import kit
-        print(json.dumps([IngestSummary.__module__, Query.__module__,
-                          load_spotify_charts.__module__, load_table.__module__,
-                          kit.engine.__name__, "kit.sources.ingest" in sys.modules]))
+        before = "kit.sources.ingest" in sys.modules
+        from kit import load_spotify_charts
+        after = "kit.sources.ingest" in sys.modules
+        same = [getattr(kit, name) is getattr(importlib.import_module(module), name)
+                for name, module in {PUBLIC!r}.items()]
+        print(json.dumps([before, after, same, sorted(kit.__all__), kit.engine.__name__]))
         """,
         tmp_path,
     )
-    assert json.loads(out) == [
-        "kit.sources.ingest",
-        "kit.query",
-        "kit.sources.spotify_charts",
-        "kit.sources.tables",
-        "kit.engine",
-        True,
-    ]
+    before, after, same, names, engine = json.loads(out)
+    assert (before, after) == (False, True)
+    assert same == [True] * len(PUBLIC)
+    assert names == sorted(PUBLIC)
+    assert engine == "kit.engine"  # a submodule, imported when first named
 
 
 def test_import_kit_reads_no_env_file_and_a_setting_reads_it_when_first_asked(tmp_path):
