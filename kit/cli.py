@@ -30,6 +30,7 @@ COMMANDS = (
     "ingest",
     "positions",
     "report",
+    "vacuum",
 )
 
 
