@@ -54,13 +54,9 @@ class AlertRules:
                 f"min_points ({self.min_points}) cannot exceed baseline_days ({self.baseline_days})."
             )
 
-    def params(self) -> dict[str, int | float]:
-        """The thresholds as the SQL macros take them."""
-        return dataclasses.asdict(self)
-
 
 RULE_NAMES = tuple(f.name for f in dataclasses.fields(AlertRules))
-_AT_LEAST_ONE = {"baseline_days", "min_points", "cooldown_days", "chart_days", "peak_top"}
+_AT_LEAST_ONE = {"baseline_days", "min_points", "chart_days", "peak_top"}
 
 
 def _checked(name: str, value: object) -> int | float:

@@ -836,21 +836,23 @@ def alerts(
         "countries": sorted({c for _, c in pairs}),
         "since": since,
         "until": until,
-        **rules.params(),
+        "chart_days": rules.chart_days,
+        "peak_top": rules.peak_top,
     }
-    thresholds = (
-        "$baseline_days, $min_points, $min_score, $audience_min_pct, $audience_min_change, "
-        "$streams_min_pct, $streams_min_change, $cooldown_days"
-    )
-    parts = []
-    for n, (platform, country) in enumerate(pairs):
-        params.update({f"platform_{n}": platform, f"country_{n}": country})
-        parts.append(
-            f"select * from series_alerts($artists, $platform_{n}, $country_{n}, $since, $until, {thresholds})"
-        )
-    parts.append(
+    parts = [
         "select * from chart_alerts($artists, $platforms, $countries, $since, $until, $chart_days, $peak_top)"
-    )
+    ]
+    series_rules = (
+        "baseline_days", "min_points", "min_score", "audience_min_pct", "audience_min_change",
+        "streams_min_pct", "streams_min_change", "cooldown_days",
+    )  # fmt: skip
+    for n, (platform, country) in enumerate(pairs):
+        params.update({name: getattr(rules, name) for name in series_rules})
+        params.update({f"platform_{n}": platform, f"country_{n}": country})
+        arguments = ", ".join(f"${name}" for name in series_rules)
+        parts.append(
+            f"select * from series_alerts($artists, $platform_{n}, $country_{n}, $since, $until, {arguments})"
+        )
     result = _run(
         engine.cursor(root),
         f"""
