@@ -40,13 +40,15 @@ recent_rows as (
       and c.date between b.lo_read and b.hi
 ),
 editions as (
-    -- numbered from the first edition read: only differences between numbers matter
+    -- numbered from the first edition read (only differences between numbers matter), with
+    -- the date of the chart's next edition: the day a track missing from it has left it
     select
         platform,
         country,
         frequency,
         date,
-        row_number() over (partition by platform, country, frequency order by date) as edition
+        row_number() over (partition by platform, country, frequency order by date) as edition,
+        lead(date) over (partition by platform, country, frequency order by date) as next_edition_date
     from (select distinct platform, country, frequency, date from recent_rows) as published
 ),
 best_before as (
@@ -62,7 +64,7 @@ best_before as (
     group by c.platform, c.country, c.frequency, c.track_id
 ),
 appearances as (
-    select r.platform, r.country, r.frequency, r.track_id, r.date, r.position, e.edition, h.best_position as earlier_best
+    select r.platform, r.country, r.frequency, r.track_id, r.date, r.position, e.edition, e.next_edition_date, h.best_position as earlier_best
     from recent_rows as r
     join credited as k on k.track_id = r.track_id
     join editions as e
@@ -112,33 +114,42 @@ climb_starts as (
     select *, max(previous_best) over (partition by platform, country, frequency, track_id, climb) as best_before_climb
     from climbs
 ),
-entries as (
-    select platform, country, frequency, track_id, date, 'chart_entry' as kind, position as value, cast(null as integer) as baseline
-    from climb_starts
-    where (previous_edition is null and edition > p_chart_days)
-       or edition - previous_edition > p_chart_days
-),
-exits as (
-    select s.platform, s.country, s.frequency, s.track_id, e.date, 'chart_exit' as kind, s.position as value, cast(null as integer) as baseline
-    from climb_starts as s
-    join editions as e
-      on e.platform = s.platform and e.country = s.country and e.frequency = s.frequency and e.edition = s.edition + 1
-    where coalesce(s.next_edition > s.edition + 1, true)
-      and s.stay_editions >= p_chart_days
-),
-peaks as (
-    select platform, country, frequency, track_id, date, 'new_peak' as kind, position as value, best_before_climb as baseline
-    from climb_starts
-    where is_new_best
-      and not coalesce(next_is_new_best, false)
-      and position <= p_peak_top
+kinds as (
+    select 'chart_entry' as kind
+    union all
+    select 'chart_exit' as kind
+    union all
+    select 'new_peak' as kind
 ),
 events as (
-    select * from entries
-    union all
-    select * from exits
-    union all
-    select * from peaks
+    -- one pass over the appearances for the three kinds of event
+    select
+        c.platform,
+        c.country,
+        c.frequency,
+        c.track_id,
+        case when k.kind = 'chart_exit' then c.next_edition_date else c.date end as date,
+        k.kind,
+        c.position as value,
+        case when k.kind = 'new_peak' then c.best_before_climb end as baseline
+    from climb_starts as c
+    cross join kinds as k
+    where (
+            k.kind = 'chart_entry'
+            and ((c.previous_edition is null and c.edition > p_chart_days) or c.edition - c.previous_edition > p_chart_days)
+        )
+       or (
+            k.kind = 'chart_exit'
+            and c.next_edition_date is not null
+            and coalesce(c.next_edition > c.edition + 1, true)
+            and c.stay_editions >= p_chart_days
+        )
+       or (
+            k.kind = 'new_peak'
+            and c.is_new_best
+            and not coalesce(c.next_is_new_best, false)
+            and c.position <= p_peak_top
+        )
 ),
 final as (
     select

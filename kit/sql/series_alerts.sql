@@ -69,13 +69,7 @@ baselines as (
     group by subject_kind, subject, metric, date, value
 ),
 spreads as (
-    select w.subject_kind, w.subject, w.metric, w.date, median(abs(w.past_value - m.baseline)) as mad
-    from windowed as w
-    join baselines as m
-      on m.subject_kind = w.subject_kind and m.subject = w.subject and m.metric = w.metric and m.date = w.date
-    group by w.subject_kind, w.subject, w.metric, w.date
-),
-scored as (
+    -- the baseline's own columns ride along, so that the windowed points are read twice, not three times
     select
         m.subject_kind,
         m.subject,
@@ -84,14 +78,27 @@ scored as (
         m.value,
         m.baseline,
         m.baseline_points,
-        m.value - m.baseline as change,
-        (m.value - m.baseline) / nullif(m.baseline, 0) as pct_change,
-        (m.value - m.baseline) / (1.4826 * greatest(s.mad, 0.01 * abs(m.baseline), 1.0)) as score,
-        case when m.subject_kind = 'track' then p_streams_min_pct else p_audience_min_pct end as min_pct,
-        case when m.subject_kind = 'track' then p_streams_min_change else p_audience_min_change end as min_change
-    from baselines as m
-    join spreads as s
-      on s.subject_kind = m.subject_kind and s.subject = m.subject and s.metric = m.metric and s.date = m.date
+        median(abs(w.past_value - m.baseline)) as mad
+    from windowed as w
+    join baselines as m
+      on m.subject_kind = w.subject_kind and m.subject = w.subject and m.metric = w.metric and m.date = w.date
+    group by m.subject_kind, m.subject, m.metric, m.date, m.value, m.baseline, m.baseline_points
+),
+scored as (
+    select
+        subject_kind,
+        subject,
+        metric,
+        date,
+        value,
+        baseline,
+        baseline_points,
+        value - baseline as change,
+        (value - baseline) / nullif(baseline, 0) as pct_change,
+        (value - baseline) / (1.4826 * greatest(mad, 0.01 * abs(baseline), 1.0)) as score,
+        case when subject_kind = 'track' then p_streams_min_pct else p_audience_min_pct end as min_pct,
+        case when subject_kind = 'track' then p_streams_min_change else p_audience_min_change end as min_change
+    from spreads
 ),
 unusual as (
     select
