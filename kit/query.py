@@ -710,7 +710,6 @@ def movers(
     artist_id, slug = q.artist_id(artist), q.platform(platform)
     previous_start, previous_end = previous_period(q, compare)
     cur = engine.cursor(q.warehouse_path)
-    _require_comparison_data(q, artist_id, slug, previous_start, previous_end)
     params = {
         "artist": artist_id,
         "platform": slug,
@@ -746,6 +745,8 @@ def movers(
         params=params,
     )
     out = _frame(result, MOVERS_COLUMNS)
+    if out["previous_rank"].isna().all():  # no track then: is there any data at all?
+        _require_comparison_data(q, artist_id, slug, previous_start, previous_end)
     out.attrs["previous_period"] = (previous_start, previous_end)
     return out
 
