@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
 import uuid
@@ -37,7 +38,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import config
-from .schema import CHARTS, FREQUENCIES, GLOBAL, INGEST_LOG, ROLES, TABLES, Table
+from .schema import CHARTS, DATA_TABLES, FREQUENCIES, GLOBAL, INGEST_LOG, ROLES, TABLES, Table
 
 # Rows per Parquet row group: min/max statistics are kept per group, so a group much smaller
 # than a platform-month file lets the sort keys (country, track; artist for the audience)
@@ -291,6 +292,21 @@ def loaded_checksums(
     if source:
         mask = pc.and_(mask, pc.equal(log.column("source"), source))
     return {c for c in log.filter(mask).column("checksum").to_pylist() if c}
+
+
+def state(warehouse: str | os.PathLike | None = None) -> str:
+    """What the data tables hold, as one digest: of the names of their committed Parquet
+    files. Every commit writes new `part-<uuid>.parquet` files and deletes those it
+    replaces, so the digest changes when a write changes rows and only then (ingest_log
+    is left out: a load that changes nothing still logs). Read-only; a versioned
+    snapshot's id can take its place."""
+    root = config.warehouse_path(warehouse)
+    digest = hashlib.sha256()
+    for name in DATA_TABLES:
+        pattern = "platform=*/month=*/*.parquet" if TABLES[name].partitioned else "*.parquet"
+        for path in sorted((root / name).glob(pattern)):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\n")
+    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------- writing

@@ -1,5 +1,6 @@
 """The monthly report: the notebook's building blocks (`blocks`), the runs behind
-`kit report` (`runs`) and the reports.yaml they read (`plan`).
+`kit report` (`runs`), the reports.yaml they read (`plan`), the run history with the
+fingerprints that skip unchanged reports (`history`) and the index page (`index`).
 
 `from kit import report` gives the notebook its calls (`report.query`, `report.header`,
 `report.artist_section`, …) and `kit report` its runner (`report.run_reports`).

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import config
 from ..ids import slug
+from ..mail import check_addresses
 from .blocks import DEFAULT_TOP_N
 from .runs import ReportSpec
 
@@ -18,8 +19,11 @@ class ConfigError(ValueError):
     """A reports.yaml that cannot be used; the message names the file and the entry."""
 
 
-CONFIG_KEYS = {"month", "country", "platforms", "top_n", "output", "warehouse", "reports"}
-REPORT_KEYS = {"artist", "artists", "country", "platforms", "top_n", "name"}
+# The keys a report can set for itself, each also a default at the top of the file and a
+# command-line flag: the report's own value wins, then the flag, then the file's default.
+REPORT_DEFAULTS = ("country", "platforms", "top_n", "mail_to", "mail_failures_to")
+CONFIG_KEYS = {"month", "output", "warehouse", "reports", *REPORT_DEFAULTS}
+REPORT_KEYS = {"artist", "artists", "name", *REPORT_DEFAULTS}
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ def _strings(value, where: str) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return tuple(v.strip() for v in value.split(",") if v.strip())
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise ConfigError(f"{where}: expected a name or a list of names, got {value!r}.")
 
@@ -47,6 +51,9 @@ def load_config(
     month: str | None = None,
     country: str | None = None,
     platforms: Sequence[str] | None = None,
+    top_n: int | None = None,
+    mail_to: Sequence[str] | None = None,
+    mail_failures_to: Sequence[str] | None = None,
     output: str | os.PathLike | None = None,
     warehouse: str | os.PathLike | None = None,
     today: dt.date | None = None,
@@ -88,10 +95,16 @@ def load_config(
     period = month or (
         str(file_month) if file_month and file_month != "previous" else previous_month(today)
     )
+    flags = {
+        "country": country,
+        "platforms": tuple(platforms) if platforms else None,
+        "top_n": top_n,
+        "mail_to": tuple(mail_to) if mail_to else None,
+        "mail_failures_to": tuple(mail_failures_to) if mail_failures_to else None,
+    }
     defaults = {
-        "country": country or str(data.get("country") or "GLOBAL"),
-        "platforms": tuple(platforms) if platforms else _strings(data.get("platforms"), str(path)),
-        "top_n": _top_n(data.get("top_n", DEFAULT_TOP_N), str(path)),
+        key: _value(key, flags[key] if flags[key] is not None else data.get(key), str(path))
+        for key in REPORT_DEFAULTS
     }
     specs = []
     for n, entry in enumerate(entries, start=1):
@@ -108,16 +121,13 @@ def load_config(
         artists = _strings(entry.get("artists", entry.get("artist")), where)
         if not artists:
             raise ConfigError(f"{where}: name an 'artist' or a list of 'artists'.")
+        own = {k: _value(k, entry[k], where) for k in REPORT_DEFAULTS if entry.get(k) is not None}
         specs.append(
             ReportSpec(
                 artists=artists,
                 period=period,
-                platforms=_strings(entry["platforms"], where)
-                if "platforms" in entry
-                else defaults["platforms"],
-                country=str(entry.get("country") or defaults["country"]),
-                top_n=_top_n(entry.get("top_n", defaults["top_n"]), where),
                 name=slug(str(entry["name"])) if entry.get("name") else None,
+                **{**defaults, **own},
             )
         )
         if specs[-1].slug in {s.slug for s in specs[:-1]}:
@@ -130,6 +140,21 @@ def load_config(
         output=where_to(output, "output") or config.REPORTS_DIR,
         warehouse=where_to(warehouse, "warehouse"),
     )
+
+
+def _value(key: str, value, where: str):
+    """A report setting as ReportSpec holds it, checked; None gives the default."""
+    if key == "country":
+        return str(value or "GLOBAL")
+    if key == "platforms":
+        return _strings(value, where)
+    if key == "top_n":
+        return _top_n(DEFAULT_TOP_N if value is None else value, where)
+    addresses = _strings(value, f"{where}: {key}")
+    try:
+        return check_addresses(addresses, f"{where}: {key}")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _top_n(value, where: str) -> int:

@@ -2,11 +2,15 @@
 once per report, in parallel processes, each with its own kernel and working folder, and
 leaves in `<output>/<month>/<slug>/` the executed notebook, an HTML page without code
 cells, and the Excel workbook. A failed run keeps its partial notebook and does not stop
-the others.
+the others. A report whose data, parameters, notebook and kit are those of its last
+successful run is skipped (`force` runs it anyway); each finished report is mailed to its
+`mail_to`; every run is recorded in `<output>/runs.jsonl` and listed in
+`<output>/index.html`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import time
@@ -18,6 +22,7 @@ from pathlib import Path
 
 from .. import config
 from ..ids import slug
+from ..mail import MailError, MailOutcome, SmtpSettings
 from ..period import period_folder
 from .blocks import DEFAULT_TOP_N
 
@@ -35,6 +40,8 @@ class ReportSpec:
     country: str = "GLOBAL"
     top_n: int = DEFAULT_TOP_N
     name: str | None = None  # the folder and file name; default: the artists' slugs
+    mail_to: tuple[str, ...] = ()  # who gets the report by mail
+    mail_failures_to: tuple[str, ...] = ()  # who hears of a failure; default: mail_to
 
     @property
     def slug(self) -> str:
@@ -46,6 +53,10 @@ class ReportSpec:
 
     def folder(self, output: Path) -> Path:
         return output / period_folder(self.period) / self.slug
+
+    @property
+    def failure_recipients(self) -> tuple[str, ...]:
+        return self.mail_failures_to or self.mail_to
 
     def parameters(self, warehouse: Path | None, folder: Path) -> dict:
         """The values papermill writes into the notebook: never a secret."""
@@ -70,10 +81,19 @@ class RunResult:
     workbook: Path | None = None
     error: str | None = None
     seconds: float = 0.0
+    started_at: dt.datetime | None = None  # UTC
+    finished_at: dt.datetime | None = None  # UTC
+    skipped: bool = False  # unchanged since its last successful run: not run again
+    fingerprint: str | None = None
+    mail: MailOutcome | None = None  # None: no mail was asked for
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def status(self) -> str:
+        return "failed" if self.error else "skipped" if self.skipped else "ok"
 
 
 HTML_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
@@ -131,6 +151,7 @@ def run_report(spec: ReportSpec, output: Path, warehouse: Path | None = None) ->
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    started_at = dt.datetime.now(dt.UTC)
     started = time.perf_counter()
     folder = spec.folder(output).resolve()
     folder.mkdir(parents=True, exist_ok=True)
@@ -139,7 +160,7 @@ def run_report(spec: ReportSpec, output: Path, warehouse: Path | None = None) ->
     workbook = folder / f"{spec.stem}.xlsx"
     for stale in (html, workbook):  # a failed run must not leave last month's files looking new
         stale.unlink(missing_ok=True)
-    result = RunResult(spec, folder, notebook)
+    result = RunResult(spec, folder, notebook, started_at=started_at)
     try:
         papermill.execute_notebook(
             str(NOTEBOOK),
@@ -156,7 +177,9 @@ def run_report(spec: ReportSpec, output: Path, warehouse: Path | None = None) ->
         result = replace(result, error=f"{exc.ename}: {exc.evalue}")
     except Exception as exc:  # a kernel that died or would not start: report it, go on
         result = replace(result, error=f"{type(exc).__name__}: {exc}")
-    return replace(result, seconds=time.perf_counter() - started)
+    return replace(
+        result, seconds=time.perf_counter() - started, finished_at=dt.datetime.now(dt.UTC)
+    )
 
 
 def run_reports(
@@ -165,34 +188,133 @@ def run_reports(
     output: Path,
     warehouse: Path | None = None,
     jobs: int = 1,
+    force: bool = False,
+    smtp: SmtpSettings | None = None,
 ) -> list[RunResult]:
     """Run every report, `jobs` at a time in separate processes (in this process when
-    jobs is 1). Progress goes to stderr; the results come back in the order of `specs`."""
+    jobs is 1), except those unchanged since their last successful run (unless `force`).
+    Each result is mailed to its spec's addresses (through `smtp`, default
+    `kit.mail.smtp_settings()`), recorded in `<output>/runs.jsonl`, and `<output>/index.html`
+    is redrawn. Progress goes to stderr; the results come back in the order of `specs`."""
     from tqdm.auto import tqdm
 
+    from .. import warehouse as warehouse_files
+    from ..mail import smtp_settings
+    from . import history, index
+
     output = Path(output)
+    if smtp is None and any(s.mail_to or s.failure_recipients for s in specs):
+        smtp = smtp_settings()
+    root = config.warehouse_path(warehouse)
+    state = warehouse_files.state(root)  # before any run: a later load makes the next one rerun
+    with history.locked(output):
+        runs = history.read_runs(output)
+    parameters = [s.parameters(warehouse, s.folder(output).resolve()) for s in specs]
+    prints = [history.fingerprint(p, state) for p in parameters]
     results: dict[int, RunResult] = {}
+    todo = []
+    for i, spec in enumerate(specs):
+        last = None if force else history.unchanged(runs, spec, output, prints[i])
+        if last is None:
+            todo.append(i)
+        else:
+            results[i] = _skipped(spec, output, last)
     with tqdm(total=len(specs), unit="report", file=sys.stderr, disable=None) as bar:
 
         def done(i: int, result: RunResult) -> None:
+            result = replace(result, fingerprint=prints[i])
+            if smtp is not None:
+                result = _deliver(result, smtp, runs)
             results[i] = result
-            if not result.ok:  # at once, so a long batch shows its failures as they happen
+            line = history.record(result, output, parameters[i], root, state)
+            with history.locked(output):
+                history.append_run(output, line)
+                index.write_index(output)
+            # at once, so a long batch shows its failures as they happen
+            if not result.ok:
                 bar.write(
                     f"FAILED  {result.spec.slug} {result.spec.period}: {result.error}",
                     file=sys.stderr,
                 )
+            if result.mail and result.mail.status != "sent":
+                bar.write(
+                    f"MAIL FAILED  {result.spec.slug} {result.spec.period}: {result.mail.error}",
+                    file=sys.stderr,
+                )
             bar.update()
 
-        if jobs <= 1 or len(specs) <= 1:
-            for i, spec in enumerate(specs):
-                done(i, run_report(spec, output, warehouse))
+        for i in list(results):
+            done(i, results[i])
+        if jobs <= 1 or len(todo) <= 1:
+            for i in todo:
+                done(i, run_report(specs[i], output, warehouse))
         else:
             # spawn: each worker starts clean (no inherited DuckDB handles or threads).
             with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-                futures = {
-                    pool.submit(run_report, spec, output, warehouse): i
-                    for i, spec in enumerate(specs)
-                }
+                futures = {pool.submit(run_report, specs[i], output, warehouse): i for i in todo}
                 for future in as_completed(futures):
                     done(futures[future], future.result())
+    with history.locked(output):
+        index.write_index(output)  # also when every report was skipped or none was asked for
     return [results[i] for i in range(len(specs))]
+
+
+def _skipped(spec: ReportSpec, output: Path, last: dict) -> RunResult:
+    """A report not run again: its files are those of its last successful run."""
+    now = dt.datetime.now(dt.UTC)
+    folder = spec.folder(output).resolve()
+    return RunResult(
+        spec,
+        folder,
+        output.resolve() / last["notebook"],
+        html=output.resolve() / last["html"],
+        workbook=output.resolve() / last["workbook"],
+        started_at=now,
+        finished_at=now,
+        skipped=True,
+    )
+
+
+def _deliver(result: RunResult, smtp: SmtpSettings, runs: Sequence[dict]) -> RunResult:
+    """Mail a finished report to its `mail_to` (a skipped one only when this version of it
+    has not reached them yet), a failure notice to its failure recipients."""
+    from .history import already_sent
+
+    spec = result.spec
+    if not result.ok:
+        to, kind = spec.failure_recipients, "failure notice"
+    else:
+        to, kind = spec.mail_to, "report"
+        if result.skipped and already_sent(runs, spec, result.fingerprint or "", to):
+            return result
+    if not to:
+        return result
+    try:
+        _send(result, smtp, to)
+    except (MailError, OSError) as exc:
+        return replace(result, mail=MailOutcome(tuple(to), "failed", str(exc), kind))
+    return replace(result, mail=MailOutcome(tuple(to), "sent", None, kind))
+
+
+def _send(result: RunResult, smtp: SmtpSettings, to: Sequence[str]) -> None:
+    from ..mail import notice_message, report_message, send
+
+    spec = result.spec
+    what = f"{spec.slug} {spec.period}"
+    if result.ok:
+        message = report_message(
+            result.html.read_text("utf-8"),
+            subject=f"Chartroom report: {', '.join(spec.artists)}, {spec.country}, {spec.period}",
+            sender=smtp.sender,
+            to=to,
+            workbook=result.workbook,
+        )
+    else:
+        message = notice_message(
+            subject=f"Chartroom report FAILED: {what}",
+            sender=smtp.sender,
+            to=to,
+            text=f"The report {what} ({', '.join(spec.artists)}, {spec.country}) failed:\n\n"
+            f"{result.error}\n\nIts partial notebook, for debugging: {result.notebook}\n",
+        )
+    send(message, smtp)
