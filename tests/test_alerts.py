@@ -44,7 +44,8 @@ import pandas as pd
 import pytest
 
 from kit import QueryError, cli, query, warehouse
-from kit.alerts import AlertRules, AlertRulesError, load_rules, render_digest
+from kit.alerts import RULE_NAMES, AlertRules, AlertRulesError, load_rules, render_digest
+from kit.commands.alerts import THRESHOLD_FLAGS
 
 D = dt.date
 YEAR = [D(2026, 1, 1) + dt.timedelta(days=n) for n in range(365)]
@@ -449,3 +450,11 @@ def test_kit_alerts_writes_the_html_digest_to_a_file(wh, tmp_path, capsys):
 def test_kit_alerts_refuses_in_one_line(wh, capsys, argv, message):
     code, out, err = _kit(capsys, "alerts", "--warehouse", str(wh), *argv)
     assert (code, out, err) == (2, "", message)
+
+
+def test_the_readme_documents_every_column_and_threshold_of_the_alerts():
+    readme = (ROOT / "README.md").read_text()
+    for name in [*query.ALERT_COLUMNS, *RULE_NAMES]:
+        assert f"`{name}`" in readme, name
+    for flag in THRESHOLD_FLAGS:
+        assert f"`{flag}`" in readme, flag

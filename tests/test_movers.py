@@ -452,3 +452,9 @@ def test_kit_movers_refuses_a_period_without_a_comparison_in_one_line(wh, capsys
         "kit movers: No data for Alba on spotify in IT from 2025-08-01 to 2025-08-31"
     )
     assert err.count("\n") == 1
+
+
+def test_the_readme_documents_every_column_of_the_movers_and_the_audience_comparison():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for column in [*query.MOVERS_COLUMNS, *query.AUDIENCE_COMPARISON_COLUMNS]:
+        assert f"`{column}`" in readme, column

@@ -15,15 +15,16 @@
 --                entry), up to position peak_top; a climb of new bests on successive
 --                editions is one event, dated on its last edition; baseline = the best
 --                before the climb.
--- Entries and exits look back over (chart_days + 1) weeks of editions before since: enough
--- for a weekly chart; a chart sparser than that makes fewer events, never false ones.
+-- Entries and exits look back over chart_days + 1 editions before since (days of a daily
+-- chart, weeks of a weekly one): a chart sparser than that makes fewer events, never false ones.
 create or replace macro chart_alerts(p_artist_ids, p_platforms, p_countries, p_since, p_until, p_chart_days, p_peak_top) as table
 with
 bounds as (
     select
         cast(p_since as date) as lo,
         cast(p_until as date) as hi,
-        cast(cast(p_since as date) - (p_chart_days + 1) * interval 7 day as date) as lo_read
+        cast(cast(p_since as date) - (p_chart_days + 1) * interval 1 day as date) as lo_daily,
+        cast(cast(p_since as date) - (p_chart_days + 1) * interval 7 day as date) as lo_weekly
 ),
 credited as (
     select distinct track_id
@@ -36,8 +37,8 @@ recent_rows as (
     where c.chart = 'top'
       and list_contains(p_platforms, c.platform)
       and list_contains(p_countries, c.country)
-      and c.month between strftime(b.lo_read, '%Y-%m') and strftime(b.hi, '%Y-%m')
-      and c.date between b.lo_read and b.hi
+      and c.month between strftime(b.lo_weekly, '%Y-%m') and strftime(b.hi, '%Y-%m')
+      and c.date between (case when c.frequency = 'weekly' then b.lo_weekly else b.lo_daily end) and b.hi
 ),
 editions as (
     -- numbered from the first edition read (only differences between numbers matter), with
@@ -51,16 +52,25 @@ editions as (
         lead(date) over (partition by platform, country, frequency order by date) as next_edition_date
     from (select distinct platform, country, frequency, date from recent_rows) as published
 ),
+peak_candidates as (
+    -- only a track placed up to peak_top in the editions read can make a new peak
+    select distinct r.platform, r.country, r.frequency, r.track_id
+    from recent_rows as r
+    join credited as k on k.track_id = r.track_id
+    where r.position <= p_peak_top
+),
 best_before as (
-    -- the best positions before the editions read, for "best so far"
+    -- their best positions before the editions read, for "best so far"
     select c.platform, c.country, c.frequency, c.track_id, min(c.position) as best_position
     from chart_entries as c
-    join credited as k on k.track_id = c.track_id, bounds as b
+    join peak_candidates as k
+      on k.platform = c.platform and k.country = c.country and k.frequency = c.frequency and k.track_id = c.track_id,
+    bounds as b
     where c.chart = 'top'
       and list_contains(p_platforms, c.platform)
       and list_contains(p_countries, c.country)
-      and c.month <= strftime(b.lo_read, '%Y-%m')
-      and c.date < b.lo_read
+      and c.month <= strftime(b.hi, '%Y-%m')
+      and c.date < (case when c.frequency = 'weekly' then b.lo_weekly else b.lo_daily end)
     group by c.platform, c.country, c.frequency, c.track_id
 ),
 appearances as (
@@ -73,18 +83,19 @@ appearances as (
       on h.platform = r.platform and h.country = r.country and h.frequency = r.frequency and h.track_id = r.track_id
 ),
 sequenced as (
+    -- one sort of the appearances serves every window below
     select
         *,
         lag(edition) over (partition by platform, country, frequency, track_id order by date) as previous_edition,
         lead(edition) over (partition by platform, country, frequency, track_id order by date) as next_edition,
+        -- the appearance chart_days − 1 before: chart_days − 1 editions before when the stay was unbroken
+        lag(edition, p_chart_days - 1) over (partition by platform, country, frequency, track_id order by date) as stay_start_edition,
         min(position) over (
             partition by platform, country, frequency, track_id order by date rows between unbounded preceding and 1 preceding
-        ) as recent_best,
-        -- consecutive editions of one stay share it
-        edition - row_number() over (partition by platform, country, frequency, track_id order by date) as stay
+        ) as recent_best
     from appearances
 ),
-stays as (
+flagged as (
     select
         *,
         case
@@ -93,63 +104,39 @@ stays as (
             when earlier_best < recent_best then earlier_best
             else recent_best
         end as previous_best,
-        count(*) over (partition by platform, country, frequency, track_id, stay) as stay_editions
+        (previous_edition is null and edition > p_chart_days) or edition - previous_edition > p_chart_days as is_entry,
+        next_edition_date is not null
+            and coalesce(next_edition > edition + 1, true)
+            and stay_start_edition = edition - (p_chart_days - 1) as is_exit
     from sequenced
 ),
 new_bests as (
-    select *, coalesce(previous_edition = edition - 1 and position < previous_best, false) as is_new_best
-    from stays
+    select *, edition - row_number() over (partition by platform, country, frequency, track_id order by date) as climb
+    from flagged
+    where previous_edition = edition - 1 and position < previous_best
 ),
 climbs as (
+    -- new bests on successive editions make one climb: reported on its last edition,
+    -- against the best before its first
     select
         *,
-        lead(is_new_best) over (partition by platform, country, frequency, track_id order by date) as next_is_new_best,
-        -- the new bests of one climb share it
-        sum(case when is_new_best then 0 else 1 end) over (
-            partition by platform, country, frequency, track_id order by date rows between unbounded preceding and current row
-        ) as climb
+        max(edition) over (partition by platform, country, frequency, track_id, climb) as climb_end,
+        max(previous_best) over (partition by platform, country, frequency, track_id, climb) as best_before_climb
     from new_bests
 ),
-climb_starts as (
-    select *, max(previous_best) over (partition by platform, country, frequency, track_id, climb) as best_before_climb
-    from climbs
-),
-kinds as (
-    select 'chart_entry' as kind
-    union all
-    select 'chart_exit' as kind
-    union all
-    select 'new_peak' as kind
-),
 events as (
-    -- one pass over the appearances for the three kinds of event
-    select
-        c.platform,
-        c.country,
-        c.frequency,
-        c.track_id,
-        case when k.kind = 'chart_exit' then c.next_edition_date else c.date end as date,
-        k.kind,
-        c.position as value,
-        case when k.kind = 'new_peak' then c.best_before_climb end as baseline
-    from climb_starts as c
-    cross join kinds as k
-    where (
-            k.kind = 'chart_entry'
-            and ((c.previous_edition is null and c.edition > p_chart_days) or c.edition - c.previous_edition > p_chart_days)
-        )
-       or (
-            k.kind = 'chart_exit'
-            and c.next_edition_date is not null
-            and coalesce(c.next_edition > c.edition + 1, true)
-            and c.stay_editions >= p_chart_days
-        )
-       or (
-            k.kind = 'new_peak'
-            and c.is_new_best
-            and not coalesce(c.next_is_new_best, false)
-            and c.position <= p_peak_top
-        )
+    select platform, country, frequency, track_id, date, 'chart_entry' as kind, position as value, cast(null as integer) as baseline
+    from flagged
+    where is_entry
+    union all
+    select platform, country, frequency, track_id, next_edition_date as date, 'chart_exit' as kind, position as value, cast(null as integer) as baseline
+    from flagged
+    where is_exit
+    union all
+    select platform, country, frequency, track_id, date, 'new_peak' as kind, position as value, best_before_climb as baseline
+    from climbs
+    where edition = climb_end
+      and position <= p_peak_top
 ),
 final as (
     select
