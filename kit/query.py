@@ -68,7 +68,8 @@ class Query:
 
     `period` is 'YYYY-MM', 'YYYY-MM-DD:YYYY-MM-DD', a (start, end) pair, or '28d:YYYY-MM-DD'
     (the 28 days that make up the monthly listeners of that day). `platforms` defaults to
-    every platform with data for these artists; `country` to GLOBAL (worldwide)."""
+    every platform with data for these artists in the country and period (kit/sql/
+    platforms_with_data.sql); `country` to GLOBAL (worldwide)."""
 
     artists: str | Sequence[str]
     period: PeriodLike
@@ -109,7 +110,11 @@ class Query:
         ids, names = _resolve_artists(cur, self.artists)
         set_(self, "artist_ids", ids)
         set_(self, "artist_names", names)
-        set_(self, "platform_slugs", _resolve_platforms(cur, self.platforms, ids, start, end))
+        set_(
+            self,
+            "platform_slugs",
+            _resolve_platforms(cur, self.platforms, ids, self.country_code, start, end),
+        )
         if self.check_data:
             _require_data(cur, self)
 
@@ -187,26 +192,18 @@ def _resolve_platforms(
     cur,
     platforms: str | Sequence[str] | None,
     artist_ids: tuple[str, ...],
+    country: str,
     start: dt.date,
     end: dt.date,
 ) -> tuple[str, ...]:
     if platforms is None or platforms == [] or platforms == ():
-        # only the period's month partitions are read: a query stays cheap on years of data
-        rows = cur.execute(
-            """
-            select distinct platform from artist_audience
-            where list_contains($artists, artist_id)
-              and month between strftime($start, '%Y-%m') and strftime($end, '%Y-%m')
-            union
-            select distinct c.platform from chart_entries as c
-            where c.track_id in (select track_id from track_credits where list_contains($artists, artist_id))
-              and c.month between strftime($start, '%Y-%m') and strftime($end, '%Y-%m')
-            """,
-            {"artists": list(artist_ids), "start": start, "end": end},
-        ).fetchall()
-        found = {r[0] for r in rows}
-        order = [p for p in PLATFORMS if p in found] + sorted(found - set(PLATFORMS))
-        return tuple(order)
+        return _platforms_in_order(
+            r[0]
+            for r in cur.execute(
+                "select platform from platforms_with_data($artists, $country, $start, $end)",
+                {"artists": list(artist_ids), "country": country, "start": start, "end": end},
+            ).fetchall()
+        )
     wanted = [platforms] if isinstance(platforms, str) else list(platforms)
     out = []
     for p in wanted:
@@ -221,7 +218,19 @@ def _resolve_platforms(
     return tuple(dict.fromkeys(out))
 
 
+def _platforms_in_order(slugs) -> tuple[str, ...]:
+    """Known platforms in the order of kit.platforms, then any others by name."""
+    found = set(slugs)
+    return tuple([p for p in PLATFORMS if p in found] + sorted(found - set(PLATFORMS)))
+
+
+# A period that holds every date the warehouse can carry: "anywhere in the warehouse".
+_ALL_TIME = {"start": dt.date(1900, 1, 1), "end": dt.date(2999, 12, 31)}
+
+
 def _require_data(cur, q: Query) -> None:
+    if q.platform_slugs and not q.platforms:
+        return  # the default platforms are those with data (platforms_with_data)
     # the About sheet's list of sources is exactly "the data there is": none means no answer
     found = cur.execute(
         "select count(*) from period_sources($artists, $platforms, $country, $start, $end)",
@@ -230,16 +239,13 @@ def _require_data(cur, q: Query) -> None:
     if found:
         return
     span = cur.execute(
-        """
-        select min(date), max(date) from artist_audience
-        where list_contains($artists, artist_id) and country = $country
-        """,
-        {"artists": list(q.artist_ids), "country": q.country_code},
+        "select min(first_date), max(last_date) from platforms_with_data($artists, $country, $start, $end)",
+        {"artists": list(q.artist_ids), "country": q.country_code, **_ALL_TIME},
     ).fetchall()[0]
     where = (
-        f" The warehouse has audience data for them in {q.country_code} from {span[0]} to {span[1]}."
+        f" The warehouse has data for them in {q.country_code} from {span[0]} to {span[1]}."
         if span and span[0]
-        else f" The warehouse has no audience data for them in {q.country_code}."
+        else f" The warehouse has no data for them in {q.country_code}."
     )
     raise QueryError(
         f"No data for {', '.join(q.artist_names)} on {', '.join(q.platform_slugs) or 'any platform'} "
@@ -465,6 +471,25 @@ def sources(q: Query) -> pd.DataFrame:
         params=_selection_params(q),
     )
     return _frame(result, SOURCES_COLUMNS)
+
+
+PLATFORMS_WITH_DATA_COLUMNS = ["platform", "row_count", "first_date", "last_date"]
+
+
+def platforms_with_data(q: Query) -> pd.DataFrame:
+    """The platforms with data for the query's artists in its country and period, whatever
+    platforms the query names: one row per platform with audience points, chart entries or
+    own-series values there (kit/sql/platforms_with_data.sql), how many rows, and the first
+    and last date; known platforms first, in the order of kit.platforms. What a query's
+    default platforms are, and what a platform picker offers."""
+    cur = engine.cursor(q.warehouse_path)
+    result = _run(
+        cur,
+        "select * from platforms_with_data($artists, $country, $start, $end)",
+        params={"artists": list(q.artist_ids), **_base_params(q)},
+    )
+    found = _frame(result, PLATFORMS_WITH_DATA_COLUMNS).set_index("platform", drop=False)
+    return found.loc[list(_platforms_in_order(found["platform"]))].reset_index(drop=True)
 
 
 POSITIONS_COLUMNS = [

@@ -390,11 +390,15 @@ def _split_partitions(root: Path, table: Table, rows: pa.Table) -> Iterator[tupl
     # an integer year * 100 + month sorts and groups far faster than a formatted string
     dates = rows.column("date")
     month = pc.add(pc.multiply(pc.year(dates), 100), pc.month(dates))
-    rows = rows.append_column("_month", month).sort_by(
-        [("platform", "ascending"), ("_month", "ascending")]
+    order = [("platform", "ascending"), ("_month", "ascending")]
+    rows = rows.append_column("_month", month).sort_by(order)
+    # after sorting, each platform × month is one contiguous slice; group_by does not keep the
+    # order it met the groups in (pyarrow 26 hashes), so the groups are sorted the same way
+    groups = (
+        rows.group_by(["platform", "_month"], use_threads=False)
+        .aggregate([([], "count_all")])
+        .sort_by(order)
     )
-    # after sorting, each platform × month is one contiguous slice, in the order group_by meets them
-    groups = rows.group_by(["platform", "_month"], use_threads=False).aggregate([([], "count_all")])
     offset = 0
     for platform, month_, count in zip(
         groups.column("platform").to_pylist(),

@@ -1,5 +1,6 @@
 """On the demo warehouse, breakdown and summary equal an independent pandas computation
-written here from the raw Parquet files (README, "What the numbers mean" read afresh, not the SQL)."""
+written here from the raw Parquet files (README, "What the numbers mean" and docs/metrics.md
+read afresh, not the SQL)."""
 
 from __future__ import annotations
 
@@ -44,19 +45,51 @@ def raw(demo_warehouse):
     }
 
 
-def _expected_breakdown(raw, artist_id: str, platform: str, country: str) -> pd.DataFrame:
+SOURCE_RANK = {"spotify_charts": 1, "soundcharts": 2}  # any other source: 3, then by name
+
+
+def _standing_weeks(entries: pd.DataFrame, start, end) -> pd.DataFrame:
+    """The weekly entries dated inside the period that no overlapping weekly entry of the
+    same track and chart (their dates at most six days apart) ranks before: by source
+    rank, then source name, then the later date. Entries up to six days either side of the
+    period take part."""
+    near = entries[
+        (entries.frequency == "weekly")
+        & entries.date.between(start - pd.Timedelta(days=6), end + pd.Timedelta(days=6))
+    ].copy()
+    near["rank"] = near.source.map(SOURCE_RANK).fillna(3)
+    pairs = near.merge(near, on=["track_id", "chart"], suffixes=("", "_other"))
+    apart = (pairs.date - pairs.date_other).dt.days.abs()
+    first = (pairs.rank_other < pairs["rank"]) | (
+        (pairs.rank_other == pairs["rank"])
+        & (
+            (pairs.source_other < pairs.source)
+            | ((pairs.source_other == pairs.source) & (pairs.date_other > pairs.date))
+        )
+    )
+    beaten = pairs[(apart >= 1) & (apart <= 6) & first][["track_id", "chart", "date"]]
+    standing = near.merge(beaten.drop_duplicates(), how="left", indicator=True)
+    standing = standing[standing["_merge"] == "left_only"].drop(columns=["_merge", "rank"])
+    return standing[standing.date.between(start, end)]
+
+
+def _expected_breakdown(
+    raw, artist_id: str, platform: str, country: str, start=START, end=END
+) -> pd.DataFrame:
     credits = raw["track_credits"][raw["track_credits"]["artist_id"] == artist_id][
         ["track_id", "role"]
     ]
-    lo_week = START - pd.Timedelta(days=6)
+    lo_week = start - pd.Timedelta(days=6)
     own = raw["track_streams"]
     own = own[
-        (own.platform == platform) & (own.country == country) & own.date.between(lo_week, END)
+        (own.platform == platform) & (own.country == country) & own.date.between(lo_week, end)
     ]
     own = own[["track_id", "date", "streams"]].assign(kind="own")
-    ch = raw["chart_entries"]
-    ch = ch[(ch.platform == platform) & (ch.country == country) & (ch.chart == "top")]
-    chart_daily = ch[(ch.frequency == "daily") & ch.streams.notna() & ch.date.between(lo_week, END)]
+    every_chart = raw["chart_entries"]
+    every_chart = every_chart[(every_chart.platform == platform) & (every_chart.country == country)]
+    weeks = _standing_weeks(every_chart, start, end)
+    ch = every_chart[every_chart.chart == "top"]
+    chart_daily = ch[(ch.frequency == "daily") & ch.streams.notna() & ch.date.between(lo_week, end)]
     chart_daily = chart_daily[["track_id", "date", "streams"]].merge(
         own[["track_id", "date"]], on=["track_id", "date"], how="left", indicator=True
     )
@@ -66,7 +99,7 @@ def _expected_breakdown(raw, artist_id: str, platform: str, country: str) -> pd.
         .assign(kind="chart")
     )
     daily = pd.concat([own, chart_daily], ignore_index=True)
-    weekly = ch[(ch.frequency == "weekly") & ch.streams.notna() & ch.date.between(START, END)]
+    weekly = weeks[(weeks.chart == "top") & weeks.streams.notna()]
     weekly = weekly[["track_id", "date", "streams"]]
     # a weekly row survives only when the track has no daily value in its seven days
     pairs = weekly.merge(daily[["track_id", "date"]].rename(columns={"date": "d"}), on="track_id")
@@ -75,17 +108,17 @@ def _expected_breakdown(raw, artist_id: str, platform: str, country: str) -> pd.
         covered[["track_id", "date"]].drop_duplicates(), how="left", indicator=True
     )
     weekly = weekly[weekly["_merge"] == "left_only"].drop(columns="_merge")
-    daily = daily[daily.date.between(START, END)].assign(days=1, cover=1)
+    daily = daily[daily.date.between(start, end)].assign(days=1, cover=1)
     weekly = weekly.assign(
         days=7,
-        cover=(weekly.date - (weekly.date - pd.Timedelta(days=6)).clip(lower=START)).dt.days + 1,
+        cover=(weekly.date - (weekly.date - pd.Timedelta(days=6)).clip(lower=start)).dt.days + 1,
     )
     values = pd.concat([daily, weekly], ignore_index=True).merge(credits, on="track_id")
     per = values.groupby("track_id").agg(
         total_streams=("streams", "sum"), days=("days", "sum"), cover=("cover", "sum")
     )
     per["avg_daily"] = per.total_streams / per.days
-    per["coverage"] = per.cover / N_DAYS
+    per["coverage"] = per.cover / ((end - start).days + 1)
     per["share"] = per.total_streams / per.total_streams.sum()
     peak = values.sort_values(
         ["track_id", "days", "streams", "date"], ascending=[True, True, False, True]
@@ -93,9 +126,17 @@ def _expected_breakdown(raw, artist_id: str, platform: str, country: str) -> pd.
     peak = peak.drop_duplicates("track_id").set_index("track_id")
     per["peak_streams"] = peak["streams"]
     per["peak_date"] = peak["date"]
-    positions = ch[ch.date.between(START, END)].merge(credits, on="track_id")
-    best = positions.groupby("track_id")["position"].min()
-    out = pd.DataFrame(index=sorted(set(per.index) | set(best.index)))
+    # chart entries inside the period: daily ones, and the weekly ones that stand
+    entries = pd.concat(
+        [
+            every_chart[(every_chart.frequency == "daily") & every_chart.date.between(start, end)],
+            weeks,
+        ]
+    ).merge(credits, on="track_id")
+    best = entries[entries.chart == "top"].groupby("track_id")["position"].min()
+    # a track listed for its viral entries alone has no top-chart position
+    listed = set(per.index) | set(entries.track_id)
+    out = pd.DataFrame(index=sorted(listed))
     out = out.join(per).join(best.rename("best_position"))
     return out
 
@@ -185,3 +226,25 @@ def test_the_demo_has_partial_coverage_somewhere(demo_warehouse):
     q = _demo_query(demo_warehouse)
     assert (summary(q)["coverage"] < 1).any()
     assert dt.date.fromisoformat(f"{DEFAULT_MONTH}-01") == q.start
+
+
+def test_the_independent_computation_agrees_on_overlapping_weeks_and_a_viral_only_track(
+    tmp_path,
+):
+    # the demo has one chart source and no viral chart: the metric fixture of
+    # tests/test_metrics.py has both
+    from test_metrics import write_metric_fixture
+
+    root = write_metric_fixture(tmp_path / "warehouse")
+    raw = {t: _read(root, t) for t in ("track_credits", "chart_entries", "track_streams")}
+    start, end = pd.Timestamp("2026-09-01"), pd.Timestamp("2026-09-30")
+    for artist in ("Alba", "Carla"):
+        q = Query(artist, "2026-09", platforms="spotify", country="IT", warehouse=root)
+        got = breakdown(q, artist, "spotify").set_index("track_id").sort_index()
+        want = _expected_breakdown(raw, q.artist_ids[0], "spotify", "IT", start, end)
+        assert list(got.index) == list(want.index), artist
+        for column in ("total_streams", "best_position", "avg_daily", "share"):
+            assert got[column].astype("float").tolist() == pytest.approx(
+                want[column].astype("float").tolist(), nan_ok=True
+            ), (artist, column)
+        assert got["coverage"].tolist() == pytest.approx(want["coverage"].fillna(0).tolist())

@@ -23,13 +23,33 @@ def wh(tmp_path_factory):
             ),
             "artist_audience": pd.DataFrame(
                 {
-                    "date": [D(2026, 9, 1), D(2026, 9, 2)],
+                    "date": [D(2026, 9, 1), D(2026, 9, 2), D(2026, 9, 3)],
+                    "platform": ["spotify", "spotify", "deezer"],
+                    "country": ["IT", "IT", "DE"],  # Deezer: only in Germany
+                    "artist_id": "luna-vesper",
+                    "metric": ["monthly_listeners", "monthly_listeners", "followers"],
+                    "value": [10, 11, 5],
+                    "source": "test",
+                }
+            ),
+            # Marco Sole: an own series (say, a Spotify for Artists export), nothing else
+            "tracks": pd.DataFrame({"track_id": ["m1"], "title": ["Mattino"]}),
+            "track_credits": pd.DataFrame(
+                {
+                    "track_id": ["m1"],
+                    "artist_id": ["marco-sole"],
+                    "role": ["main"],
+                    "credit_order": [1],
+                }
+            ),
+            "track_streams": pd.DataFrame(
+                {
+                    "date": [D(2026, 9, 3)],
                     "platform": "spotify",
                     "country": "IT",
-                    "artist_id": "luna-vesper",
-                    "metric": "monthly_listeners",
-                    "value": [10, 11],
-                    "source": "test",
+                    "track_id": "m1",
+                    "streams": [50],
+                    "source": "s4a",
                 }
             ),
         },
@@ -113,7 +133,7 @@ def test_a_period_with_no_data_is_refused_with_what_there_is(wh):
     with pytest.raises(
         QueryError,
         match=r"No data for Luna Vesper on any platform in IT from 2026-07-01 to 2026-07-31\. "
-        r"The warehouse has audience data for them in IT from 2026-09-01 to 2026-09-02\.",
+        r"The warehouse has data for them in IT from 2026-09-01 to 2026-09-02\.",
     ):
         Query("Luna Vesper", "2026-07", country="IT", warehouse=wh)
 
@@ -144,3 +164,25 @@ def test_no_data_on_a_named_platform_names_it(wh):
         QueryError, match=r"^No data for Luna Vesper on deezer in IT from 2026-09-01"
     ):
         Query("Luna Vesper", "2026-09", platforms="deezer", country="IT", warehouse=wh)
+
+
+def test_an_artist_with_only_own_series_values_has_data(wh):
+    q = Query("Marco Sole", "2026-09", country="IT", warehouse=wh)
+    assert q.platform_slugs == ("spotify",)
+
+
+def test_a_platform_with_data_only_in_another_country_is_not_a_default(wh):
+    assert Query("Luna Vesper", "2026-09", country="IT", warehouse=wh).platform_slugs == (
+        "spotify",
+    )
+    assert Query("Luna Vesper", "2026-09", country="DE", warehouse=wh).platform_slugs == ("deezer",)
+
+
+def test_a_platform_with_data_only_in_another_period_is_not_a_default(wh):
+    # Spotify has data in September, but not from the 3rd on: no platform has data then
+    with pytest.raises(
+        QueryError,
+        match=r"^No data for Luna Vesper on any platform in IT from 2026-09-03 to 2026-09-30\. "
+        r"The warehouse has data for them in IT from 2026-09-01 to 2026-09-02\.$",
+    ):
+        Query("Luna Vesper", "2026-09-03:2026-09-30", country="IT", warehouse=wh)

@@ -27,6 +27,7 @@ from kit import (
     cli,
     db,
     engine,
+    query,
     summary,
     timeseries,
     track_timeseries,
@@ -105,6 +106,48 @@ def test_every_answer_on_the_demo_is_the_same_frame_on_spark(spark_session, demo
     on_duckdb, on_spark = _on_both(ANSWERS[name], *demo_query)
     assert len(on_duckdb) > 0
     pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True, check_exact=True)
+
+
+# The messier parts of the metric fixture (tests/test_metrics.py): overlapping weekly
+# entries of two sources, a viral-only track, an own-series-only artist, and platforms with
+# data only in another country or period.
+MESSY_ANSWERS = {
+    "breakdown with overlapping weeks and a viral-only track": lambda q: breakdown(
+        q, "Carla", "spotify"
+    ),
+    "breakdown_totals with a viral-only track": lambda q: breakdown_totals(q, "Carla", "spotify"),
+    "track_timeseries with overlapping weeks": lambda q: track_timeseries(q, "Carla", "spotify"),
+    "positions with overlapping weeks": lambda q: query.positions(q, "Faro"),
+    "track_growth with overlapping weeks": lambda q: query.track_growth(q, "Carla", "spotify"),
+    "comparison by chart entry with overlapping weeks": lambda q: query.track_comparison(
+        q, [("spotify", "Faro"), ("spotify", "Gelso")], align="chart_entry"
+    ),
+    "breakdown of an own-series-only artist": lambda q: breakdown(q, "Dario", "spotify"),
+    "platforms_with_data in Italy": lambda q: query.platforms_with_data(q),
+    "platforms_with_data in Germany": lambda q: query.platforms_with_data(q.replace(country="DE")),
+    "platforms_with_data in July": lambda q: query.platforms_with_data(q.replace(period="2026-07")),
+}
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("name", list(MESSY_ANSWERS))
+def test_the_messy_parts_of_the_metric_fixture_are_the_same_frames_on_spark(
+    spark_session, metric_wh, name
+):
+    q = Query(["Carla", "Dario"], "2026-09", country="IT", warehouse=metric_wh)
+    on_duckdb, on_spark = _on_both(MESSY_ANSWERS[name], q)
+    assert len(on_duckdb) > 0
+    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True, check_exact=True)
+
+
+@pytest.mark.spark
+def test_overlapping_weekly_entries_count_once_on_spark(spark_session, metric_wh):
+    q = Query("Carla", "2026-09", country="IT", warehouse=metric_wh)
+    with engine.using("spark"):
+        faro = breakdown(q, "Carla", "spotify").set_index("title").loc["Faro"]
+        platforms = query.platforms_with_data(q.replace(country="DE"))
+    assert (faro["total_streams"], faro["best_position"], faro["days_on_chart"]) == (15000, 3, 14)
+    assert list(platforms["platform"]) == ["deezer"]
 
 
 # Definitions the five answers above already run, so they are not run twice.

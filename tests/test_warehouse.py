@@ -191,3 +191,36 @@ def test_within_one_load_the_later_row_of_a_key_wins(empty_warehouse):
     warehouse.write(rows, source="test", warehouse=empty_warehouse)
     values = warehouse.read_table("artist_audience", empty_warehouse).to_pandas()
     assert values["value"].tolist() == [77]
+
+
+def test_one_load_over_several_platforms_and_months_files_each_row_under_its_own_month(
+    empty_warehouse,
+):
+    # the groups of this load come out of a hash group-by in another order than the rows
+    days = [
+        ("apple_music", dt.date(2026, 7, 15)),
+        ("deezer", dt.date(2026, 9, 5)),
+        ("spotify", dt.date(2026, 8, 31)),
+        *[("spotify", dt.date(2026, 9, d)) for d in (1, 2, 5, 30)],
+        ("spotify", dt.date(2026, 10, 1)),
+    ]
+    audience = pd.DataFrame(
+        {
+            "date": [d for _, d in days],
+            "platform": [p for p, _ in days],
+            "country": "IT",
+            "artist_id": "a",
+            "metric": "monthly_listeners",
+            "value": range(len(days)),
+            "source": "test",
+        }
+    )
+    warehouse.write({"artist_audience": audience}, source="test", warehouse=empty_warehouse)
+    for platform, day in days:
+        folder = empty_warehouse / "artist_audience" / f"platform={platform}" / f"month={day:%Y-%m}"
+        dates = pq.read_table(next(folder.glob("*.parquet"))).column("date").to_pylist()
+        assert day in dates, (platform, day, dates)
+    assert sorted(
+        p.parent.name
+        for p in (empty_warehouse / "artist_audience").glob("platform=spotify/*/*.parquet")
+    ) == ["month=2026-08", "month=2026-09", "month=2026-10"]

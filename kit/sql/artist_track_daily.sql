@@ -1,7 +1,7 @@
 -- artist_track_daily(artist_id, platform, country, start_date, end_date)
 -- Grain: one row per track × day (or week, days = 7) of the tracks credited to the artist,
 -- main or featured, with the precedence of track_daily. The series behind a breakdown,
--- its sparklines and its stacked chart.
+-- its sparklines and its stacked chart (docs/metrics.md, "Track values").
 create or replace macro artist_track_daily(p_artist_id, p_platform, p_country, start_date, end_date) as table
 with
 credits as (

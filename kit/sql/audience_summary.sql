@@ -1,6 +1,6 @@
 -- audience_summary(artist_ids, platforms, country, start_date, end_date)
 -- Grain: one row per artist × platform × metric with at least one point in the period.
--- Definitions (README, "What the numbers mean"):
+-- Definitions (README, "What the numbers mean"; docs/metrics.md, "Audience"):
 --   points      the stored daily values with start ≤ date ≤ end, never interpolated;
 --   start / end the value on the earliest / latest date that has a point;
 --   difference  end − start; pct_change = difference ÷ start (null when start is 0);

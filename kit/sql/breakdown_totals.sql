@@ -1,7 +1,10 @@
 -- breakdown_totals(artist_id, platform, country, start_date, end_date)
--- Grain: one row: the footer of a track breakdown (README, "What the numbers mean").
+-- Grain: one row: the footer of a track breakdown (README, "What the numbers mean";
+-- docs/metrics.md, "Breakdown totals").
 --   total_streams          the sum over the breakdown's tracks;
---   track_count            tracks in the breakdown; partial_tracks: those with coverage < 1;
+--   track_count            tracks in the breakdown (viral-only tracks included);
+--   partial_tracks         those with coverage < 1; tracks_without_streams: those without
+--                          a streams value (chart positions only, viral chart only);
 --   top_track              the breakdown's first row: most streams, then best position;
 --   average_listeners      the mean of the artist's monthly_listeners points in the period;
 --   streams_per_listener   total ÷ average monthly listeners: approximate, since listeners
@@ -31,9 +34,9 @@ listeners as (
 totals as (
     select
         cast(sum(total_streams) as bigint) as total_streams,
-        cast(count(*) as integer) as track_count,
-        cast(count(*) filter (where coverage < 1) as integer) as partial_tracks,
-        cast(count(*) filter (where total_streams is null) as integer) as tracks_without_streams
+        cast(count(*) as bigint) as track_count,
+        cast(count(*) filter (where coverage < 1) as bigint) as partial_tracks,
+        cast(count(*) filter (where total_streams is null) as bigint) as tracks_without_streams
     from b
 ),
 final as (
@@ -47,7 +50,7 @@ final as (
         cast(tt.total_streams as bigint) as top_track_streams,
         tt.share as top_track_share,
         l.average_listeners,
-        cast(l.listener_points as integer) as listener_points,
+        cast(l.listener_points as bigint) as listener_points,
         t.total_streams / nullif(l.average_listeners, 0) as streams_per_listener
     from totals as t
     cross join listeners as l

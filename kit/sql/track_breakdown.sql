@@ -1,17 +1,21 @@
 -- track_breakdown(artist_id, platform, country, start_date, end_date)
 -- Grain: one row per track credited to the artist (main or featured) that has a streams
--- value or a chart entry in the period, for one platform × country (GLOBAL = worldwide).
--- Definitions (README, "What the numbers mean"):
---   total_streams    the sum of the values of artist_track_daily (each day counted once);
+-- value or a chart entry (top or viral chart) in the period, for one platform × country
+-- (GLOBAL = worldwide). Definitions (README, "What the numbers mean"; docs/metrics.md,
+-- "Track breakdown"):
+--   total_streams    the sum of the values of track_daily (each track × day counted once);
 --   avg_daily        total ÷ days with a value, a weekly value counting its seven days;
 --   peak_streams     the highest daily value, earliest date on ties; a track with weekly
 --                    values only peaks on a week (peak_kind 'week', dated on its last day);
 --   best_position    the best (lowest) position on the platform's top chart for the country,
---                    daily or weekly, dated inside the period;
+--                    daily or weekly, dated inside the period (standing_chart_entries);
 --   days_on_chart    days inside the period covered by such a chart entry (a weekly entry
 --                    covers the seven days ending on its date); first/last_chart_date likewise;
 --   share            total ÷ the artist's total over all tracks of this breakdown;
 --   source           where the counted values came from ('own series (s4a)', 'daily chart (…)');
+--                    'chart positions only' for a track on the top chart without a value;
+--                    'viral chart only (best position N)' for a track whose only entries
+--                    are on the viral chart (no streams, no top-chart figures);
 --   coverage         days with a value inside the period ÷ days in the period (a weekly
 --                    value covers the days of its week that lie inside the period).
 create or replace macro track_breakdown(p_artist_id, p_platform, p_country, start_date, end_date) as table
@@ -52,15 +56,14 @@ peaks as (
     )
     where peak_rank = 1
 ),
+entries as (
+    select c.track_id, c.date, c.frequency, c.position, c.chart
+    from standing_chart_entries(p_platform, p_country, null, start_date, end_date) as c
+),
 chart as (
-    select c.track_id, c.date, c.frequency, c.position
-    from chart_entries as c
-    join credits as cr on cr.track_id = c.track_id, bounds as b
-    where c.platform = lower(p_platform)
-      and c.country = upper(p_country)
-      and c.chart = 'top'
-      and c.month between strftime(b.lo, '%Y-%m') and strftime(b.hi, '%Y-%m')
-      and c.date between b.lo and b.hi
+    select e.track_id, e.date, e.frequency, e.position, e.chart
+    from entries as e
+    join credits as cr on cr.track_id = e.track_id
 ),
 calendar as (
     select cast(unnest(generate_series(b.lo, b.hi, interval 1 day)) as date) as day
@@ -71,9 +74,13 @@ chart_days as (
     from chart as c
     join calendar as k
       on k.day between (case when c.frequency = 'weekly' then cast(c.date - interval 6 day as date) else c.date end) and c.date
+    where c.chart = 'top'
 ),
 chart_positions as (
-    select track_id, min(position) as best_position
+    select
+        track_id,
+        min(case when chart = 'top' then position end) as best_position,
+        min(case when chart = 'viral' then position end) as best_viral_position
     from chart
     group by track_id
 ),
@@ -83,7 +90,7 @@ chart_spans as (
     group by track_id
 ),
 chart_stats as (
-    select p.track_id, p.best_position, s.days_on_chart, s.first_chart_date, s.last_chart_date
+    select p.track_id, p.best_position, p.best_viral_position, s.days_on_chart, s.first_chart_date, s.last_chart_date
     from chart_positions as p
     left join chart_spans as s on s.track_id = p.track_id
 ),
@@ -101,15 +108,19 @@ final as (
         v.total_streams / nullif(cast(v.days_with_value as double), 0) as avg_daily,
         cast(pk.peak_streams as bigint) as peak_streams,
         pk.peak_date,
-        cast(cs.best_position as integer) as best_position,
-        cast(coalesce(cs.days_on_chart, 0) as integer) as days_on_chart,
+        cast(cs.best_position as bigint) as best_position,
+        cast(coalesce(cs.days_on_chart, 0) as bigint) as days_on_chart,
         cs.first_chart_date,
         cs.last_chart_date,
         v.total_streams / nullif(cast(sum(v.total_streams) over () as double), 0) as share,
-        coalesce(v.source, 'chart positions only') as source,
+        case
+            when v.source is not null then v.source
+            when cs.best_position is not null then 'chart positions only'
+            else 'viral chart only (best position ' || cast(cs.best_viral_position as varchar) || ')'
+        end as source,
         coalesce(v.covered_days, 0) / b.n_days as coverage,
         pk.peak_kind,
-        cast(coalesce(v.days_with_value, 0) as integer) as days_with_value
+        cast(coalesce(v.days_with_value, 0) as bigint) as days_with_value
     from present as p
     join credits as cr on cr.track_id = p.track_id
     left join tracks as t on t.track_id = p.track_id

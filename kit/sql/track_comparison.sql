@@ -3,7 +3,8 @@
 -- counted streams value of one track in [start_date, end_date], for one platform ×
 -- country, with the precedence of track_daily, and its distance in days from the track's
 -- milestones (track_milestones): days_since_release and days_since_chart_entry are
--- date − that day (0 on the day itself; null when the day is unknown).
+-- date − that day (0 on the day itself; null when the day is unknown) (README "Track
+-- detail"; docs/metrics.md, "Comparison").
 create or replace macro track_comparison(p_track_id, p_platform, p_country, start_date, end_date) as table
 with
 milestones as (

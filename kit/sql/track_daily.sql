@@ -1,12 +1,14 @@
 -- track_daily(platform, country, start_date, end_date): the streams that count, per track.
 -- Grain: one row per track × day with a streams value (days = 1), or per track × week
 -- (days = 7, dated on the week's last day), for one platform × country (GLOBAL = worldwide).
--- Source precedence (README, "What the numbers mean"), so that nothing is counted twice:
+-- Each track × day counts one value, whatever the sources (README, "What the numbers
+-- mean"; docs/metrics.md, "Track values"):
 --   1. the track's own daily series (track_streams) on a day where it has a value;
 --   2. else the platform's daily chart for that country (chart 'top', streams not null);
---   3. a weekly chart row covers the seven days ending on its date. It counts when that
---      date lies inside the period, and only when the track has no daily value (1 or 2)
---      on any of those seven days.
+--   3. a weekly chart entry (chart 'top', streams not null) covers the seven days ending
+--      on its date. It counts when that date lies inside the period, when it stands in
+--      standing_chart_entries (of overlapping weekly entries, the first in source order),
+--      and only when the track has no daily value (1 or 2) on any of those seven days.
 create or replace macro track_daily(p_platform, p_country, start_date, end_date) as table
 with
 bounds as (
@@ -24,16 +26,18 @@ own as (
       and s.month between strftime(b.lo_week, '%Y-%m') and strftime(b.hi, '%Y-%m')
       and s.date between b.lo_week and b.hi
 ),
-chart_daily as (
-    select c.track_id, c.date, c.streams, c.source
-    from chart_entries as c, bounds as b
-    where c.platform = lower(p_platform)
-      and c.country = upper(p_country)
-      and c.frequency = 'daily'
-      and c.chart = 'top'
+chart_rows as (
+    -- from six days before the period: daily chart values there decide whether a weekly
+    -- value counts (whether a weekly entry stands does not depend on the period asked)
+    select c.track_id, c.date, c.frequency, c.streams, c.source
+    from standing_chart_entries(p_platform, p_country, null, cast(cast(start_date as date) - interval 6 day as date), end_date) as c
+    where c.chart = 'top'
       and c.streams is not null
-      and c.month between strftime(b.lo_week, '%Y-%m') and strftime(b.hi, '%Y-%m')
-      and c.date between b.lo_week and b.hi
+),
+chart_daily as (
+    select track_id, date, streams, source
+    from chart_rows
+    where frequency = 'daily'
 ),
 daily as (
     select track_id, date, streams, source, 'own series' as kind
@@ -47,13 +51,8 @@ daily as (
 ),
 weekly as (
     select w.track_id, w.date, w.streams, w.source, 'weekly chart' as kind
-    from chart_entries as w, bounds as b
-    where w.platform = lower(p_platform)
-      and w.country = upper(p_country)
-      and w.frequency = 'weekly'
-      and w.chart = 'top'
-      and w.streams is not null
-      and w.month between strftime(b.lo, '%Y-%m') and strftime(b.hi, '%Y-%m')
+    from chart_rows as w, bounds as b
+    where w.frequency = 'weekly'
       and w.date between b.lo and b.hi
       and not exists (
           select 1
@@ -63,11 +62,11 @@ weekly as (
       )
 ),
 final as (
-    select d.track_id, d.date, cast(d.streams as bigint) as streams, 1 as days, d.kind, d.source
+    select d.track_id, d.date, cast(d.streams as bigint) as streams, cast(1 as bigint) as days, d.kind, d.source
     from daily as d, bounds as b
     where d.date between b.lo and b.hi
     union all
-    select track_id, date, cast(streams as bigint) as streams, 7 as days, kind, source
+    select track_id, date, cast(streams as bigint) as streams, cast(7 as bigint) as days, kind, source
     from weekly
 )
 select * from final

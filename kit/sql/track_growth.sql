@@ -1,7 +1,7 @@
 -- track_growth(artist_id, platform, country, start_date, end_date)
 -- Grain: one row per track of artist_track_daily (a track credited to the artist, main or
 -- featured, with a counted streams value in the period), for one platform × country.
--- Definitions (README "Track detail"):
+-- Definitions (README "Track detail"; docs/metrics.md, "Growth"):
 --   half_days            h = floor(days in the period ÷ 2);
 --   first_half_streams   the counted streams dated on the period's first h days;
 --   second_half_streams  the counted streams dated on the period's last h days (an odd
@@ -34,7 +34,7 @@ halves as (
 final as (
     select
         track_id,
-        cast(half_days as integer) as half_days,
+        cast(half_days as bigint) as half_days,
         cast(first_half_streams as bigint) as first_half_streams,
         cast(second_half_streams as bigint) as second_half_streams,
         second_half_streams / nullif(cast(first_half_streams as double), 0) - 1 as half_change
