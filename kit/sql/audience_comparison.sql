@@ -1,7 +1,7 @@
 -- audience_comparison(artist_ids, platforms, country, start_date, end_date, previous_start, previous_end)
 -- Grain: one row per artist × platform × metric of audience_summary for the period (the
 -- same rows, the same columns first), with the comparison period's figures beside them.
--- Definitions (README, "What moved and what is noteworthy"):
+-- Definitions (README, "What moved and what is noteworthy"; docs/metrics.md, "What moved"):
 --   previous_end_value, previous_average, previous_coverage   audience_summary of the
 --                    comparison period (empty when it has no point there);
 --   end_change       end_value − previous_end_value; end_pct_change = end_change ÷

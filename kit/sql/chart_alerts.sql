@@ -4,7 +4,7 @@
 -- for a country (GLOBAL = worldwide), daily or weekly.
 -- An edition is a date on which that chart has rows in the warehouse: counting editions,
 -- not calendar days, a chart missing from the warehouse for a while makes no event.
--- The events (README, "What moved and what is noteworthy"):
+-- The events (README, "What moved and what is noteworthy"; docs/metrics.md, "Chart events"):
 --   chart_entry  the track is on the chart after at least chart_days editions without it
 --                (or for the first time, when the warehouse holds chart_days editions of
 --                the chart before it); value = its position;

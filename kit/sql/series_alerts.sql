@@ -6,7 +6,7 @@
 -- followers, …: artist_audience) or a track's counted daily streams (track_daily, days = 1,
 -- the values the breakdown counts), for the tracks credited to the artists, main or featured
 -- (one row per credited artist).
--- The rule (README, "What moved and what is noteworthy"):
+-- The rule (README, "What moved and what is noteworthy"; docs/metrics.md, "Spikes and drops"):
 --   baseline     the median of the series' points in the baseline_days days before the day
 --                (the day itself excluded); at least min_points of them, else no alert;
 --   spread       MAD: the median of the absolute deviations of those points from the

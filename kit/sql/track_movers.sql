@@ -2,7 +2,7 @@
 -- Grain: one row per track credited to the artist (main or featured) that has a streams
 -- value or a chart entry in the period or in the comparison period: the rows of the two
 -- track_breakdowns, side by side, for one platform × country (GLOBAL = worldwide).
--- Definitions (README, "What moved and what is noteworthy"):
+-- Definitions (README, "What moved and what is noteworthy"; docs/metrics.md, "What moved"):
 --   streams / previous_streams   total_streams of the track in each period's breakdown;
 --   change                       streams − previous_streams, a track absent from one period
 --                                counting 0 there; empty when neither period has a count, so
@@ -63,10 +63,10 @@ final as (
         cast(change as bigint) as change,
         change / nullif(cast(previous_streams as double), 0) as pct_change,
         change / nullif(cast(sum(change) over () as double), 0) as contribution,
-        cast(best_position as integer) as best_position,
-        cast(previous_best_position as integer) as previous_best_position,
-        cast(period_rank as integer) as rank,
-        cast(previous_period_rank as integer) as previous_rank,
+        cast(best_position as bigint) as best_position,
+        cast(previous_best_position as bigint) as previous_best_position,
+        cast(period_rank as bigint) as rank,
+        cast(previous_period_rank as bigint) as previous_rank,
         case
             when previous_period_rank is null then 'new'
             when period_rank is null then 'gone'
