@@ -1,8 +1,9 @@
 """The Excel workbook beside the monthly report, written with openpyxl.
 
-`workbook(q, path)` calls the same kit.query functions as the notebook, so the workbook
-holds the same figures: real numbers and dates with number formats, frozen header rows,
-autofilters and column widths. Sheets:
+`workbook(data, path)` writes the frames of a kit.selection.Selection, the very frames
+the report's page shows, so the workbook holds the same figures: real numbers and dates
+with number formats, frozen header rows, autofilters and column widths. It runs no query.
+Sheets:
 
 - Summary: `summary(q)`, one row per artist × platform × metric;
 - Totals: `breakdown_totals` per artist × platform (the breakdown's footer);
@@ -20,9 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl import Workbook
@@ -30,17 +32,11 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .definitions import DEFINITIONS, TOP_TRACK_FILL
 from .platforms import platform_name, track_url
-from .query import (
-    Query,
-    breakdown,
-    breakdown_totals,
-    sources,
-    summary,
-    timeseries,
-    track_timeseries,
-)
-from .render import DEFINITIONS, TOP_TRACK_FILL, top_track_ids
+
+if TYPE_CHECKING:
+    from .selection import PlatformData, Selection
 
 INTEGER = "#,##0"
 DECIMAL = "#,##0.0"
@@ -74,42 +70,37 @@ class Sheet:
     title: str
     frame: pd.DataFrame
     links: Sequence[str | None] | None = None  # per row: a hyperlink for its `title` cell
-    tinted: Sequence[bool] | None = None  # per row: a top track (render.top_track_ids)
+    tinted: Sequence[bool] | None = None  # per row: a top track (kit.selection.top_track_ids)
 
 
-def workbook(q: Query, path: str | os.PathLike) -> Path:
-    """Write the workbook of query `q` to `path` (.xlsx) and return the path."""
+def workbook(data: Selection, path: str | os.PathLike) -> Path:
+    """Write the workbook of a selection's figures to `path` (.xlsx) and return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    per_platform = [(a, p) for a in q.artist_names for p in q.platform_slugs]
-    audience = summary(q)
-    totals = _stack(per_platform, lambda a, p: breakdown_totals(q, a, p))
+    rows = data.platforms
+    totals = _stack(rows, lambda p: p.totals)
     sheets = [
-        Sheet("Summary", audience.drop(columns=["artist_id"])),
+        Sheet("Summary", data.summary.drop(columns=["artist_id"])),
         Sheet("Totals", totals),
-        _breakdown_sheet(q, per_platform),
-        Sheet("Daily", timeseries(q, None).drop(columns=["artist_id"])),
-        Sheet("Track Daily", _stack(per_platform, lambda a, p: track_timeseries(q, a, p))),
+        _breakdown_sheet(rows),
+        Sheet("Daily", data.timeseries.drop(columns=["artist_id"])),
+        Sheet("Track Daily", _stack(rows, lambda p: p.series)),
     ]
     book = Workbook(write_only=True)
     for sheet in sheets:
         _write_table(book, sheet)
-    _write_about(book, q, audience, totals, sources(q))
+    _write_about(book, data, totals)
     tmp = path.with_name(f".{path.name}.tmp")
     book.save(tmp)
     tmp.replace(path)  # never leave a half-written workbook under the final name
     return path
 
 
-def _breakdown_sheet(q: Query, pairs: Sequence[tuple[str, str]]) -> Sheet:
+def _breakdown_sheet(rows: Sequence[PlatformData]) -> Sheet:
     """Every track of every artist × platform; a title links to the track's page on the
     platform where its id allows one, and the top tracks' rows are tinted as in the report."""
-    frame = _stack(pairs, lambda a, p: breakdown(q, a, p))
-    tops = {
-        (a, p, t)
-        for (a, p), part in frame.groupby(["artist", "platform"], sort=False)
-        for t in top_track_ids(part)
-    }
+    frame = _stack(rows, lambda p: p.breakdown)
+    tops = {(p.artist, p.platform, t) for p in rows for t in p.top_track_ids}
     keys = list(zip(frame["artist"], frame["platform"], frame["track_id"], strict=True))
     return Sheet(
         "Track Breakdown",
@@ -119,8 +110,11 @@ def _breakdown_sheet(q: Query, pairs: Sequence[tuple[str, str]]) -> Sheet:
     )
 
 
-def _stack(pairs: Sequence[tuple[str, str]], frame_of) -> pd.DataFrame:
-    frames = [frame_of(a, p).assign(artist=a, platform=p) for a, p in pairs]
+def _stack(
+    rows: Sequence[PlatformData], frame_of: Callable[[PlatformData], pd.DataFrame]
+) -> pd.DataFrame:
+    """One frame per artist × platform, stacked, with `artist` (name) and `platform` first."""
+    frames = [frame_of(p).assign(artist=p.artist, platform=p.platform) for p in rows]
     stacked = pd.concat(frames, ignore_index=True)
     front = ["artist", "platform"]
     return stacked[front + [c for c in stacked.columns if c not in front]]
@@ -210,13 +204,8 @@ def _write_table(book: Workbook, sheet: Sheet) -> None:
         ws.append(cells)
 
 
-def _write_about(
-    book: Workbook,
-    q: Query,
-    audience: pd.DataFrame,
-    totals: pd.DataFrame,
-    origins: pd.DataFrame,
-) -> None:
+def _write_about(book: Workbook, data: Selection, totals: pd.DataFrame) -> None:
+    q, audience, origins = data.query, data.summary, data.sources
     ws = book.create_sheet("About")
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 90

@@ -1,15 +1,17 @@
 """Growth charts with matplotlib, shared by the monthly report and the Explorer.
 
-Each function takes a Query, runs the kit.query function behind its figures and returns a
-`matplotlib.figure.Figure`. The figures are built without pyplot, so nothing is shown,
-registered or kept open behind the caller's back: the caller displays, saves (`png()`)
-or drops them. No display is needed, so they also work under cron.
+Each function takes the frames kit.query returned (or kit.selection's objects holding
+them) and the scope they cover, and returns a `matplotlib.figure.Figure`; none runs a
+query. The figures are built without pyplot, so nothing is shown, registered or kept
+open behind the caller's back: the caller displays, saves (`png()`) or drops them. No
+display is needed, so they also work under cron.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
@@ -17,23 +19,37 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import render
 from .countries import country_name
-from .platforms import normalise_platform, platform_name
-from .query import (
-    Query,
-    breakdown,
-    positions,
-    timeseries,
-    track_comparison,
-    track_timeseries,
-)
+from .fmt import metric_label
+from .platforms import platform_name
+
+if TYPE_CHECKING:
+    from .selection import PlatformData
 
 WIDTH, HEIGHT = 10.0, 3.8
 
 
+class Scope(Protocol):
+    """Where and when a chart's figures are from (a kit.query.Query is one)."""
+
+    @property
+    def start(self) -> dt.date: ...
+
+    @property
+    def end(self) -> dt.date: ...
+
+    @property
+    def days(self) -> int: ...
+
+    @property
+    def country_label(self) -> str: ...
+
+    @property
+    def period_label(self) -> str: ...
+
+
 def _tick(value: float, _pos: int) -> str:
-    # Axis ticks need a finer step than render.compact's one decimal (1.05K, 1.1K, 1.15K).
+    # Axis ticks need a finer step than fmt.compact's one decimal (1.05K, 1.1K, 1.15K).
     for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(value) >= limit:
             return f"{value / limit:.2f}".rstrip("0").rstrip(".") + suffix
@@ -61,25 +77,26 @@ def _empty(ax, text: str) -> None:
 
 
 def audience_chart(
-    q: Query,
-    metric: str = "monthly_listeners",
+    points: pd.DataFrame,
+    q: Scope,
     *,
-    artist: str | None = None,
+    who: str,
+    metric: str = "monthly_listeners",
     width: float = WIDTH,
     height: float = HEIGHT,
 ) -> Figure:
-    """The audience over the query's period, one line per platform (per artist × platform
-    when several artists are drawn): the stored daily points of `timeseries`, gaps left open."""
-    points = timeseries(q, metric, artist=artist)
+    """The audience of `who` over the period, one line per platform (per artist × platform
+    when several artists are drawn): the stored daily points of `metric` in `points` (a
+    `kit.query.timeseries` frame), gaps left open."""
+    points = points[points["metric"] == metric]
     fig, ax = _figure(width, height)
-    who = q.artist_name(artist) if artist else ", ".join(q.artist_names)
     ax.set_title(
-        f"{render.metric_label(metric).capitalize()} of {who}, {q.country_label}, {q.period_label}",
+        f"{metric_label(metric).capitalize()} of {who}, {q.country_label}, {q.period_label}",
         loc="left",
         fontsize=11,
     )
     if points.empty:
-        _empty(ax, f"No {render.metric_label(metric)} in this period")
+        _empty(ax, f"No {metric_label(metric)} in this period")
         return fig
     several = points["artist_id"].nunique() > 1
     calendar = pd.date_range(q.start, q.end, freq="D")
@@ -93,31 +110,30 @@ def audience_chart(
 
 
 def track_stack_chart(
-    q: Query,
-    artist: str,
-    platform: str,
+    data: PlatformData,
+    q: Scope,
     *,
     top: int = 5,
     width: float = WIDTH,
     height: float = HEIGHT,
 ) -> Figure:
-    """The daily streams of the artist's `top` tracks on one platform, stacked so that each
+    """The daily streams of an artist's `top` tracks on one platform, stacked so that each
     track's contribution to the day is visible. The tracks are the breakdown's first rows
-    (most streams); the values are those the breakdown counts (`track_timeseries`). Days
-    without a value are drawn at zero; weekly chart values are not drawn as days."""
-    leaders = breakdown(q, artist, platform, limit=top)
+    (most streams); the values are those the breakdown counts (its `track_timeseries`).
+    Days without a value are drawn at zero; weekly chart values are not drawn as days."""
+    leaders = data.breakdown.head(top)
     leaders = leaders[leaders["total_streams"].notna()]
     fig, ax = _figure(width, height)
     ax.set_title(
-        f"Daily streams of {q.artist_name(artist)}'s top {len(leaders)} tracks on "
-        f"{platform_name(q.platform(platform))}, {q.country_label}, {q.period_label}",
+        f"Daily streams of {data.artist}'s top {len(leaders)} tracks on "
+        f"{platform_name(data.platform)}, {q.country_label}, {q.period_label}",
         loc="left",
         fontsize=11,
     )
     if leaders.empty:
         _empty(ax, "No streams in this period")
         return fig
-    series = track_timeseries(q, artist, platform, tracks=list(leaders["track_id"]))
+    series = data.series[data.series["track_id"].isin(leaders["track_id"])]
     daily = series[series["days"] == 1]
     calendar = pd.date_range(q.start, q.end, freq="D")
     wide = (
@@ -155,24 +171,23 @@ def png(fig: Figure, dpi: int = 110) -> bytes:
 
 
 def position_history_chart(
-    q: Query,
-    track: str,
-    platform: str = "spotify",
+    entries: pd.DataFrame,
+    q: Scope,
     *,
-    countries: Sequence[str] | None = None,
+    track: str,
+    platform: str,
     width: float = WIDTH,
     height: float = HEIGHT,
 ) -> Figure:
-    """A track's chart positions over the query's period (`kit.query.positions`): one line
-    per country chart it was on, position 1 at the top. Daily entries are joined day to
-    day and a day off the chart breaks the line (a gap, never a zero); weekly entries are
-    drawn as square markers on their week's last day, never joined as days."""
-    entries = positions(q, track, platform, countries=countries)
-    slug = normalise_platform(platform)
+    """A track's chart positions over the period (`entries`, a `kit.query.positions`
+    frame): one line per country chart it was on, position 1 at the top. Daily entries
+    are joined day to day and a day off the chart breaks the line (a gap, never a zero);
+    weekly entries are drawn as square markers on their week's last day, never joined as
+    days. `track` names the track when it has no entry."""
     fig, ax = _figure(width, height)
     title = entries["title"].iloc[0] if len(entries) else track
     ax.set_title(
-        f"Chart positions of {title} on {platform_name(slug)}, {q.period_label}",
+        f"Chart positions of {title} on {platform_name(platform)}, {q.period_label}",
         loc="left",
         fontsize=11,
     )
@@ -237,19 +252,18 @@ ALIGN_LABELS = {
 
 
 def comparison_chart(
-    q: Query,
-    tracks: Sequence[tuple[str, str]],
+    series: pd.DataFrame,
+    q: Scope,
     *,
     align: str = "date",
     width: float = WIDTH,
     height: float = HEIGHT,
 ) -> Figure:
-    """The daily streams of 2–6 tracks (platform, track id or title) side by side on one
-    chart (`kit.query.track_comparison`): over the query's period aligned by date, or over
-    each track's first days (as many as the period has) from its release or its chart
-    entry. Days without a value are gaps; weekly chart values are not drawn as days; a
-    track whose release or chart-entry day is unknown is not drawn, and named below."""
-    series = track_comparison(q, tracks, align=align)
+    """The daily streams of 2–6 tracks side by side on one chart (`series`, the
+    `kit.query.track_comparison` frame aligned as `align`): over the period aligned by
+    date, or over each track's first days (as many as the period has) from its release or
+    its chart entry. Days without a value are gaps; weekly chart values are not drawn as
+    days; a track whose release or chart-entry day is unknown is not drawn, and named."""
     fig, ax = _figure(width, height)
     window = (
         q.period_label
@@ -294,66 +308,3 @@ def comparison_chart(
     else:
         _empty(ax, "No daily streams to compare in this period")
     return fig
-
-
-def sparkline_values(series: pd.DataFrame, start, end) -> list[float | None]:
-    """The values a sparkline draws: a track's daily counted streams (the `days == 1` rows
-    of `kit.query.track_timeseries`), one per calendar day from start to end, None on a day
-    without a value. Weekly chart values are not days, so they are left out."""
-    calendar = pd.date_range(start, end, freq="D")
-    daily = series[series["days"] == 1].set_index("date")["streams"].astype("float64")
-    values = daily.reindex(calendar)
-    return [None if pd.isna(v) else float(v) for v in values]
-
-
-def sparkline_svg(values: Sequence[float | None], width: int = 110, height: int = 24) -> str:
-    """A tiny inline SVG line of `values` (None breaks the line), scaled to its own range,
-    the last value dotted. Its values travel along in `data-values`, so the line can be
-    checked against the series it came from. An empty string when there is no value."""
-    known = [v for v in values if v is not None]
-    if not known:
-        return ""
-    low, high = min(known), max(known)
-    span = (high - low) or 1.0
-    step = (width - 4) / max(len(values) - 1, 1)
-
-    def point(i: int, v: float) -> tuple[float, float]:
-        return 2 + i * step, height - 2 - (v - low) / span * (height - 4)
-
-    runs, current = [], []
-    for i, v in enumerate(values):
-        if v is None:
-            if current:
-                runs.append(current)
-            current = []
-        else:
-            current.append(point(i, v))
-    if current:
-        runs.append(current)
-    lines = []
-    for run in runs:
-        if len(run) == 1:
-            x, y = run[0]
-            lines.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.2" fill="#1f5fbf"/>')
-        else:
-            pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
-            lines.append(
-                f'<polyline points="{pts}" fill="none" stroke="#1f5fbf" stroke-width="1.3"/>'
-            )
-    last = max(i for i, v in enumerate(values) if v is not None)
-    x, y = point(last, values[last])
-    data = ",".join("" if v is None else f"{v:g}" for v in values)
-    return (
-        f'<svg class="spark" xmlns="http://www.w3.org/2000/svg" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" data-values="{data}" '
-        f'role="img" aria-label="daily streams">{"".join(lines)}'
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="#c0362c"/></svg>'
-    )
-
-
-def sparklines(series: pd.DataFrame, start, end) -> dict[str, str]:
-    """One sparkline per track of a `track_timeseries` frame, by track id."""
-    return {
-        track_id: sparkline_svg(sparkline_values(rows, start, end))
-        for track_id, rows in series.groupby("track_id", sort=False)
-    }

@@ -297,6 +297,26 @@ def summary(q: Query, compare: str | None = None) -> pd.DataFrame:
 
 
 SORTABLE = set(BREAKDOWN_COLUMNS)
+# The breakdown's order as (column, descending) keys, used by the SQL ORDER BY and by the
+# Explorer's re-sorting of its cached rows: a `sort` column first, then most streams, best
+# position, title and id, so that ties come out the same everywhere.
+BREAKDOWN_ORDER = (("total_streams", True), ("best_position", False), ("title", False), ("track_id", False))  # fmt: skip
+DESCENDING_FIRST = frozenset({"total_streams", "avg_daily", "peak_streams", "share", "days_on_chart", "coverage"})  # fmt: skip
+
+
+def breakdown_order(
+    sort: str | None = None, descending: bool | None = None
+) -> list[tuple[str, bool]]:
+    """The keys that order a breakdown (missing values last on each); `sort` opens
+    descending when it is in DESCENDING_FIRST, unless `descending` says otherwise."""
+    if sort is not None and sort not in SORTABLE:
+        raise QueryError(
+            f"Cannot sort by {sort!r}: expected one of {', '.join(BREAKDOWN_COLUMNS)}."
+        )
+    if descending is None:
+        descending = sort in DESCENDING_FIRST
+    first = [] if sort is None else [(sort, descending)]
+    return first + [key for key in BREAKDOWN_ORDER if key[0] != sort]
 
 
 def breakdown(
@@ -316,27 +336,10 @@ def breakdown(
     `search` keeps titles containing it (case-insensitive); `offset`/`limit` page the rows.
     share is always of the artist's whole total, whatever the search keeps."""
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
-    order = ""
-    if sort is not None:
-        if sort not in SORTABLE:
-            raise QueryError(
-                f"Cannot sort by {sort!r}: expected one of {', '.join(BREAKDOWN_COLUMNS)}."
-            )
-        if descending is None:
-            descending = sort in {
-                "total_streams",
-                "avg_daily",
-                "peak_streams",
-                "share",
-                "days_on_chart",
-                "coverage",
-            }
-        direction = "desc" if descending else "asc"
-        order = f'order by "{sort}" {direction} nulls last, total_streams desc nulls last, title, track_id'
-    else:
-        order = (
-            "order by total_streams desc nulls last, best_position asc nulls last, title, track_id"
-        )
+    order = "order by " + ", ".join(
+        f'"{column}" {"desc" if desc else "asc"} nulls last'
+        for column, desc in breakdown_order(sort, descending)
+    )
     where = ""
     if search:
         where = "where contains(lower(title), lower($search))"

@@ -26,6 +26,7 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 SERVER_START = 90  # seconds for Voilà to answer at all
 KERNEL_READY = 180_000  # ms for the kernel to start and run the notebook (2 shared cores)
 ROW_OPENS = 90_000  # ms for a row's first query and its charts
+TRACK_ROWS = "table.tracks tbody tr[data-track-id]"  # the report's track table, shared
 
 
 def _free_port() -> int:
@@ -124,17 +125,17 @@ def test_opening_a_row_in_the_served_explorer_lists_its_tracks(voila: str):
             page.goto(voila, timeout=KERNEL_READY, wait_until="domcontentloaded")
             toggle = page.get_by_role("button", name=re.compile("tracks")).first
             toggle.wait_for(state="visible", timeout=KERNEL_READY)
-            page.locator(".kit-card").first.wait_for(timeout=KERNEL_READY)
-            assert page.locator("tr.kit-track").count() == 0
+            page.locator(".card").first.wait_for(timeout=KERNEL_READY)
+            assert page.locator(TRACK_ROWS).count() == 0
             assert page.locator(".kit-error").count() == 0
 
             toggle.click()
-            page.locator("tr.kit-track").first.wait_for(timeout=ROW_OPENS)
+            page.locator(TRACK_ROWS).first.wait_for(timeout=ROW_OPENS)
             page.locator(".widget-image img, img.widget-image").first.wait_for(timeout=ROW_OPENS)
 
-            shown = page.locator("tr.kit-track").count()
+            shown = page.locator(TRACK_ROWS).count()
             assert 1 <= shown <= 20
-            assert page.locator("tr.kit-top").count() == 1
+            assert page.locator("table.tracks tr.top").count() == 1
             assert f"Showing {shown} of" in page.locator(".kit-count").first.inner_text()
             assert page.locator(".kit-error").count() == 0
             page.screenshot(path=str(screenshot), full_page=True)

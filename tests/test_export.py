@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kit import Query, breakdown, breakdown_totals, summary, timeseries, track_timeseries
+from kit import Query, breakdown, breakdown_totals, selection, summary, timeseries, track_timeseries
 from kit import warehouse as wh
 from kit.export import workbook
 
@@ -76,7 +76,7 @@ def tiny(tmp_path_factory):
         warehouse=root,
     )
     q = Query("Luna Vesper", "2026-09", country="IT", warehouse=root)
-    return load_workbook(workbook(q, root.parent / "out" / "tiny.xlsx"))
+    return load_workbook(workbook(selection.load(q), root.parent / "out" / "tiny.xlsx"))
 
 
 def _records(ws) -> list[dict]:
@@ -223,7 +223,8 @@ def demo(demo_warehouse, tmp_path_factory):
         country=DEFAULT_COUNTRY,
         warehouse=demo_warehouse,
     )
-    book = load_workbook(workbook(q, tmp_path_factory.mktemp("demo_export") / "demo.xlsx"))
+    path = tmp_path_factory.mktemp("demo_export") / "demo.xlsx"
+    book = load_workbook(workbook(selection.load(q), path))
     return q, book
 
 

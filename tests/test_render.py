@@ -3,16 +3,26 @@ and breakdowns that open without JavaScript. Frames are written out by hand."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from kit import render
-from kit.query import BREAKDOWN_COLUMNS, TOTALS_COLUMNS
+from kit import fmt, render
+from kit.query import (
+    BREAKDOWN_COLUMNS,
+    GROWTH_COLUMNS,
+    SUMMARY_COLUMNS,
+    TOTALS_COLUMNS,
+    TRACK_TIMESERIES_COLUMNS,
+)
+from kit.selection import PlatformData
 
 D = pd.Timestamp
+SEPTEMBER = (dt.date(2026, 9, 1), dt.date(2026, 9, 30))
 
 
 def _breakdown(rows: list[dict]) -> pd.DataFrame:
@@ -75,20 +85,24 @@ SPOTIFY_TOTALS = _totals(
     top_track_streams=6000,
     top_track_share=0.75,
     average_listeners=2000.0,
-    listener_points=30,
+    listener_points=26,
     streams_per_listener=4.0,
 )
-LISTENERS = pd.Series(
-    {
-        "start_value": 1800,
-        "end_value": 2100,
-        "difference": 300,
-        "pct_change": 1 / 6,
-        "average": 2000.0,
-        "coverage": 26 / 30,
-        "points": 26,
-    }
-)
+LISTENERS = {
+    "artist": "Luna Vesper",
+    "platform": "spotify",
+    "metric": "monthly_listeners",
+    "start_value": 1800,
+    "end_value": 2100,
+    "difference": 300,
+    "pct_change": 1 / 6,
+    "average": 2000.0,
+    "peak_value": 2150,
+    "peak_date": D("2026-09-28"),
+    "points": 26,
+    "coverage": 26 / 30,
+    "artist_id": "luna-vesper",
+}
 APPLE = _breakdown(
     [
         dict(
@@ -106,22 +120,44 @@ APPLE = _breakdown(
     ]
 )
 APPLE_TOTALS = _totals(
-    track_count=1, partial_tracks=1, tracks_without_streams=1, top_track_id="t3", top_track="Eco"
+    track_count=1,
+    partial_tracks=1,
+    tracks_without_streams=1,
+    top_track_id="t3",
+    top_track="Eco",
+    listener_points=0,
 )
 
 
-def _rows() -> list[render.PlatformRow]:
+def _summary(*rows: dict) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=SUMMARY_COLUMNS)
+
+
+def _platform(artist_id, name, platform, breakdown, totals) -> PlatformData:
+    """A breakdown and its footer, without daily series or growth (drawn as blanks)."""
+    return PlatformData(
+        name,
+        artist_id,
+        platform,
+        *SEPTEMBER,
+        breakdown=breakdown,
+        totals=totals,
+        series=pd.DataFrame(columns=TRACK_TIMESERIES_COLUMNS),
+        growth=pd.DataFrame(columns=GROWTH_COLUMNS),
+    )
+
+
+def _rows() -> list[PlatformData]:
     return [
-        render.PlatformRow(
-            "Luna Vesper", "luna-vesper", "spotify", LISTENERS, SPOTIFY, SPOTIFY_TOTALS
-        ),
-        render.PlatformRow("Luna Vesper", "luna-vesper", "apple_music", None, APPLE, APPLE_TOTALS),
+        _platform("luna-vesper", "Luna Vesper", "spotify", SPOTIFY, SPOTIFY_TOTALS),
+        _platform("luna-vesper", "Luna Vesper", "apple_music", APPLE, APPLE_TOTALS),
     ]
 
 
 @pytest.fixture(scope="module")
 def table() -> BeautifulSoup:
-    return BeautifulSoup(render.artist_platform_table(_rows(), days=30), "html.parser")
+    html = render.artist_platform_table(_rows(), _summary(LISTENERS))
+    return BeautifulSoup(html, "html.parser")
 
 
 @pytest.mark.parametrize(
@@ -129,17 +165,22 @@ def table() -> BeautifulSoup:
     [(8_512_004, "8.5M"), (912_300, "912.3K"), (12_000, "12K"), (740, "740"), (None, "—")],
 )
 def test_compact_numbers_read_as_people_say_them(value, text):
-    assert render.compact(value) == text
+    assert fmt.compact(value) == text
 
 
 def test_counts_percentages_and_dates_are_formatted_for_reading():
-    assert render.count(8512004) == "8,512,004"
-    assert render.count(pd.NA) == "—"
-    assert render.percent(0.253) == "25.3 %"
-    assert render.percent(-0.04, signed=True) == "-4.0 %"
-    assert render.percent(0.04, signed=True) == "+4.0 %"
-    assert render.day(D("2026-09-18")) == "2026-09-18"
-    assert render.day(dt.date(2026, 9, 1)) == "2026-09-01"
+    assert fmt.count(8512004) == "8,512,004"
+    assert fmt.count(pd.NA) == "—"
+    assert fmt.percent(0.253) == "25.3 %"
+    assert fmt.percent(-0.04, signed=True) == "-4.0 %"
+    assert fmt.percent(0.04, signed=True) == "+4.0 %"
+    assert fmt.day(D("2026-09-18")) == "2026-09-18"
+    assert fmt.day(dt.date(2026, 9, 1)) == "2026-09-01"
+
+
+def test_one_track_is_one_track():
+    assert fmt.plural(1, "track") == "1 track"
+    assert fmt.plural(23, "track") == "23 tracks"
 
 
 def test_the_question_quotes_the_listeners_the_country_and_the_month():
@@ -173,8 +214,10 @@ def test_the_breakdown_lists_every_track_in_order_with_titles_escaped(table):
     assert [r["data-track-id"] for r in rows] == ["t1", "t2"]
     cells = [c.get_text(" ", strip=True) for c in rows[0].find_all("td")]
     assert cells[1] == "Notte <Blu> ★ top"  # parsed back from &lt;Blu&gt;
-    assert cells[3:5] == ["6,000", "300"]
-    assert cells[10:] == ["75.0 %", "own series (s4a)", "100 %"]
+    assert cells[3] == "6,000"
+    assert cells[4:6] == ["", "—"]  # no daily series: no sparkline, no change
+    assert cells[6] == "300"
+    assert cells[12:] == ["75.0 %", "own series (s4a)", "100 %"]
     assert "<Blu>" not in str(table).replace("&lt;Blu&gt;", "")
 
 
@@ -184,15 +227,24 @@ def test_only_the_top_track_is_marked(table):
     assert marked == ["t1"]
 
 
+def test_a_top_track_without_streams_is_tinted_but_not_starred(table):
+    apple = table.find("details", attrs={"data-platform": "apple_music"})
+    assert apple.find("tr", class_="top") is None
+    assert [r["data-track-id"] for r in apple.find_all("tr", class_="lead")] == ["t3"]
+    assert "★" not in apple.find("tbody").get_text()
+
+
 def test_a_weekly_peak_is_labelled_as_a_week(table):
     row = table.find("tr", attrs={"data-track-id": "t2"})
-    assert row.find_all("td")[6].get_text() == "week to 2026-09-10"
+    assert row.find_all("td")[8].get_text() == "week to 2026-09-10"
 
 
 def test_the_footer_gives_the_total_and_approximate_streams_per_listener(table):
     spotify = table.find("details", attrs={"data-platform": "spotify"})
     assert spotify.find("tfoot").get_text(" ", strip=True) == "Total: 2 tracks 8,000"
     assert "Streams per listener ≈ 4.00 (approximate" in spotify.get_text()
+    apple = table.find("details", attrs={"data-platform": "apple_music"})
+    assert apple.find("tfoot").get_text(" ", strip=True) == "Total: 1 track —"
 
 
 def test_partial_data_is_noted_in_plain_words(table):
@@ -222,11 +274,9 @@ def test_a_platform_without_stream_counts_says_so(table):
 
 def test_a_complete_breakdown_has_no_notes():
     complete = SPOTIFY.iloc[:1].assign(coverage=1.0)
-    totals = SPOTIFY_TOTALS.assign(partial_tracks=0, track_count=1)
-    full = LISTENERS.copy()
-    full["coverage"] = 1.0
-    row = render.PlatformRow("Luna Vesper", "luna-vesper", "spotify", full, complete, totals)
-    assert render.partial_notes(row, days=30) == []
+    totals = SPOTIFY_TOTALS.assign(partial_tracks=0, track_count=1, listener_points=30)
+    row = _platform("luna-vesper", "Luna Vesper", "spotify", complete, totals)
+    assert render.partial_notes(row) == []
 
 
 def test_the_artist_platform_row_shows_listeners_streams_and_the_top_track(table):
@@ -247,7 +297,11 @@ def test_the_artist_platform_row_shows_listeners_streams_and_the_top_track(table
 
 
 def test_the_html_has_no_script():
-    page = render.style() + render.artist_platform_table(_rows(), days=30) + render.explanation()
+    page = (
+        render.style()
+        + render.artist_platform_table(_rows(), _summary(LISTENERS))
+        + render.explanation()
+    )
     assert "<script" not in page.lower()
 
 
@@ -287,11 +341,19 @@ def test_cards_put_monthly_listeners_first_on_each_platform():
     ]
 
 
+def test_a_metric_name_is_escaped_on_its_card():
+    summary = _summary({**LISTENERS, "metric": "<b>saves</b>"})
+    soup = BeautifulSoup(render.cards(summary), "html.parser")
+    assert soup.find("b") is None
+    assert soup.find("div", class_="what").get_text() == "Spotify · <b>saves</b>"
+
+
 def test_a_platform_without_tracks_says_so_instead_of_an_empty_table():
     empty = _breakdown([])
     totals = _totals(track_count=0, partial_tracks=0, tracks_without_streams=0)
-    row = render.PlatformRow("Marco Sole", "marco-sole", "spotify", LISTENERS, empty, totals)
-    soup = BeautifulSoup(render.artist_platform_table([row], days=30), "html.parser")
+    row = _platform("marco-sole", "Marco Sole", "spotify", empty, totals)
+    html = render.artist_platform_table([row], _summary())
+    soup = BeautifulSoup(html, "html.parser")
     details = soup.find("details")
     assert details.find("table") is None
     assert [li.get_text() for li in details.find_all("li")] == [
@@ -303,3 +365,27 @@ def test_a_period_that_is_not_a_month_is_asked_about_from_start_to_end():
     assert render.question("Eco", 1500, "Italy", "2026-09-03 to 2026-09-30") == (
         "Which songs made up Eco's 1.5K monthly listeners in Italy from 2026-09-03 to 2026-09-30?"
     )
+
+
+def _runtime_imports(tree: ast.AST) -> set[str]:
+    """The modules a file imports when it runs (not those named for type checking only)."""
+    found = set()
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            continue
+        if isinstance(node, ast.ImportFrom):
+            found |= {f"{node.module}.{a.name}" for a in node.names} | {node.module or ""}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        found |= _runtime_imports(node)
+    return found
+
+
+@pytest.mark.parametrize(
+    "module", ["render.py", "plots.py", "export.py", "sparkline.py", "explorer/view.py"]
+)
+def test_the_page_parts_the_charts_and_the_workbook_run_no_query(module):
+    """They take kit.selection's objects and frames; only kit.selection and the Explorer's
+    model call kit.query."""
+    tree = ast.parse((Path(render.__file__).parent / module).read_text())
+    assert [m for m in _runtime_imports(tree) if m.split(".")[-1] == "query"] == []

@@ -188,3 +188,64 @@ def test_a_month_13_fails_the_run_with_a_clear_message(demo_query, tmp_path):
     assert failure.value.evalue == "Invalid month '2026-13': the month must be 01 to 12."
     saved = (tmp_path / "report.ipynb").read_text()
     assert "Invalid month '2026-13': the month must be 01 to 12." in saved
+
+
+# ---------------------------------------------------------------- one fetch per figure
+
+# The SQL definition (kit/sql/) each kit.query call runs, by the name it selects from.
+DEFINITION = re.compile(r"\bfrom\s+(\w+)")
+PER_REPORT = {"audience_summary", "audience_daily", "period_sources"}
+PER_ARTIST_AND_PLATFORM = {
+    "track_breakdown",
+    "breakdown_totals",
+    "artist_track_daily",
+    "track_growth",
+}
+PER_TOP_TRACK = {"track_positions", "track_milestones", "track_comparison"}
+
+
+def test_one_report_runs_each_query_once(demo_query, tmp_path, monkeypatch, capsys):
+    """The committed notebook's cells, run in this process with kit.query's one execution
+    helper counted: the report's figures are fetched once and every cell uses them."""
+    from kit import query
+
+    pairs = [(a, p) for a in demo_query.artist_ids for p in demo_query.platform_slugs]
+    top = {(t, p) for a, p in pairs for t in query.breakdown(demo_query, a, p, limit=3)["track_id"]}
+    runs: list[tuple[str, dict]] = []
+    real = query._run
+
+    def counted(cur, sql, params=None):
+        runs.append((DEFINITION.search(sql).group(1), dict(params or {})))
+        return real(cur, sql, params)
+
+    monkeypatch.setattr(query, "_run", counted)
+    cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
+    names: dict = {}
+    exec(cells[0], names)
+    names.update(
+        artists=list(demo_query.artist_names),
+        country=demo_query.country_code,
+        period=demo_query.period,
+        warehouse=str(demo_query.warehouse_path),
+        output=str(tmp_path),
+        name="counted",
+    )
+    for cell in cells[1:]:
+        exec(cell, names)
+    capsys.readouterr()
+    assert (tmp_path / "counted.xlsx").is_file()
+
+    ran = [name for name, _ in runs]
+    assert set(ran) <= PER_REPORT | PER_ARTIST_AND_PLATFORM | PER_TOP_TRACK
+    for name in PER_REPORT:
+        assert ran.count(name) == 1, name
+    for name in PER_ARTIST_AND_PLATFORM:
+        asked = [(params["artist"], params["platform"]) for n, params in runs if n == name]
+        assert sorted(asked) == sorted(pairs), name
+    positions = [
+        (params["track"], params["platform"]) for n, params in runs if n == "track_positions"
+    ]
+    assert sorted(positions) == sorted(top)
+    for name in ("track_milestones", "track_comparison"):
+        asked = [(params["track"], params["platform"]) for n, params in runs if n == name]
+        assert len(asked) == len(set(asked)) > 0 and set(asked) <= top, name

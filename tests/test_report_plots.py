@@ -1,4 +1,4 @@
-"""The growth charts: Figures built from kit.query, returned and never shown."""
+"""The growth charts: Figures built from kit.query's frames, returned and never shown."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from kit import Query, warehouse
+from kit import Query, selection, timeseries, warehouse
 from kit.plots import audience_chart, png, track_stack_chart
 
 D = dt.date
@@ -65,8 +65,17 @@ def q(tmp_path_factory) -> Query:
     return Query("Luna Vesper", "2026-09", country="IT", warehouse=root)
 
 
+def audience(q: Query):
+    return audience_chart(timeseries(q), q, who="Luna Vesper")
+
+
+def stack(q: Query, platform: str, **kwargs):
+    data = selection.load_platform(q, "Luna Vesper", platform, top_tracks=False)
+    return track_stack_chart(data, q, **kwargs)
+
+
 def test_the_audience_chart_draws_one_line_per_platform_with_gaps_left_open(q):
-    fig = audience_chart(q)
+    fig = audience(q)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     assert [line.get_label() for line in ax.get_lines()] == ["Spotify", "YouTube"]
@@ -77,7 +86,7 @@ def test_the_audience_chart_draws_one_line_per_platform_with_gaps_left_open(q):
 
 
 def test_the_stack_chart_stacks_the_top_tracks_daily_streams(q):
-    fig = track_stack_chart(q, "Luna Vesper", "spotify", top=2)
+    fig = stack(q, "spotify", top=2)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["B", "A"]  # top drawn on top
     bottom, top = ax.collections
@@ -90,7 +99,7 @@ def test_the_stack_chart_stacks_the_top_tracks_daily_streams(q):
 
 
 def test_a_weekly_value_is_not_drawn_as_a_day_and_the_chart_says_so(q):
-    fig = track_stack_chart(q, "Luna Vesper", "spotify", top=4)
+    fig = stack(q, "spotify", top=4)
     ax = fig.axes[0]
     assert len(ax.collections) == 4  # a, b, d (700 in one week) and c: the breakdown order
     notes = [t.get_text() for t in ax.texts]
@@ -100,7 +109,7 @@ def test_a_weekly_value_is_not_drawn_as_a_day_and_the_chart_says_so(q):
 
 
 def test_a_platform_without_streams_gets_an_empty_chart_that_says_so(q):
-    fig = track_stack_chart(q, "Luna Vesper", "youtube")
+    fig = stack(q, "youtube")
     assert [t.get_text() for t in fig.axes[0].texts] == ["No streams in this period"]
 
 
@@ -108,11 +117,11 @@ def test_charts_are_built_without_pyplot_so_nothing_is_shown_or_kept_open(q):
     import matplotlib.pyplot as plt
 
     before = plt.get_fignums()
-    audience_chart(q)
-    track_stack_chart(q, "Luna Vesper", "spotify")
+    audience(q)
+    stack(q, "spotify")
     assert plt.get_fignums() == before
     assert matplotlib.get_backend()  # whatever the backend, no display was needed
 
 
 def test_a_chart_renders_as_png(q):
-    assert png(audience_chart(q))[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png(audience(q))[:8] == b"\x89PNG\r\n\x1a\n"

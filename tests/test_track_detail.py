@@ -38,10 +38,13 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from kit import cli, plots, query, render, report, warehouse
+from kit import cli, plots, query, render, report, selection, warehouse
+from kit.explorer import Explorer, TrackPick
 from kit.platforms import track_url
 from kit.query import Query, QueryError
-from kit.widgets import Explorer, TrackPick
+from kit.sparkline import sparklines
+
+svg = render.macro("macros.html.j2", "sparkline")  # as the track tables draw a sparkline
 
 D = dt.date
 ONDA, SOLE, NUOVO, LUCE = "4uLU6hMCjMI75M1A2tKUQC", "title:sole", "isrc:ITX000000001", "sc:luce"
@@ -174,7 +177,7 @@ def test_an_unknown_title_is_refused_with_close_matches(q):
 
 
 def test_the_position_chart_puts_1_on_top_leaves_days_off_the_chart_as_gaps_and_marks_weeks(q):
-    fig = plots.position_history_chart(q, ONDA)
+    fig = plots.position_history_chart(query.positions(q, ONDA), q, track=ONDA, platform="spotify")
     ax = fig.axes[0]
     assert ax.yaxis_inverted()
     assert ax.get_ylim()[1] < 1 < ax.get_ylim()[0]  # position 1 inside the axes, at the top
@@ -231,7 +234,7 @@ def test_the_change_compares_equal_halves_and_counts_a_weekly_value_on_its_date(
 
 def test_the_sparkline_carries_exactly_the_daily_rows_of_the_tracks_series(q):
     series = query.track_timeseries(q, "Alba", "spotify", tracks=[SOLE])
-    line = plots.sparklines(series, q.start, q.end)[SOLE]
+    line = str(svg(sparklines(series, q.start, q.end)[SOLE]))
     drawn = [float(v) for v in re.search(r'data-values="([^"]*)"', line).group(1).split(",")]
     assert drawn == [float(v) for v in series[series["days"] == 1]["streams"]]
     assert drawn == [50.0] * 7
@@ -239,7 +242,7 @@ def test_the_sparkline_carries_exactly_the_daily_rows_of_the_tracks_series(q):
 
 def test_the_sparkline_draws_the_tracks_daily_series_with_gaps(q):
     series = query.track_timeseries(q, "Alba", "spotify", tracks=[ONDA, LUCE])
-    lines = plots.sparklines(series, q.start, q.end)
+    lines = {t: str(svg(s)) for t, s in sparklines(series, q.start, q.end).items()}
     assert re.search(r'data-values="100,200,300,,,600,700"', lines[ONDA])
     assert lines[ONDA].count("<polyline") == 2  # broken at the two days without a value
     assert lines[LUCE] == ""  # weekly values only: nothing drawn as days
@@ -294,7 +297,8 @@ def test_a_comparison_that_cannot_be_drawn_is_refused(q, tracks, align, message)
 
 def test_the_comparison_chart_names_the_tracks_it_cannot_draw(q):
     picked = [("spotify", ONDA), ("spotify", LUCE), ("spotify", NUOVO)]
-    fig = plots.comparison_chart(q, picked, align="chart_entry")
+    series = query.track_comparison(q, picked, align="chart_entry")
+    fig = plots.comparison_chart(series, q, align="chart_entry")
     # Luce's only value is weekly; Nuovo never charted in Italy.
     assert fig.axes[0].get_title(loc="right") == (
         "not drawn, no chart entry known: Nuovo; no daily streams in the window: Luce; "
@@ -303,7 +307,8 @@ def test_the_comparison_chart_names_the_tracks_it_cannot_draw(q):
 
 
 def test_the_comparison_chart_draws_one_line_of_daily_values_per_track(q):
-    fig = plots.comparison_chart(q, [("spotify", ONDA), ("spotify", SOLE)], align="release")
+    series = query.track_comparison(q, [("spotify", ONDA), ("spotify", SOLE)], align="release")
+    fig = plots.comparison_chart(series, q, align="release")
     ax = fig.axes[0]
     assert [line.get_label() for line in ax.lines] == ["Onda", "Sole"]
     onda = [None if pd.isna(v) else v for v in ax.lines[0].get_ydata()]
@@ -322,9 +327,14 @@ def test_only_a_platforms_own_track_id_gets_a_link():
 
 
 @pytest.fixture(scope="module")
-def report_table(q) -> BeautifulSoup:
-    rows = report.platform_rows(q, "Alba")
-    return BeautifulSoup(render.artist_platform_table(rows, q.days), "html.parser")
+def figures(q) -> selection.Selection:
+    return selection.load(q)
+
+
+@pytest.fixture(scope="module")
+def report_table(figures) -> BeautifulSoup:
+    html = render.artist_platform_table(figures.rows("Alba"), figures.summary)
+    return BeautifulSoup(html, "html.parser")
 
 
 def test_the_report_links_a_track_to_its_platform_page(report_table):
@@ -348,17 +358,17 @@ def test_the_report_tints_the_top_three_tracks_and_stars_the_first(report_table)
     assert [r["data-track-id"] for r in report_table.find_all("tr", class_="top")] == [ONDA]
 
 
-def test_the_report_draws_the_positions_of_the_top_tracks(q):
-    parts = report.track_detail(q, "Alba")
+def test_the_report_draws_the_positions_of_the_top_tracks(figures):
+    parts = report.track_detail(figures, "Alba")
     images = [p for p in parts if type(p).__name__ == "Image"]
     assert len(images) == 3 + 1  # three position charts, one comparison from release
 
 
 @pytest.fixture(scope="module")
-def book(q, tmp_path_factory) -> openpyxl.Workbook:
+def book(figures, tmp_path_factory) -> openpyxl.Workbook:
     from kit.export import workbook
 
-    path = workbook(q, tmp_path_factory.mktemp("track-detail-book") / "tracks.xlsx")
+    path = workbook(figures, tmp_path_factory.mktemp("track-detail-book") / "tracks.xlsx")
     return openpyxl.load_workbook(path)
 
 
@@ -410,6 +420,7 @@ def test_clicking_a_track_in_the_explorer_shows_its_position_history(explorer):
     assert row.history.layout.display == ""
     assert bytes(row.history.value).startswith(b"\x89PNG")
     shown = BeautifulSoup(row.history_rows.value, "html.parser")
+    assert shown.find("summary").get_text() == "7 chart entries"
     entries = [[td.get_text() for td in tr.find_all("td")] for tr in shown.find_all("tr")[1:]]
     assert entries == [
         ["2026-09-02", "Germany", "daily", "20"],
@@ -429,9 +440,9 @@ def test_the_explorer_table_shows_sparklines_changes_and_links(explorer):
     table = BeautifulSoup(row.tracks.value, "html.parser")
     onda = table.find("tr", attrs={"data-track-id": ONDA})
     assert onda.find("svg")["data-values"] == "100,200,300,,,600,700"
-    assert "+116.7%" in onda.get_text()
+    assert "+116.7 %" in onda.get_text()
     assert onda.find("a")["href"] == f"https://open.spotify.com/track/{ONDA}"
-    tinted = [r["data-track-id"] for r in table.find_all("tr", class_=["kit-top", "kit-lead"])]
+    tinted = [r["data-track-id"] for r in table.find_all("tr", class_=["top", "lead"])]
     assert tinted == [ONDA, LUCE, SOLE]
 
 

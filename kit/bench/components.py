@@ -132,7 +132,7 @@ def explorer_measurement(root: Path, picks: list[BreakdownPick], clock: Clock) -
     """From a row's expand to its rendered table: the model's first (uncached) load of the
     breakdown and its footer, then the HTML of the table and the footer."""
     widgets = require(
-        "kit.widgets", "ExplorerModel", "BreakdownState", "render_breakdown", "render_totals"
+        "kit.explorer", "ExplorerModel", "BreakdownState", "render_breakdown", "render_totals"
     )
     model = widgets.ExplorerModel(warehouse=root)
     timings = []

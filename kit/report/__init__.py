@@ -2,8 +2,9 @@
 `kit report` (`runs`), the reports.yaml they read (`plan`), the run history with the
 fingerprints that skip unchanged reports (`history`) and the index page (`index`).
 
-`from kit import report` gives the notebook its calls (`report.query`, `report.header`,
-`report.artist_section`, …) and `kit report` its runner (`report.run_reports`).
+`from kit import report` gives the notebook its calls (`report.query`, `report.load`,
+`report.header`, `report.artist_section`, …) and `kit report` its runner
+(`report.run_reports`).
 """
 
 from .blocks import (
@@ -11,7 +12,7 @@ from .blocks import (
     artist_section,
     explanation,
     header,
-    platform_rows,
+    load,
     query,
     save_workbook,
     track_detail,
@@ -30,9 +31,9 @@ __all__ = [
     "artist_section",
     "explanation",
     "header",
+    "load",
     "load_config",
     "notebook_html",
-    "platform_rows",
     "query",
     "run_report",
     "run_reports",

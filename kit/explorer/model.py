@@ -1,0 +1,273 @@
+"""The Explorer's model, plain Python and no widgets: `ExplorerModel` is its only door to
+the data (kit.query, counted, and kit.selection's per-row object, cached), and
+`BreakdownState` is one open row's view (sort, search, how many rows are shown) over
+that cached object. The benchmark times `ExplorerModel.load_breakdown`.
+
+Periods are counted back from the anchor day: the day before `today` when it is given,
+else the last date with data in the warehouse (kit.period).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from .. import config, query, selection
+from ..period import anchor_day, preset_period
+from ..platforms import platform_name
+from ..query import Query, QueryError
+from ..selection import PlatformData
+
+PAGE = 20  # track rows shown on opening a row, and added by "Load more"
+CHART_TOP_TRACKS = 5  # tracks drawn in a row's daily-streams chart
+COMPARE_MIN, COMPARE_MAX = 2, 6  # tracks on one comparison chart
+
+# (label, column) for the sort picker; the direction each column opens with, and the
+# tie-breaks, are kit.query's (breakdown_order), as in the SQL.
+SORT_COLUMNS = [
+    ("Streams", "total_streams"),
+    ("Title", "title"),
+    ("Credit", "credit"),
+    ("Average daily", "avg_daily"),
+    ("Peak", "peak_streams"),
+    ("Peak date", "peak_date"),
+    ("Best position", "best_position"),
+    ("Days on chart", "days_on_chart"),
+    ("First on chart", "first_chart_date"),
+    ("Last on chart", "last_chart_date"),
+    ("Share", "share"),
+    ("Source", "source"),
+    ("Coverage", "coverage"),
+]
+
+
+class Fetcher(Protocol):
+    """A provider that can fill in tracks' daily streams (kit.sources.soundcharts)."""
+
+    def is_configured(self) -> bool: ...
+
+    def fetch_missing_tracks(
+        self, q: Query, artist: str, platform: str, progress: Callable[[int, int], None]
+    ) -> Any: ...
+
+
+def default_fetcher() -> Fetcher | None:
+    """The SoundCharts client when that module is present; it says itself if it has a key."""
+    try:
+        from ..sources import soundcharts
+    except ImportError:
+        return None
+    return soundcharts
+
+
+RowKey = tuple[Path, str, str, str, dt.date, dt.date]
+
+
+def row_key(q: Query, artist: str, platform: str) -> RowKey:
+    """What a row's figures depend on: warehouse, artist, platform, country, period."""
+    return (
+        q.warehouse_path,
+        q.artist_id(artist),
+        q.platform(platform),
+        q.country_code,
+        q.start,
+        q.end,
+    )
+
+
+@dataclass(frozen=True)
+class TrackPositions:
+    """One track's chart positions (kit.query.positions) and their chart as a PNG."""
+
+    track_id: str
+    platform: str
+    entries: pd.DataFrame
+    png: bytes
+
+
+@dataclass(frozen=True)
+class TrackPick:
+    """A track picked for the comparison chart, from any row."""
+
+    artist: str
+    platform: str
+    track_id: str
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} · {self.artist} · {platform_name(self.platform)}"
+
+
+@dataclass
+class BreakdownState:
+    """The view of one open row: which column it is sorted by, the title search, and how
+    many rows are shown. Sorting and searching reorder and filter the cached rows, in
+    kit.query's breakdown order; nothing is added up and no query runs here."""
+
+    data: PlatformData
+    sort: str = "total_streams"
+    descending: bool = True
+    search: str = ""
+    shown: int = PAGE
+
+    def matching(self) -> pd.DataFrame:
+        rows = self.data.breakdown
+        text = self.search.strip()
+        if text:
+            rows = rows[rows["title"].str.contains(text, case=False, regex=False, na=False)]
+        keys = query.breakdown_order(self.sort, self.descending)
+        return rows.sort_values(
+            [column for column, _ in keys],
+            ascending=[not descending for _, descending in keys],
+            na_position="last",
+            kind="stable",
+        )
+
+    def visible(self) -> pd.DataFrame:
+        return self.matching().head(self.shown)
+
+    def load_more(self) -> None:
+        self.shown += PAGE
+
+    def set_sort(self, column: str, descending: bool | None = None) -> None:
+        """Sort by `column`, in the direction it opens with unless `descending` is given;
+        an unknown column raises QueryError."""
+        self.sort, self.descending = query.breakdown_order(column, descending)[0]
+
+    def set_search(self, text: str) -> None:
+        self.search = text
+        self.shown = PAGE
+
+
+@dataclass
+class ExplorerModel:
+    """The Explorer's state and its only door to the data: kit.query, counted and cached.
+
+    `queries_run` counts the kit.query calls made through this model, so a test or the
+    benchmark can tell a cached expansion (no query) from a first one."""
+
+    warehouse: str | os.PathLike | None = None
+    today: dt.date | str | None = None
+    queries_run: int = 0
+    catalogue: query.Catalogue = field(init=False)
+    _rows: dict[RowKey, PlatformData] = field(init=False, default_factory=dict)
+    _charts: dict[RowKey, tuple[bytes, ...]] = field(init=False, default_factory=dict)
+    _positions: dict[tuple, TrackPositions] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.warehouse = config.warehouse_path(self.warehouse)
+        if not Path(self.warehouse).exists():
+            raise QueryError(
+                f"No warehouse at {self.warehouse}: run `kit demo` or ingest data first."
+            )
+        self.catalogue = query.catalogue(self.warehouse)
+
+    @property
+    def anchor(self) -> dt.date:
+        return anchor_day(self.catalogue.last_date, self.today)
+
+    def artist_names(self) -> list[str]:
+        return [name for _, name in self.catalogue.artists]
+
+    def make_query(
+        self,
+        artists: Sequence[str],
+        platforms: Sequence[str] | None,
+        country: str,
+        period: str | Sequence,
+    ) -> Query:
+        return Query(
+            list(artists),
+            preset_period(period, self.anchor),
+            platforms=list(platforms) if platforms else None,
+            country=country,
+            warehouse=self.warehouse,
+        )
+
+    def check_artist(self, name: str) -> str:
+        """The warehouse's spelling of an artist typed by hand; QueryError with close matches."""
+        q = Query(name, ("2000-01-01", "2000-01-01"), warehouse=self.warehouse, check_data=False)
+        return q.artist_names[0]
+
+    def summary(self, q: Query) -> pd.DataFrame:
+        self.queries_run += 1
+        return query.summary(q)
+
+    def load_breakdown(self, q: Query, artist: str, platform: str) -> PlatformData:
+        """What an open row shows, as the report has it (kit.selection.PlatformData: the
+        breakdown, its footer, the tracks' daily streams and half-on-half growth, without
+        the report's top-track detail): queried the first time, then served from the cache."""
+        key = row_key(q, artist, platform)
+        if key not in self._rows:
+            self._rows[key] = selection.load_platform(q, artist, platform, top_tracks=False)
+            self.queries_run += 4
+        return self._rows[key]
+
+    def load_charts(self, q: Query, artist: str, platform: str) -> tuple[bytes, ...]:
+        """A row's growth charts as PNGs (audience; top tracks' daily streams), cached."""
+        key = row_key(q, artist, platform)
+        if key not in self._charts:
+            from .. import plots
+
+            data = self.load_breakdown(q, artist, platform)
+            points = query.timeseries(q, artist=data.artist_id, platform=data.platform)
+            self.queries_run += 1
+            figures = [
+                plots.audience_chart(points, q, who=data.artist),
+                plots.track_stack_chart(data, q, top=CHART_TOP_TRACKS),
+            ]
+            self._charts[key] = tuple(plots.png(fig, dpi=80) for fig in figures)
+        return self._charts[key]
+
+    def load_positions(self, q: Query, track_id: str, platform: str) -> TrackPositions:
+        """A track's chart positions over the period in every country, and their chart."""
+        slug = q.platform(platform)
+        key = (q.warehouse_path, track_id, slug, q.start, q.end)
+        if key not in self._positions:
+            from .. import plots
+
+            entries = query.positions(q, track_id, slug)
+            self.queries_run += 1
+            figure = plots.position_history_chart(
+                entries, q, track=track_id, platform=slug, height=3.2
+            )
+            self._positions[key] = TrackPositions(track_id, slug, entries, plots.png(figure))
+        return self._positions[key]
+
+    def compare(self, q: Query, picks: Sequence[TrackPick], align: str) -> bytes:
+        """The comparison chart of the picked tracks' daily streams, as a PNG."""
+        from .. import plots
+
+        if not COMPARE_MIN <= len(picks) <= COMPARE_MAX:
+            raise QueryError(
+                f"Pick {COMPARE_MIN} to {COMPARE_MAX} tracks to compare ({len(picks)} picked)."
+            )
+        series = query.track_comparison(q, [(p.platform, p.track_id) for p in picks], align=align)
+        self.queries_run += 1
+        return plots.png(plots.comparison_chart(series, q, align=align, height=3.6), dpi=90)
+
+    def forget(self, q: Query, artist: str, platform: str) -> None:
+        """Drop a row's cached figures and charts, after new data arrived for it."""
+        key = row_key(q, artist, platform)
+        self._rows.pop(key, None)
+        self._charts.pop(key, None)
+
+    def export_workbook(self, q: Query, folder: str | os.PathLike) -> Path:
+        """The monthly report's workbook for this selection, written under `folder`."""
+        from .. import export
+
+        slug = re.sub(r"[^a-z0-9]+", "-", "-".join(q.artist_ids).lower()).strip("-")
+        path = Path(folder) / f"chartroom_{slug}_{q.country_code}_{q.start}_{q.end}.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = selection.load(q, top_tracks=False)
+        self.queries_run += 3 + 4 * len(data.platforms)
+        export.workbook(data, path)
+        return path

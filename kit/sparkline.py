@@ -1,0 +1,92 @@
+"""The sparkline of a track's daily streams, as the track tables show it after Streams.
+
+Python works out the line (one point per calendar day, scaled to the track's own range,
+a gap where a day has no value); the `sparkline` macro of kit/templates/macros.html.j2
+draws it as a small inline SVG.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A tiny line of a track's daily streams, as SVG coordinates ("x,y" text): a polyline
+    per run of days with values, a dot for a lone day, the last day marked. Its values
+    travel along in `data_values`, so the line can be checked against its series."""
+
+    width: int
+    height: int
+    lines: tuple[str, ...]
+    dots: tuple[tuple[str, str], ...]
+    last: tuple[str, str]
+    data_values: str
+
+
+def daily_values(series: pd.DataFrame, start, end) -> dict[str, list[float | None]]:
+    """What each track's sparkline draws: its daily counted streams (the `days == 1` rows
+    of a `kit.query.track_timeseries` frame), one value per calendar day from start to
+    end, None on a day without a value. Weekly chart values are not days, so they are
+    left out (a track with weekly values only has no value at all)."""
+    calendar = pd.date_range(start, end, freq="D")
+    daily = series[series["days"] == 1]
+    # One reshape for every track at once: a (date × track) grid, a track's days unique.
+    wide = (
+        daily.pivot(index="date", columns="track_id", values="streams")
+        .reindex(calendar)
+        .astype("float64")
+    )
+    nothing = [None] * len(calendar)
+    return {
+        track_id: [None if pd.isna(v) else float(v) for v in wide[track_id]]
+        if track_id in wide.columns
+        else nothing
+        for track_id in series["track_id"].unique()
+    }
+
+
+def sparkline(
+    values: Sequence[float | None], width: int = 110, height: int = 24
+) -> Sparkline | None:
+    """The Sparkline of `values` (None breaks the line), scaled to its own range; None
+    when there is no value at all."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return None
+    low, high = min(known), max(known)
+    span = (high - low) or 1.0
+    step = (width - 4) / max(len(values) - 1, 1)
+
+    def point(i: int, v: float) -> tuple[str, str]:
+        return f"{2 + i * step:.1f}", f"{height - 2 - (v - low) / span * (height - 4):.1f}"
+
+    runs, current = [], []
+    for i, v in enumerate(values):
+        if v is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append(point(i, v))
+    if current:
+        runs.append(current)
+    last = max(i for i, v in enumerate(values) if v is not None)
+    return Sparkline(
+        width=width,
+        height=height,
+        lines=tuple(" ".join(f"{x},{y}" for x, y in run) for run in runs if len(run) > 1),
+        dots=tuple(run[0] for run in runs if len(run) == 1),
+        last=point(last, values[last]),
+        data_values=",".join("" if v is None else f"{v:g}" for v in values),
+    )
+
+
+def sparklines(series: pd.DataFrame, start, end) -> dict[str, Sparkline | None]:
+    """One Sparkline per track of a `track_timeseries` frame, by track id."""
+    return {
+        track_id: sparkline(values) for track_id, values in daily_values(series, start, end).items()
+    }
