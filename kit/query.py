@@ -23,7 +23,7 @@ import pyarrow as pa
 from . import config, db, engine
 from .countries import country_code, country_name
 from .errors import QueryError
-from .period import PeriodError, PeriodLike, parse_period, period_label
+from .period import PeriodError, PeriodLike, comparison_period, parse_period, period_label
 from .platforms import PLATFORMS, normalise_platform
 from .schema import GLOBAL
 
@@ -280,8 +280,13 @@ def _selection_params(q: Query) -> dict:
     return {"artists": list(q.artist_ids), "platforms": list(q.platform_slugs), **_base_params(q)}
 
 
-def summary(q: Query) -> pd.DataFrame:
-    """One row per artist × platform × metric: the audience over the period (README, "What the numbers mean")."""
+def summary(q: Query, compare: str | None = None) -> pd.DataFrame:
+    """One row per artist × platform × metric: the audience over the period (README, "What the numbers mean").
+
+    With `compare` ("previous" or "year"), the comparison period's end value and average
+    follow, with their changes (AUDIENCE_COMPARISON_COLUMNS, kit/sql/audience_comparison.sql)."""
+    if compare is not None:
+        return audience_comparison(q, compare)
     cur = engine.cursor(q.warehouse_path)
     result = _run(
         cur,
@@ -660,3 +665,263 @@ def track_artists(track_id: str, warehouse: str | os.PathLike | None = None) -> 
         [str(track_id).strip()],
     ).fetchall()
     return tuple(dict.fromkeys(r[0] for r in rows))
+
+
+# ---------------------------------------------------------------------------------------
+# What moved: a period against the period it is compared with (README, "What moved and
+# what is noteworthy"). The comparison period is kit.period.comparison_period's.
+
+AUDIENCE_COMPARISON_COLUMNS = [
+    *SUMMARY_COLUMNS, "previous_end_value", "previous_average", "previous_coverage",
+    "end_change", "end_pct_change", "average_change", "average_pct_change",
+]  # fmt: skip
+MOVERS_COLUMNS = [
+    "track_id", "title", "credit", "streams", "previous_streams", "change", "pct_change",
+    "contribution", "best_position", "previous_best_position", "rank", "previous_rank",
+    "status", "coverage", "previous_coverage", "previous_partial",
+]  # fmt: skip
+# Sorting by these puts the largest first; by any other column, the smallest.
+_LARGEST_FIRST = {
+    "streams", "previous_streams", "change", "pct_change", "contribution", "coverage",
+    "previous_coverage", "previous_partial",
+}  # fmt: skip
+
+
+def previous_period(q: Query, compare: str = "previous") -> tuple[dt.date, dt.date]:
+    """The period the query's period is compared with (kit.period.comparison_period)."""
+    try:
+        return comparison_period(q.start, q.end, compare)
+    except PeriodError as exc:
+        raise QueryError(str(exc)) from None
+
+
+def audience_comparison(q: Query, compare: str = "previous") -> pd.DataFrame:
+    """summary(q) with the comparison period's end value, average and coverage beside each
+    row, and the changes: one row per artist × platform × metric with points in the period."""
+    previous_start, previous_end = previous_period(q, compare)
+    cur = engine.cursor(q.warehouse_path)
+    result = _run(
+        cur,
+        """
+        select * from audience_comparison(
+            $artists, $platforms, $country, $start, $end, $previous_start, $previous_end)
+        """,
+        params={
+            **_selection_params(q),
+            "previous_start": previous_start,
+            "previous_end": previous_end,
+        },
+    )
+    out = _frame(result, AUDIENCE_COMPARISON_COLUMNS)
+    out.attrs["previous_period"] = (previous_start, previous_end)
+    return out
+
+
+def movers(
+    q: Query,
+    artist: str,
+    platform: str,
+    compare: str = "previous",
+    *,
+    sort: str | None = None,
+    descending: bool | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """What moved between the comparison period and the query's period: one row per track
+    of either period's breakdown of `artist` on `platform` (kit/sql/track_movers.sql).
+
+    Default order: the largest change first, up or down. `sort` names any column (change,
+    contribution, pct_change… largest first; rank, title… smallest first); `limit` keeps
+    the first rows. `.attrs["previous_period"]` is the comparison period (start, end).
+    A comparison period without any data for the artist on the platform in the country is
+    refused: every track would look new."""
+    artist_id, slug = q.artist_id(artist), q.platform(platform)
+    previous_start, previous_end = previous_period(q, compare)
+    cur = engine.cursor(q.warehouse_path)
+    params = {
+        "artist": artist_id,
+        "platform": slug,
+        **_base_params(q),
+        "previous_start": previous_start,
+        "previous_end": previous_end,
+    }
+    order = ""
+    if sort is not None:
+        if sort not in MOVERS_COLUMNS:
+            raise QueryError(
+                f"Cannot sort by {sort!r}: expected one of {', '.join(MOVERS_COLUMNS)}."
+            )
+        largest_first = sort in _LARGEST_FIRST if descending is None else descending
+        direction = "desc" if largest_first else "asc"
+        order = (
+            f'order by "{sort}" {direction} nulls last, abs(change) desc nulls last, '
+            "rank asc nulls last, previous_rank asc nulls last, track_id"
+        )
+    page = ""
+    if limit is not None:
+        if limit < 0:
+            raise QueryError("limit must be zero or more.")
+        page = "limit $limit"
+        params["limit"] = int(limit)
+    result = _run(
+        cur,
+        f"""
+        select * from track_movers(
+            $artist, $platform, $country, $start, $end, $previous_start, $previous_end)
+        {order} {page}
+        """,
+        params=params,
+    )
+    out = _frame(result, MOVERS_COLUMNS)
+    if out["previous_rank"].isna().all():  # no track then: is there any data at all?
+        _require_comparison_data(q, artist_id, slug, previous_start, previous_end)
+    out.attrs["previous_period"] = (previous_start, previous_end)
+    return out
+
+
+def _require_comparison_data(
+    q: Query, artist_id: str, platform: str, start: dt.date, end: dt.date
+) -> None:
+    cur = db.cursor(q.warehouse_path)
+    params = {
+        "artists": [artist_id],
+        "platforms": [platform],
+        "country": q.country_code,
+        "start": start,
+        "end": end,
+    }
+    found = cur.execute(
+        "select count(*) from period_sources($artists, $platforms, $country, $start, $end)",
+        params,
+    ).fetchall()[0][0]
+    if not found:
+        raise QueryError(
+            f"No data for {q.artist_name(artist_id)} on {platform} in {q.country_code} "
+            f"from {start} to {end}, the period {q.period_label} is compared with: nothing "
+            "to compare with. Pick another period or comparison."
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# What is noteworthy: unusual days against each series' own trailing baseline, and chart
+# events (kit/sql/series_alerts.sql, kit/sql/chart_alerts.sql; thresholds in kit.alerts).
+
+ALERT_COLUMNS = [
+    "date", "artist", "platform", "country", "track", "metric", "kind", "value", "baseline",
+    "change", "pct_change", "score", "message", "artist_id", "track_id", "frequency",
+]  # fmt: skip
+ALERT_DAYS = 7  # without `since`: the week ending on `until`
+
+
+def alerts(
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    *,
+    artists: Sequence[str] | None = None,
+    platforms: Sequence[str] | None = None,
+    countries: Sequence[str] | None = None,
+    rules=None,
+    warehouse: str | os.PathLike | None = None,
+) -> pd.DataFrame:
+    """The alerts dated from `since` to `until` (both included): one row per spike or drop
+    of an audience metric or of a track's counted daily streams, and per chart entry, exit
+    or new peak, for the artists (default: all), platforms and countries (default: all with
+    data). `until` defaults to the last day with data, `since` to the week ending on it;
+    `rules` is a kit.alerts.AlertRules (default: the documented thresholds).
+    `.attrs` holds since, until and the rules."""
+    from .alerts import AlertRules, alert_messages
+
+    root = config.warehouse_path(warehouse)
+    if not root.exists():
+        raise QueryError(f"No warehouse at {root}: run `kit demo` or ingest data first.")
+    rules = rules or AlertRules()
+    cur = db.cursor(root)
+    last = cur.execute("select max(last_date) from data_span").fetchall()[0][0]
+    until = _alert_day(until, "until") or last or dt.date.today()
+    since = _alert_day(since, "since") or until - dt.timedelta(days=ALERT_DAYS - 1)
+    if until < since:
+        raise QueryError(f"The alerts' period ends ({until}) before it starts ({since}).")
+    if artists:
+        artist_ids = list(_resolve_artists(cur, artists)[0])
+    else:
+        artist_ids = [r[0] for r in cur.execute("select artist_id from artists").fetchall()]
+    slugs = _alert_platforms(platforms)
+    try:
+        codes = [country_code(c) for c in countries] if countries else None
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
+    pairs = cur.execute(
+        """
+        select distinct platform, country from data_span
+        where ($platforms is null or list_contains($platforms, platform))
+          and ($countries is null or list_contains($countries, country))
+        order by platform, country
+        """,
+        {"platforms": slugs, "countries": codes},
+    ).fetchall()
+    params: dict = {
+        "artists": artist_ids,
+        "platforms": sorted({p for p, _ in pairs}),
+        "countries": sorted({c for _, c in pairs}),
+        "since": since,
+        "until": until,
+        "chart_days": rules.chart_days,
+        "peak_top": rules.peak_top,
+    }
+    parts = [
+        "select * from chart_alerts($artists, $platforms, $countries, $since, $until, $chart_days, $peak_top)"
+    ]
+    series_rules = (
+        "baseline_days", "min_points", "min_score", "audience_min_pct", "audience_min_change",
+        "streams_min_pct", "streams_min_change", "cooldown_days",
+    )  # fmt: skip
+    for n, (platform, country) in enumerate(pairs):
+        params.update({name: getattr(rules, name) for name in series_rules})
+        params.update({f"platform_{n}": platform, f"country_{n}": country})
+        arguments = ", ".join(f"${name}" for name in series_rules)
+        parts.append(
+            f"select * from series_alerts($artists, $platform_{n}, $country_{n}, $since, $until, {arguments})"
+        )
+    result = _run(
+        engine.cursor(root),
+        f"""
+        select * from ({" union all ".join(parts)}) as found
+        order by date, artist, artist_id, platform, country, track_id nulls first, metric,
+                 frequency nulls first, kind
+        """,
+        params=params,
+    )
+    out = _frame(result, [])
+    out["message"] = alert_messages(out, rules)
+    out = out[ALERT_COLUMNS]
+    out.attrs.update(since=since, until=until, rules=rules)
+    return out
+
+
+def _alert_day(value: str | dt.date | None, what: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise QueryError(f"Invalid {what} {value!r}: expected a date, YYYY-MM-DD.") from None
+
+
+def _alert_platforms(platforms: Sequence[str] | None) -> list[str] | None:
+    if not platforms:
+        return None
+    out = []
+    for p in platforms:
+        slug = normalise_platform(str(p))
+        if slug not in PLATFORMS:
+            close = difflib.get_close_matches(slug, list(PLATFORMS), n=3, cutoff=0.6)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise QueryError(
+                f"Unknown platform {p!r}: expected one of {', '.join(PLATFORMS)}.{hint}"
+            )
+        out.append(slug)
+    return list(dict.fromkeys(out))

@@ -66,6 +66,7 @@ from kit import (
     track_timeseries,
     warehouse,
 )
+from kit.alerts import AlertRules
 
 D = dt.date
 
@@ -578,7 +579,9 @@ def test_a_period_without_data_in_the_country_is_refused_with_what_there_is(wh):
 ROOT = Path(__file__).resolve().parent.parent
 METRICS_DOC = ROOT / "docs" / "metrics.md"
 # the types docs/metrics.md names, as pandas spells them
-DOCUMENTED_TYPES = {"text": "str", "Int64": "Int64", "float64": "float64", "date": "datetime64"}
+DOCUMENTED_TYPES = {
+    "text": "str", "Int64": "Int64", "float64": "float64", "date": "datetime64", "bool": "bool",
+}  # fmt: skip
 
 
 def _documented_frames() -> dict[str, list[tuple[str, str]]]:
@@ -589,6 +592,12 @@ def _documented_frames() -> dict[str, list[tuple[str, str]]]:
         name = re.match(r"`(\w+)\(", part).group(1)
         frames[name] = re.findall(r"^\| `(\w+)` \| (\w+) \|$", part, flags=re.M)
     return frames
+
+
+_EAGER_RULES = AlertRules(
+    min_points=1, min_score=0, audience_min_pct=0, audience_min_change=0, streams_min_pct=0,
+    streams_min_change=0, chart_days=1, peak_top=200,
+)  # fmt: skip
 
 
 def _answers(wh) -> dict[str, pd.DataFrame]:
@@ -604,6 +613,10 @@ def _answers(wh) -> dict[str, pd.DataFrame]:
         "positions": query.positions(q, "Aria"),
         "track_growth": query.track_growth(q, "Alba", "spotify"),
         "track_comparison": query.track_comparison(q, [("spotify", "Aria"), ("spotify", "Faro")]),
+        "audience_comparison": query.audience_comparison(q),
+        "movers": query.movers(q, "Alba", "spotify"),
+        # thresholds low enough for the fixture's few points to make alerts
+        "alerts": query.alerts("2026-09-01", "2026-09-30", rules=_EAGER_RULES, warehouse=wh),
     }
 
 
