@@ -60,6 +60,7 @@ from kit import (
     QueryError,
     breakdown,
     breakdown_totals,
+    config,
     query,
     summary,
     timeseries,
@@ -489,7 +490,7 @@ def test_the_source_order_names_the_sources_as_their_ingest_writes_them():
     from kit.sources.soundcharts.mapping import SOURCE as SOUNDCHARTS
     from kit.sources.spotify_charts import SOURCE as CHART_FILES
 
-    order = Path(query.__file__).with_name("sql").joinpath("standing_chart_entries.sql").read_text()
+    order = config.SQL_DIR.joinpath("standing_chart_entries.sql").read_text()
     assert f"when '{CHART_FILES}' then 1 when '{SOUNDCHARTS}' then 2 else 3" in order
 
 
@@ -644,7 +645,7 @@ def test_the_readme_lists_each_frames_columns_in_order(wh):
 
 def test_every_definition_cites_the_section_of_docs_metrics_md_it_implements():
     headings = set(re.findall(r"^#+ (.+)$", METRICS_DOC.read_text(), re.M))
-    for path in sorted(Path(query.__file__).with_name("sql").glob("*.sql")):
+    for path in sorted(config.SQL_DIR.glob("*.sql")):
         header = " ".join(
             line.removeprefix("--").strip()
             for line in path.read_text().splitlines()
