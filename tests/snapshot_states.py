@@ -11,6 +11,7 @@ Italy, over 31 August and 1 September 2026 (two month partitions of each table):
 A reader that mixed the two states (one month, or one table, of A and the rest of B)
 would get figures that are neither A's nor B's.
 
+    python tests/snapshot_states.py load ROOT STATE                  load A or B once
     python tests/snapshot_states.py write ROOT STOPFILE [--count N]   alternate A, B, A, …
     python tests/snapshot_states.py read ROOT OUTFILE STOPFILE       Query + breakdown + summary
 """
@@ -96,11 +97,12 @@ def write_state(root: Path, state: str) -> None:
     warehouse.write(rows, source=f"state {state}", warehouse=root)
 
 
-def answer(root: Path) -> dict:
-    """What a reader sees: the breakdown's totals per track and the audience summary."""
+def answer(root: Path, q=None) -> dict:
+    """What a reader sees: the breakdown's totals per track and the audience summary, of a
+    new Query or of `q`."""
     from kit.query import Query, breakdown, summary
 
-    q = Query("Alba", PERIOD, country="IT", warehouse=root)
+    q = q or Query("Alba", PERIOD, country="IT", warehouse=root)
     tracks = breakdown(q, "Alba", "spotify")
     audience = summary(q)
     return {
@@ -133,7 +135,9 @@ def _read(root: Path, out: Path, stop: Path) -> None:
 
 if __name__ == "__main__":
     command, root = sys.argv[1], Path(sys.argv[2])
-    if command == "write":
+    if command == "load":
+        write_state(root, sys.argv[3])
+    elif command == "write":
         count = int(sys.argv[5]) if len(sys.argv) > 5 else 1_000_000
         _write(root, Path(sys.argv[3]), count)
     else:

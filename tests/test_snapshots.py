@@ -18,9 +18,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from snapshot_states import answer, tables, write_state
+from snapshot_states import PERIOD, answer, tables, write_state
 
-from kit import cli, db, warehouse
+from kit import Query, QueryError, cli, db, warehouse
+from kit.query import catalogue
 from kit.report import ReportSpec, run_reports
 
 STATES_SCRIPT = Path(__file__).with_name("snapshot_states.py")
@@ -150,6 +151,67 @@ def test_reading_writes_nothing_even_after_an_interrupted_write(empty_warehouse)
     assert warehouse.read_table("track_streams", empty_warehouse)["streams"].to_pylist() == [50, 60]
     assert warehouse.state(empty_warehouse)
     assert _every_file(empty_warehouse) == files
+
+
+def _load_in_another_process(root: Path, state: str) -> None:
+    subprocess.run([sys.executable, str(STATES_SCRIPT), "load", str(root), state], check=True)
+
+
+def test_a_held_query_answers_from_its_version_until_it_asks_for_fresh_data(empty_warehouse):
+    write_state(empty_warehouse, "A")
+    held = Query("Alba", PERIOD, country="IT", warehouse=empty_warehouse)
+    _load_in_another_process(empty_warehouse, "B")
+    assert answer(empty_warehouse, held) == ANSWER_A
+    fresh = Query("Alba", PERIOD, country="IT", warehouse=empty_warehouse)
+    assert fresh.version == held.version + 1
+    assert answer(empty_warehouse, fresh) == ANSWER_B
+    assert answer(empty_warehouse, held.refresh()) == ANSWER_B
+    assert answer(empty_warehouse, held.replace(country="it")) == ANSWER_B
+    assert answer(empty_warehouse, held) == ANSWER_A
+
+
+def test_a_commit_by_another_process_makes_the_kept_catalogue_give_way(empty_warehouse):
+    write_state(empty_warehouse, "A")
+    assert catalogue(empty_warehouse).artists == (("alba", "Alba"),)
+    with pytest.raises(QueryError, match=r"^Unknown artist 'Bruno'\.$"):
+        Query("Bruno", PERIOD, country="IT", warehouse=empty_warehouse)
+    bruno = (
+        "import sys, datetime as dt, pandas as pd; from kit import warehouse; "
+        "warehouse.write({'artists': pd.DataFrame({'artist_id': ['bruno'], 'name': ['Bruno']}), "
+        "'artist_audience': pd.DataFrame({'date': [dt.date(2026, 9, 1)], 'platform': 'deezer', "
+        "'country': 'IT', 'artist_id': 'bruno', 'metric': 'followers', 'value': [7], "
+        "'source': 'test'})}, source='test', warehouse=sys.argv[1])"
+    )
+    subprocess.run([sys.executable, "-c", bruno, str(empty_warehouse)], check=True)
+    assert catalogue(empty_warehouse).artists == (("alba", "Alba"), ("bruno", "Bruno"))
+    assert catalogue(empty_warehouse).platforms == ("spotify", "deezer")
+    q = Query("Bruno", PERIOD, country="IT", warehouse=empty_warehouse)
+    assert q.platform_slugs == ("deezer",)
+
+
+def test_building_the_same_query_again_on_one_version_reads_nothing(empty_warehouse, monkeypatch):
+    write_state(empty_warehouse, "A")
+
+    def build_all() -> Query:
+        with pytest.raises(QueryError, match=r"^No data for Alba on deezer in IT from 2026-08-31"):
+            Query("Alba", PERIOD, platforms=["deezer"], country="IT", warehouse=empty_warehouse)
+        Query("Alba", PERIOD, platforms=["spotify"], country="IT", warehouse=empty_warehouse)
+        return Query("Alba", PERIOD, country="IT", warehouse=empty_warehouse)
+
+    build_all()
+    reads = []
+    real_cursor = db.cursor
+
+    def counted(*args, **kwargs):
+        reads.append(args or kwargs)
+        return real_cursor(*args, **kwargs)
+
+    monkeypatch.setattr(db, "cursor", counted)
+    assert build_all().platform_slugs == ("spotify",)
+    assert reads == []
+    write_state(empty_warehouse, "B")  # a new version: read once more
+    Query("Alba", PERIOD, country="IT", warehouse=empty_warehouse)
+    assert len(reads) == 2  # the artists, then the platforms with data
 
 
 # ---------------------------------------------------------------- vacuum

@@ -13,7 +13,9 @@ from .. import config, db, engine
 from ..countries import country_code
 from ..errors import QueryError
 from ..platforms import PLATFORMS, normalise_platform
+from ..warehouse import snapshot as warehouse_snapshot
 from . import core
+from .catalogue import lookups
 from .core import _frame, _resolve_artists
 
 # ---------------------------------------------------------------------------------------
@@ -49,14 +51,15 @@ def alerts(
     if not root.exists():
         raise QueryError(f"No warehouse at {root}: run `kit demo` or ingest data first.")
     rules = rules or AlertRules()
-    cur = db.cursor(root)
+    snap = warehouse_snapshot(root)  # every read below from this one version
+    cur = db.cursor(snapshot=snap)
     last = cur.execute("select max(last_date) from data_span").fetchall()[0][0]
     until = _alert_day(until, "until") or last or dt.date.today()
     since = _alert_day(since, "since") or until - dt.timedelta(days=ALERT_DAYS - 1)
     if until < since:
         raise QueryError(f"The alerts' period ends ({until}) before it starts ({since}).")
     if artists:
-        artist_ids = list(_resolve_artists(cur, artists)[0])
+        artist_ids = list(_resolve_artists(lookups(snap), artists)[0])
     else:
         artist_ids = [r[0] for r in cur.execute("select artist_id from artists").fetchall()]
     slugs = _alert_platforms(platforms)
@@ -97,7 +100,7 @@ def alerts(
             f"select * from series_alerts($artists, $platform_{n}, $country_{n}, $since, $until, {arguments})"
         )
     result = core._run(
-        engine.cursor(root),
+        engine.cursor(snapshot=snap),
         f"""
         select * from ({" union all ".join(parts)}) as found
         order by date, artist, artist_id, platform, country, track_id nulls first, metric,

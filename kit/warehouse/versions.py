@@ -86,10 +86,11 @@ class Version:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Snapshot:
     """One committed state of a warehouse, as a reader reads it: each table's files, as
-    paths under `root` (store files for a version; the public tree for version 0)."""
+    paths under `root` (store files for a version; the public tree for version 0). Two
+    snapshots are equal when they have the same `key`."""
 
     root: Path
     version: int  # 0: no version committed (a warehouse of the previous kit, or none yet)
@@ -106,6 +107,12 @@ class Snapshot:
 
     def paths(self, table: str) -> list[Path]:
         return [self.root / f for f in self.files.get(table, ())]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Snapshot) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
 
 
 def versions_dir(root: Path) -> Path:
