@@ -18,11 +18,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from snapshot_states import PERIOD, answer, tables, write_state
+from snapshot_states import DAYS, PERIOD, answer, tables, write_state
 
 from kit import Query, QueryError, cli, db, warehouse
 from kit.query import catalogue
 from kit.report import ReportSpec, run_reports
+from kit.schema import TABLES
 
 STATES_SCRIPT = Path(__file__).with_name("snapshot_states.py")
 
@@ -212,6 +213,36 @@ def test_building_the_same_query_again_on_one_version_reads_nothing(empty_wareho
     write_state(empty_warehouse, "B")  # a new version: read once more
     Query("Alba", PERIOD, country="IT", warehouse=empty_warehouse)
     assert len(reads) == 2  # the artists, then the platforms with data
+
+
+def test_rows_computed_with_sql_over_the_staged_state_join_the_same_commit(empty_warehouse):
+    """How a table derived from others (a serving layer) is kept by the write path: staged
+    from SQL over the state the commit will have, before it is committed."""
+    write_state(empty_warehouse, "A")
+    before = warehouse.current_version(empty_warehouse)
+    daily = "select date, sum(streams) as streams from chart_entries group by date order by date"
+    with warehouse.transaction(empty_warehouse) as txn:
+        txn.merge(
+            TABLES["chart_entries"],
+            warehouse.conform(TABLES["chart_entries"], tables("B")["chart_entries"]),
+        )
+        staged = db.connect(snapshot=txn.snapshot())
+        # the staged state has B's chart; every reader still has version `before`, A's
+        assert staged.execute(daily).fetchall() == [(DAYS[0], 1000 + 1), (DAYS[1], 2000 + 2)]
+        assert db.cursor(empty_warehouse).execute(daily).fetchall() == [
+            (DAYS[0], 100 + 10),
+            (DAYS[1], 200 + 20),
+        ]
+        # a stand-in derived table: each day's chart streams, as a metric of the audience
+        derived = staged.sql(
+            f"select date, 'spotify' as platform, 'IT' as country, 'alba' as artist_id, "
+            f"'chart_streams' as metric, streams as value, 'derived' as source from ({daily})"
+        ).to_arrow_table()
+        txn.merge(TABLES["artist_audience"], warehouse.conform(TABLES["artist_audience"], derived))
+    assert warehouse.current_version(empty_warehouse) == before + 1
+    assert db.cursor(empty_warehouse).execute(
+        "select date, value from artist_audience where metric = 'chart_streams' order by date"
+    ).fetchall() == [(DAYS[0], 1001), (DAYS[1], 2002)]
 
 
 # ---------------------------------------------------------------- vacuum
