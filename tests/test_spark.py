@@ -256,7 +256,7 @@ def test_every_warehouse_table_reads_the_same_on_spark(spark_session, metric_wh,
 
 
 @pytest.mark.spark
-def test_rows_written_after_a_spark_query_count_in_the_next_one(spark_session, tmp_path):
+def test_rows_written_after_a_spark_query_count_in_the_next_fresh_one(spark_session, tmp_path):
     root = tmp_path / "warehouse"
     audience = {
         "date": [D(2026, 9, 1)],
@@ -275,7 +275,9 @@ def test_rows_written_after_a_spark_query_count_in_the_next_one(spark_session, t
         assert list(summary(q)["points"]) == [1]
         audience.update(date=[D(2026, 9, 2)], value=[300])
         warehouse.write({"artist_audience": pd.DataFrame(audience)}, source="test", warehouse=root)
-        after = summary(q)
+        held = summary(q)  # the query keeps the version it was built on
+        after = summary(q.refresh())
+    assert list(held["points"]) == [1]
     assert list(after["points"]) == [2]
     assert list(after["end_value"]) == [300]
 

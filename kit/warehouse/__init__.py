@@ -35,7 +35,7 @@ from .commit import ROW_GROUP_SIZE, Transaction, transaction
 from .conform import WarehouseError, conform
 from .merge import DIMENSION_TABLES, keep_known_values
 from .read import loaded_checksums, read_table, state
-from .vacuum import DEFAULT_GRACE, VacuumResult, needs_recovery, recover, vacuum
+from .vacuum import DEFAULT_GRACE, VacuumResult, recover, vacuum
 from .versions import (
     Snapshot,
     Version,
@@ -63,7 +63,6 @@ __all__ = [
     "keep_known_values",
     "loaded_checksums",
     "log_failure",
-    "needs_recovery",
     "read_table",
     "read_version",
     "recover",

@@ -135,6 +135,8 @@ def prune_empty(folder: Path, stop: Path) -> None:
     while folder != stop and stop in folder.parents:
         try:
             folder.rmdir()
-        except OSError:  # not empty, or gone
+        except FileNotFoundError:
+            pass
+        except OSError:  # not empty
             return
         folder = folder.parent

@@ -25,6 +25,7 @@ from pathlib import Path
 from .. import config
 from ..schema import TABLES
 from .layout import (
+    LEGACY_JOURNAL_DIR,
     STORE_DIR,
     failpoint,
     is_kit_file,
@@ -82,7 +83,9 @@ class VacuumResult:
 def recover_locked(root: Path, *, full: bool = False) -> tuple[int, bool]:
     """Tidy after interrupted writes (all of it with `full`); the writer lock is held.
     Returns (interrupted writes tidied, whether the warehouse was adopted)."""
-    done = recover_journal(root)
+    done = 0
+    if not version_numbers(root) or (root / LEGACY_JOURNAL_DIR).exists():
+        done = recover_journal(root)  # the previous kit's leftovers: none once versioned
     adopted = False
     if not version_numbers(root) and any(
         public_files(root, name, table.partitioned) for name, table in TABLES.items()
@@ -208,13 +211,3 @@ def recover(warehouse: str | os.PathLike | None = None) -> int:
         return 0
     with locked(root):
         return recover_locked(root)[0]
-
-
-def needs_recovery(warehouse: str | os.PathLike | None = None) -> bool:
-    """Whether an interrupted write left something to tidy (read-only)."""
-    root = config.warehouse_path(warehouse)
-    folder = versions_dir(root)
-    journal = root / "_journal"
-    return (folder.is_dir() and any(folder.glob(".writing-*"))) or (
-        journal.is_dir() and any(journal.iterdir())
-    )
