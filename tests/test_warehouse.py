@@ -162,6 +162,31 @@ def test_an_exception_half_way_removes_what_was_staged(empty_warehouse, monkeypa
     assert _every_file(empty_warehouse) == files
 
 
+def test_an_error_after_the_commit_point_keeps_the_committed_version(empty_warehouse, monkeypatch):
+    warehouse.write(_rows(), source="test", warehouse=empty_warehouse)
+
+    def failing_fsync(path):
+        raise OSError("fsync failed")
+
+    monkeypatch.setattr("kit.warehouse.versions.fsync_dir", failing_fsync)
+    with pytest.raises(OSError, match="fsync failed"):
+        warehouse.write(_rows(value=70), source="test", warehouse=empty_warehouse)
+    monkeypatch.undo()
+    # the manifest was renamed into place: its files stay, and the next writer publishes them
+    assert sorted(
+        warehouse.read_table("artist_audience", empty_warehouse)["value"].to_pylist()
+    ) == [
+        70,
+        71,
+        72,
+        73,
+        74,
+    ]
+    warehouse.write({"artists": _rows()["artists"]}, source="next", warehouse=empty_warehouse)
+    assert _plain_values(empty_warehouse) == [70, 71, 72, 73, 74]
+    _store_is_what_the_versions_list(empty_warehouse)
+
+
 _KILLED_WRITE = """
 import sys, datetime as dt, pandas as pd
 from kit import warehouse

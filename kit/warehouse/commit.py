@@ -53,7 +53,15 @@ from .layout import (
 )
 from .merge import merge_partition, split_partitions
 from .vacuum import expire, grace_setting, recover_locked, writing_marker
-from .versions import Snapshot, Version, commit_version, latest, now, snapshot_of
+from .versions import (
+    Snapshot,
+    Version,
+    commit_version,
+    latest,
+    manifest_path,
+    now,
+    snapshot_of,
+)
 
 # Rows per Parquet row group: min/max statistics are kept per group, so a group much smaller
 # than a platform-month file lets the sort keys (country, track; artist for the audience)
@@ -189,9 +197,10 @@ def transaction(
             version = txn.version()
             commit_version(root, version)
         except BaseException:
-            txn.discard()
-            unlink(marker)
-            raise
+            if not manifest_path(root, txn.number).exists():  # not committed: undo it all
+                txn.discard()
+                unlink(marker)
+            raise  # (committed all the same when an error follows the rename: the marker stays)
         txn.con.close()
         try:
             publish(root, version)
