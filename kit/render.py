@@ -280,6 +280,10 @@ def partial_notes(data: PlatformData) -> list[str]:
         ]
     notes = []
     streams = not is_missing(t.total_streams)
+    breakdown = data.breakdown
+    # the breakdown's source text of a track listed from the viral chart alone
+    # (docs/metrics.md, "Viral-only tracks"): counted in tracks_without_streams
+    viral_only = breakdown["source"].fillna("").str.startswith("viral chart only").any()
     if not streams:
         known = PLATFORMS.get(data.platform)
         why = (
@@ -292,22 +296,32 @@ def partial_notes(data: PlatformData) -> list[str]:
             "position only, and streams per listener cannot be computed."
         )
     elif t.tracks_without_streams:
+        charts = "chart positions (top or viral chart)" if viral_only else "chart positions"
         notes.append(
             f"{fmt.count(t.tracks_without_streams)} of {fmt.count(t.track_count)} tracks have "
-            "chart positions but no stream counts."
+            f"{charts} but no stream counts."
+        )
+    if viral_only:
+        notes.append(
+            "Tracks whose source reads 'viral chart only' were on the viral chart alone: "
+            "their best viral position is given there, never as a top-chart position."
         )
     if t.partial_tracks and streams:
+        why = (
+            "on the chart on some days only, with missing days, or without stream counts"
+            if t.tracks_without_streams
+            else "on the chart on some days only, or with missing days"
+        )
         notes.append(
             f"{fmt.count(t.partial_tracks)} of {fmt.count(t.track_count)} tracks have values "
             f"on fewer than the period's {days} days (coverage below 100 %): released during "
-            "the period, on the chart on some days only, or with missing days."
+            f"the period, {why}."
         )
     points = 0 if is_missing(t.listener_points) else int(t.listener_points)
     if 0 < points < days:
         notes.append(f"Monthly listeners have values on {fmt.count(points)} of {days} days.")
     if streams and not points:
         notes.append(f"No monthly listeners on {name}: streams per listener cannot be computed.")
-    breakdown = data.breakdown
     if (
         breakdown["peak_kind"].eq("week").any()
         or breakdown["source"].str.contains("weekly", regex=False).any()

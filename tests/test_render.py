@@ -348,6 +348,49 @@ def test_a_metric_name_is_escaped_on_its_card():
     assert soup.find("div", class_="what").get_text() == "Spotify · <b>saves</b>"
 
 
+def _track(track_id: str, title: str, **values) -> dict:
+    return {"track_id": track_id, "title": title, "credit": "main", "days_with_value": 0, **values}
+
+
+HIT = _track("t1", "Notte", total_streams=6000, source="own series (s4a)", coverage=1.0,
+             days_with_value=30, best_position=3, peak_kind="day")  # fmt: skip
+CHARTED = _track("t2", "Sole", best_position=7, source="chart positions only", coverage=0.0)
+VIRAL = _track("t3", "Eco", source="viral chart only (best position 12)", coverage=0.0)
+
+
+def _notes(tracks: list[dict], **totals) -> list[str]:
+    totals = {"listener_points": 30, "average_listeners": 2000.0, **totals}
+    row = _platform("luna-vesper", "Luna Vesper", "spotify", _breakdown(tracks), _totals(**totals))
+    return render.partial_notes(row)
+
+
+def test_tracks_with_top_chart_positions_only_are_noted_as_such():
+    notes = _notes([HIT, CHARTED], total_streams=6000, track_count=2, partial_tracks=1,
+                   tracks_without_streams=1)  # fmt: skip
+    assert notes == [
+        "1 of 2 tracks have chart positions but no stream counts.",
+        "1 of 2 tracks have values on fewer than the period's 30 days (coverage below 100 %): "
+        "released during the period, on the chart on some days only, with missing days, or "
+        "without stream counts.",
+    ]
+
+
+def test_viral_only_tracks_are_counted_with_the_tracks_without_streams_in_true_words():
+    notes = _notes([HIT, CHARTED, VIRAL], total_streams=6000, track_count=3, partial_tracks=2,
+                   tracks_without_streams=2)  # fmt: skip
+    assert notes[:2] == [
+        "2 of 3 tracks have chart positions (top or viral chart) but no stream counts.",
+        "Tracks whose source reads 'viral chart only' were on the viral chart alone: their "
+        "best viral position is given there, never as a top-chart position.",
+    ]
+
+
+def test_a_platform_with_viral_only_tracks_and_no_streams_says_both():
+    notes = _notes([VIRAL], track_count=1, partial_tracks=1, tracks_without_streams=1)
+    assert notes[0].startswith("No streams on Spotify in this period")
+    assert notes[1].startswith("Tracks whose source reads 'viral chart only'")
+
+
 def test_a_platform_without_tracks_says_so_instead_of_an_empty_table():
     empty = _breakdown([])
     totals = _totals(track_count=0, partial_tracks=0, tracks_without_streams=0)
