@@ -11,7 +11,9 @@ Sheets:
 - Daily: `timeseries(q, metric=None)`, the audience points of every metric;
 - Track Daily: `track_timeseries` per artist × platform, the streams as the breakdown
   counts them (days = 7 for a weekly chart value dated on its last day);
-- About: the parameters, the definitions, the sources, the coverage, when it was made.
+- About: the parameters, any sheets continued, the data checks' findings about the
+  report (kit.checks.report_findings), the definitions, the sources, the coverage, when
+  it was made.
 
 It is written in openpyxl's write-only mode, row by row, with one style per column
 copied onto each cell: several times faster than the normal mode on large sheets.
@@ -333,6 +335,11 @@ def _write_about(
         for parts in continued:
             for title, held in _continuations(parts):
                 ws.append([title, held])
+    section("Data checks: findings that concern these artists, platforms, country and period")
+    if len(data.findings):
+        table(data.findings[["rule", "message", "severity", "count", "table", "example"]])
+    else:
+        ws.append(["None", "kit check's rules found nothing that concerns this report."])
     section("Definitions")
     for term, text in DEFINITIONS:
         cell = _cell(ws, text)

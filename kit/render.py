@@ -507,6 +507,37 @@ def platform_line_html(line: PlatformLine | None) -> str:
     )
 
 
+# ---------------------------------------------------------------- data checks
+
+SEVERITY_LABELS = {"error": "Error", "warn": "Warning", "info": "Note"}
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    severity: str  # error | warn | info, also the line's CSS class
+    label: str
+    rule: str
+    text: str
+
+
+def data_checks(findings: pd.DataFrame) -> str:
+    """The data checks' findings that concern the report (kit.checks.report_findings), as
+    notes under its heading: one line each, errors first; or one line saying none was
+    found, so that a reader knows the checks ran."""
+    lines = [
+        CheckLine(f.severity, SEVERITY_LABELS[f.severity], f.rule,
+                  f"{f.message} (for example {f.example})" if not is_missing(f.example) else f.message)
+        for f in findings.itertuples(index=False)
+    ]  # fmt: skip
+    said = (
+        f"{fmt.plural(len(lines), 'finding')} {'concerns' if len(lines) == 1 else 'concern'} "
+        "these artists, platforms, country and period:"
+        if lines
+        else "nothing found that concerns these artists, platforms, country and period."
+    )
+    return page_part("data_checks.html.j2", said=said, lines=lines)
+
+
 # ---------------------------------------------------------------- the end of the page
 
 

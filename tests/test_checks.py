@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from kit import Query, cli, warehouse
+from kit import Query, cli, selection, warehouse
 from kit.checks import FINDING_COLUMNS, has_errors, report_findings, run_checks
 from kit.schema import CHART_ENTRIES, TRACK_CREDITS, TRACKS
 from kit.warehouse import LogEntry
@@ -299,3 +299,13 @@ def test_a_repeated_fact_row_concerns_the_reports_on_its_track_and_day(
     q = Query(artist, period, country="IT", warehouse=repeated_entry)
     got = report_findings(q, today=D(2026, 9, 11))
     assert list(zip(got["rule"], got["table"], strict=True)) == found
+
+
+def test_a_reports_selection_holds_its_findings(broken):
+    q = Query("Alba", "2026-09", platforms="spotify", country="IT", warehouse=broken)
+    found = selection.load(q, top_tracks=False, today=TODAY).findings
+    assert list(found.columns) == FINDING_COLUMNS
+    assert list(found["severity"]) == ["error"] * 3 + ["warn"] * 2 + ["info"]
+    assert set(found["rule"]) == {
+        "completeness", "freshness", "not_null", "relationship", "thin_chart_day", "unique_key",
+    }  # fmt: skip

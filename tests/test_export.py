@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -85,7 +86,7 @@ def tiny_selection(tmp_path_factory):
         warehouse=root,
     )
     q = Query("Luna Vesper", "2026-09", country="IT", warehouse=root)
-    return selection.load(q)
+    return selection.load(q, today=D(2026, 10, 1))  # the day after the month, as cron runs it
 
 
 @pytest.fixture(scope="module")
@@ -414,3 +415,55 @@ def test_at_excels_real_row_limit_one_data_row_more_needs_a_second_sheet():
     ]
     exact = sheet_parts(Sheet("Track Daily", pd.DataFrame({"n": range(1_048_575)})))
     assert [(p.title, p.rows) for p in exact] == [("Track Daily", range(0, 1_048_575))]
+
+
+# ---------------------------------------------------------------- data checks
+
+
+def _about_section(book, title: str) -> list[tuple]:
+    rows = list(book["About"].iter_rows(values_only=True))
+    start = [r[0] for r in rows].index(title)
+    out = []
+    for row in rows[start + 1 :]:
+        if row[0] is None:
+            break
+        out.append(tuple(v for v in row if v is not None))
+    return out
+
+
+CHECKS = "Data checks: findings that concern these artists, platforms, country and period"
+
+
+def test_the_about_sheet_lists_the_data_checks_findings(tiny_selection, tmp_path):
+    findings = pd.DataFrame(
+        [("completeness", "chart_entries", "warn", 2, "2026-09-05", "2 day(s) missing …")],
+        columns=["rule", "table", "severity", "count", "example", "message"],
+    ).astype({"count": "Int64"})
+    data = dataclasses.replace(tiny_selection, findings=findings)
+    book = load_workbook(workbook(data, tmp_path / "checked.xlsx"))
+    assert _about_section(book, CHECKS) == [
+        ("rule", "message", "severity", "count", "table", "example"),
+        ("completeness", "2 day(s) missing …", "warn", 2, "chart_entries", "2026-09-05"),
+    ]
+
+
+def test_the_about_sheet_lists_the_findings_of_the_checks_run_for_the_report(tiny):
+    """On 1 October the fixture's charts (last 3 and 4 September) and own series (last 20
+    September) are older than 7 days; its audience (30 September) is not."""
+    assert _about_section(tiny, CHECKS) == [
+        ("rule", "message", "severity", "count", "table", "example"),
+        ("freshness", "no data from test on apple_music for 28 days (more than 7)", "warn", 28,
+         "chart_entries", "newest 2026-09-03, 28 days before 2026-10-01"),
+        ("freshness", "no data from test on spotify for 27 days (more than 7)", "warn", 27,
+         "chart_entries", "newest 2026-09-04, 27 days before 2026-10-01"),
+        ("freshness", "no data from s4a on spotify for 11 days (more than 7)", "warn", 11,
+         "track_streams", "newest 2026-09-20, 11 days before 2026-10-01"),
+    ]  # fmt: skip
+
+
+def test_the_about_sheet_says_when_the_checks_found_nothing(tiny_selection, tmp_path):
+    data = dataclasses.replace(tiny_selection, findings=tiny_selection.findings.iloc[0:0])
+    book = load_workbook(workbook(data, tmp_path / "clean.xlsx"))
+    assert _about_section(book, CHECKS) == [
+        ("None", "kit check's rules found nothing that concerns this report.")
+    ]

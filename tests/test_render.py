@@ -391,6 +391,48 @@ def test_a_platform_with_viral_only_tracks_and_no_streams_says_both():
     assert notes[1].startswith("Tracks whose source reads 'viral chart only'")
 
 
+FINDINGS = pd.DataFrame(
+    [
+        ("unique_key", "chart_entries", "error", 1,
+         "date=2026-09-03, track_id=t01 (2 rows)", "1 key(s) (date, track_id) held by more than one row"),
+        ("completeness", "chart_entries", "warn", 1, "2026-09-05",
+         "1 day(s) missing from the chart series spotify × IT × top × daily <between> …"),
+        ("thin_chart_day", "chart_entries", "info", 1, None, "1 day(s) of the chart … with few entries"),
+    ],
+    columns=["rule", "table", "severity", "count", "example", "message"],
+)  # fmt: skip
+
+
+def test_the_data_checks_findings_are_listed_under_the_heading_errors_first():
+    soup = BeautifulSoup(render.data_checks(FINDINGS), "html.parser")
+    assert (
+        soup.find(class_="checks")
+        .get_text(" ", strip=True)
+        .startswith("Data checks: 3 findings concern these artists, platforms, country and period:")
+    )
+    lines = soup.find_all("li")
+    assert [(li["class"], li["data-rule"]) for li in lines] == [
+        (["error"], "unique_key"),
+        (["warn"], "completeness"),
+        (["info"], "thin_chart_day"),
+    ]
+    assert lines[0].get_text() == (
+        "Error: 1 key(s) (date, track_id) held by more than one row "
+        "(for example date=2026-09-03, track_id=t01 (2 rows))"
+    )
+    assert "<between>" in lines[1].get_text()  # escaped text, not markup
+    assert lines[2].get_text() == "Note: 1 day(s) of the chart … with few entries"
+
+
+def test_data_checks_that_found_nothing_say_so():
+    html = render.data_checks(FINDINGS.iloc[0:0])
+    assert BeautifulSoup(html, "html.parser").get_text(" ", strip=True) == (
+        "Data checks: nothing found that concerns these artists, platforms, country and period."
+    )
+    one = BeautifulSoup(render.data_checks(FINDINGS.iloc[:1]), "html.parser")
+    assert "1 finding concerns these" in one.get_text()
+
+
 def test_a_platform_without_tracks_says_so_instead_of_an_empty_table():
     empty = _breakdown([])
     totals = _totals(track_count=0, partial_tracks=0, tracks_without_streams=0)
