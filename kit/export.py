@@ -130,13 +130,7 @@ def workbook(data: Selection, path: str | os.PathLike) -> Path:
         Sheet("Track Daily", _stack(rows, lambda p: p.series)),
     ]
     book = Workbook(write_only=True)
-    continued = []
-    for sheet in sheets:
-        parts = sheet_parts(sheet)
-        for part in parts:
-            write_sheet(book, sheet, part)
-        if len(parts) > 1:
-            continued.append(parts)
+    continued = [parts for sheet in sheets if len(parts := _write_table(book, sheet)) > 1]
     _write_about(book, data, totals, continued)
     tmp = path.with_name(f".{path.name}.tmp")
     book.save(tmp)
@@ -212,10 +206,18 @@ def _header(ws, names: Sequence[str]) -> list[Cell]:
     return cells
 
 
-def write_sheet(book: Workbook, sheet: Sheet, part: SheetPart | None = None) -> None:
-    """Write `part` of `sheet` (all of it when None) as a worksheet of `book`: the header,
-    then its rows, with number formats, links, tints, a frozen header and a filter."""
-    part = part or sheet_parts(sheet)[0]
+def _write_table(book: Workbook, sheet: Sheet) -> list[SheetPart]:
+    """Write `sheet` as one worksheet of `book`, or several past Excel's limits; returns
+    the parts written."""
+    parts = sheet_parts(sheet)
+    for part in parts:
+        _write_part(book, sheet, part)
+    return parts
+
+
+def _write_part(book: Workbook, sheet: Sheet, part: SheetPart) -> None:
+    """One worksheet: the header, then the part's rows, with number formats, links,
+    tints, a frozen header and a filter."""
     ws = book.create_sheet(part.title)
     frame = sheet.frame.iloc[
         part.rows.start : part.rows.stop, part.columns.start : part.columns.stop
