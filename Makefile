@@ -4,48 +4,62 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 PORT ?= 8866
+BENCH_ARGS ?=
 export JUPYTER_PLATFORM_DIRS := 1
+
+# Each command installs what it needs: the runtime dependencies for report, lab, app and
+# demo; the test and spark extras besides for test, lint and bench. A stamp per set, each
+# rebuilt when it is missing or older than pyproject.toml.
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
 
 .PHONY: setup report test lint bench bench-small lab app demo clean
 
-# The venv is (re)built when it is missing or older than pyproject.toml.
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME)
+
+# The extras include the runtime dependencies, so the runtime stamp is fresh too.
+$(DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
-	touch $(STAMP)
+	touch $(RUNTIME) $(DEV)
 
-setup: $(STAMP)
+setup: $(DEV)
 
-demo: $(STAMP)
+demo: $(RUNTIME)
 	$(BIN)/kit demo
 
 # The demo's default artist, country and month (reports.yaml); prints the HTML and workbook paths.
-report: $(STAMP)
+report: $(RUNTIME)
 	$(BIN)/kit demo
 	$(BIN)/kit report --config reports.yaml
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check kit tests bench
 	$(BIN)/ruff format --check kit tests bench
 
 test: lint
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
-	$(BIN)/kit bench
+# The benchmarks live in bench/, outside the package; BENCH_ARGS adds options, such as
+# BENCH_ARGS="--work DIR --out PATH".
+bench: $(DEV)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
-bench-small: $(STAMP)
-	$(BIN)/kit bench --small
+bench-small: $(DEV)
+	$(BIN)/python -m bench --small $(BENCH_ARGS)
 
 # The Explorer; both build the demo warehouse first when there is no warehouse yet.
-lab: $(STAMP)
+lab: $(RUNTIME)
 	test -e "$${CHARTROOM_WAREHOUSE:-data/warehouse}" || $(BIN)/kit demo
 	$(BIN)/jupyter lab --ip=127.0.0.1 --allow-root notebooks/explore.ipynb
 
-app: $(STAMP)
+app: $(RUNTIME)
 	test -e "$${CHARTROOM_WAREHOUSE:-data/warehouse}" || $(BIN)/kit demo
 	$(BIN)/voila --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) notebooks/explore.ipynb
 

@@ -1,17 +1,36 @@
-"""The `kit` command: `kit demo`, `kit summary`, `kit breakdown`, and the subcommands
-that the modules of kit/commands/ register (ingest, fetch, report, bench, positions…).
+"""The `kit` command: its subcommands, registered in COMMANDS, and the options and output
+they share.
+
+Each subcommand is a module of kit/commands/ named after it, whose `register(subparsers)`
+adds its parser and sets `func` to a handler taking the parsed arguments and returning
+an exit code. Handlers import their heavy dependencies (pandas, DuckDB, papermill…)
+inside, so that `kit --help` stays fast.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
-import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .query import Query
+
+# Every subcommand, in the order `kit --help` lists them: a new command is one more name.
+COMMANDS = (
+    "demo",
+    "summary",
+    "breakdown",
+    "check",
+    "fetch",
+    "ingest",
+    "positions",
+    "report",
+)
 
 
 class CommandError(Exception):
@@ -59,6 +78,8 @@ def add_query_args(p: argparse.ArgumentParser, *, one_artist: bool = False) -> N
 
 
 def print_frame(df: pd.DataFrame, fmt: str) -> None:
+    import pandas as pd
+
     if fmt == "csv":
         df.to_csv(sys.stdout, index=False)
     elif fmt == "json":
@@ -75,36 +96,8 @@ def _readable(x: float) -> str:
     return f"{x:,.1f}" if abs(x) >= 1000 else f"{x:.4f}"
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
-    import time
-
-    from . import config
-    from .sources.demo import DEFAULT_ARTIST, DEFAULT_COUNTRY, DEFAULT_MONTH, build_demo
-
-    started = time.perf_counter()
-    counts = build_demo(args.warehouse, seed=args.seed, progress=sys.stderr.isatty())
-    took = time.perf_counter() - started
-    print(f"Demo warehouse at {config.warehouse_path(args.warehouse)} ({took:.1f} s):")
-    for table, n in counts.items():
-        print(f"  {table:<16} {n:>12,} rows")
-    print(f"Default: {DEFAULT_ARTIST!r}, country {DEFAULT_COUNTRY}, month {DEFAULT_MONTH}")
-    if args.show:
-        from .query import Query, breakdown, breakdown_totals, summary
-
-        q = Query(DEFAULT_ARTIST, DEFAULT_MONTH, country=DEFAULT_COUNTRY, warehouse=args.warehouse)
-        print(f"\nAudience of {DEFAULT_ARTIST} in {q.country_label}, {q.period_label}:")
-        print_frame(summary(q).drop(columns=["artist_id"]), "table")
-        platform = q.platform_slugs[0]
-        print(
-            f"\nTracks that carried {DEFAULT_ARTIST} on {platform} in {q.country_label}, {q.period_label}:"
-        )
-        print_frame(breakdown(q, DEFAULT_ARTIST, platform), "table")
-        print()
-        print_frame(breakdown_totals(q, DEFAULT_ARTIST, platform), "table")
-    return 0
-
-
-def _query(args: argparse.Namespace):
+def query_from_args(args: argparse.Namespace) -> Query:
+    """The Query of add_query_args' options."""
     from .query import Query
 
     artists = args.artist if isinstance(args.artist, list) else [args.artist]
@@ -118,78 +111,44 @@ def _query(args: argparse.Namespace):
     )
 
 
-def _cmd_summary(args: argparse.Namespace) -> int:
-    from .query import summary
-
-    print_frame(summary(_query(args)), args.format)
-    return 0
-
-
-def _cmd_breakdown(args: argparse.Namespace) -> int:
-    from .query import breakdown
-
-    q = _query(args)
-    df = breakdown(
-        q, args.artist, args.platform, sort=args.sort, search=args.search, limit=args.limit
-    )
-    print_frame(df, args.format)
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kit",
         description="Chartroom: which songs made up an artist's listeners.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser("demo", help="build the deterministic demo warehouse")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's own)")
-    p.add_argument(
-        "--show", action="store_true", help="print the default artist's summary and breakdown"
-    )
-    add_warehouse(p)
-    p.set_defaults(func=_cmd_demo)
-
-    p = sub.add_parser("summary", help="audience per artist × platform × metric over a period")
-    add_query_args(p)
-    p.set_defaults(func=_cmd_summary)
-
-    p = sub.add_parser("breakdown", help="the tracks that carried one artist on one platform")
-    add_query_args(p, one_artist=True)
-    p.add_argument("--sort", help="column to sort by (default: total_streams)")
-    p.add_argument("--search", help="keep titles containing this text")
-    p.add_argument("--limit", type=int, help="at most this many rows")
-    p.set_defaults(func=_cmd_breakdown)
-
-    from . import commands
-
-    for module in pkgutil.iter_modules(commands.__path__):
-        importlib.import_module(f"{commands.__name__}.{module.name}").register(sub)
+    for name in COMMANDS:
+        importlib.import_module(f"{__package__}.commands.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from . import engine
-    from .period import PeriodError
-    from .query import QueryError
-    from .warehouse import WarehouseError
-
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "seed", 0) is None:
-        from .sources.demo import DEMO_SEED
-
-        args.seed = DEMO_SEED
+    engine_name = getattr(args, "engine", None)
     try:
-        engine_name = getattr(args, "engine", None)
-        with engine.using(engine_name) if engine_name else contextlib.nullcontext():
-            return int(args.func(args) or 0)
-    except (QueryError, PeriodError, WarehouseError, CommandError) as exc:
-        print(f"kit {args.command}: {exc}", file=sys.stderr)
-        return 2
+        if engine_name:
+            from . import engine
+
+            with engine.using(engine_name):
+                return int(args.func(args) or 0)
+        return int(args.func(args) or 0)
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        if not _is_refusal(exc):
+            raise
+        print(f"kit {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _is_refusal(exc: Exception) -> bool:
+    """Whether to show `exc` as one line, exit code 2: a query, period or option refused, or
+    a write the warehouse refused. (Imported here: `kit --help` needs none of them.)"""
+    from .errors import PeriodError, QueryError
+    from .warehouse import WarehouseError
+
+    return isinstance(exc, QueryError | PeriodError | WarehouseError | CommandError)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """DuckDB over the Parquet warehouse: the base views, then the SQL of kit/sql/.
 
 `connect(warehouse)` returns an in-memory DuckDB connection on which every table of
-kit/schema.py is a view over its Parquet files (partition columns `platform` and
-`month` come from the folder names), and every file of kit/sql/ has been run, in
+kit/schema.py is a view over its Parquet files, as kit.schema.BASE_VIEWS describes it
+(partition columns `platform` and `month` come from the folder names), and every file of kit/sql/ has been run, in
 dependency order, to define the answer-shaped views and table macros.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from . import config, warehouse
-from .schema import TABLES, Table, duckdb_type
+from .schema import BASE_VIEWS, BaseView, duckdb_type
 
 _cache: dict[tuple, duckdb.DuckDBPyConnection] = {}
 _lock = threading.Lock()
@@ -54,36 +54,26 @@ def _quote(path: str) -> str:
     return "'" + path.replace("'", "''") + "'"
 
 
-def _base_view(root: Path, table: Table) -> str:
-    """The view that reads one warehouse table, typed by its pyarrow schema."""
-    folder = root / table.name
-    cols = [f'cast("{f.name}" as {duckdb_type(f.type)}) as "{f.name}"' for f in table.schema]
-    if table.partitioned:
-        cols.append('"month"')
-    if table.partitioned:
-        has_files = any(folder.glob("platform=*/month=*/*.parquet"))
-        source = (
-            f"read_parquet({_quote(str(folder / 'platform=*' / 'month=*' / '*.parquet'))}, "
-            "hive_partitioning = true, hive_types = {'platform': VARCHAR, 'month': VARCHAR})"
-        )
-    else:
-        has_files = any(folder.glob("*.parquet"))
-        source = f"read_parquet({_quote(str(folder / '*.parquet'))})"
-    if not has_files:
-        empty = [f'cast(null as {duckdb_type(f.type)}) as "{f.name}"' for f in table.schema]
-        if table.partitioned:
-            empty.append('cast(null as VARCHAR) as "month"')
-        return f"create or replace view {table.name} as select {', '.join(empty)} where false"
-    return f"create or replace view {table.name} as select {', '.join(cols)} from {source}"
+def _base_view(root: Path, view: BaseView) -> str:
+    """The DuckDB view over one table's files, as kit/schema.py describes it."""
+    if not view.has_files(root):
+        empty = [f'cast(null as {duckdb_type(t)}) as "{c}"' for c, t in view.columns]
+        return f"create or replace view {view.name} as select {', '.join(empty)} where false"
+    columns = [f'cast("{c}" as {duckdb_type(t)}) as "{c}"' for c, t in view.columns]
+    source = _quote(str(root / view.files))
+    if view.partitions:
+        types = dict(view.columns)
+        hive = ", ".join(f"'{p}': {duckdb_type(types[p])}" for p in view.partitions)
+        source += f", hive_partitioning = true, hive_types = {{{hive}}}"
+    return (
+        f"create or replace view {view.name} as "
+        f"select {', '.join(columns)} from read_parquet({source})"
+    )
 
 
 def _signature(root: Path) -> tuple:
     """Which tables have files: a view over an empty table must be rebuilt once it has some."""
-    out = []
-    for t in TABLES.values():
-        pattern = "platform=*/month=*/*.parquet" if t.partitioned else "*.parquet"
-        out.append(next((root / t.name).glob(pattern), None) is not None)
-    return (str(root), tuple(out))
+    return (str(root), tuple(v.has_files(root) for v in BASE_VIEWS.values()))
 
 
 def connect(warehouse_dir: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
@@ -92,8 +82,8 @@ def connect(warehouse_dir: str | os.PathLike | None = None) -> duckdb.DuckDBPyCo
     if warehouse.needs_recovery(root):
         warehouse.recover(root)
     con = duckdb.connect()
-    for table in TABLES.values():
-        con.execute(_base_view(root, table))
+    for view in BASE_VIEWS.values():
+        con.execute(_base_view(root, view))
     for path in sql_files():
         con.execute(path.read_text())
     return con

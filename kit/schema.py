@@ -10,6 +10,7 @@ tables keep `platform` and `month` in their folder names only (hive style):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -179,16 +180,63 @@ TABLES: dict[str, Table] = {
 }
 DATA_TABLES = tuple(n for n in TABLES if n != "ingest_log")
 
-_DUCKDB_TYPES = {
-    pa.string(): "VARCHAR",
-    pa.date32(): "DATE",
-    pa.int16(): "SMALLINT",
-    pa.int32(): "INTEGER",
-    pa.int64(): "BIGINT",
-    pa.float64(): "DOUBLE",
-    pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ",
+# Each column type as the query engines spell it in SQL.
+_SQL_TYPES = {
+    pa.string(): {"duckdb": "VARCHAR", "spark": "STRING"},
+    pa.date32(): {"duckdb": "DATE", "spark": "DATE"},
+    pa.int16(): {"duckdb": "SMALLINT", "spark": "SMALLINT"},
+    pa.int32(): {"duckdb": "INTEGER", "spark": "INT"},
+    pa.int64(): {"duckdb": "BIGINT", "spark": "BIGINT"},
+    pa.float64(): {"duckdb": "DOUBLE", "spark": "DOUBLE"},
+    # Spark's TIMESTAMP is an instant, shown in the session's time zone (UTC): TIMESTAMPTZ
+    pa.timestamp("us", tz="UTC"): {"duckdb": "TIMESTAMPTZ", "spark": "TIMESTAMP"},
 }
 
 
+def sql_type(t: pa.DataType, engine: str) -> str:
+    """A column type in the SQL of `engine` (duckdb or spark)."""
+    return _SQL_TYPES[t][engine]
+
+
 def duckdb_type(t: pa.DataType) -> str:
-    return _DUCKDB_TYPES[t]
+    return sql_type(t, "duckdb")
+
+
+# ---------------------------------------------------------------------------------------
+# The base views: every table as the query engines see it. kit/db.py renders them as
+# DuckDB views and kit/spark.py as Spark views, so both have the same columns and types.
+
+PARTITIONS = ("platform", "month")  # hive partition columns: strings from folder names
+
+
+@dataclass(frozen=True)
+class BaseView:
+    """One table as a view over its Parquet files.
+
+    `columns` are the view's columns in order, with their types: the table's schema, then
+    for a partitioned table the partition columns it does not hold (`month`). `files` is
+    where its Parquet files are, under the warehouse: a partitioned table's files sit in
+    one folder per partition value (`chart_entries/platform=spotify/month=2026-09/`). A
+    table without files is an empty view with the same columns."""
+
+    name: str
+    columns: tuple[tuple[str, pa.DataType], ...]
+    partitions: tuple[str, ...]  # () for a table that is not partitioned
+
+    @property
+    def files(self) -> str:
+        """The glob of the table's Parquet files, relative to the warehouse."""
+        return "/".join([self.name, *(f"{p}=*" for p in self.partitions), "*.parquet"])
+
+    def has_files(self, root: Path) -> bool:
+        return next(root.glob(self.files), None) is not None
+
+
+def _base_view(table: Table) -> BaseView:
+    partitions = PARTITIONS if table.partitioned else ()
+    columns = [(f.name, f.type) for f in table.schema]
+    columns += [(p, pa.string()) for p in partitions if p not in table.schema.names]
+    return BaseView(table.name, tuple(columns), partitions)
+
+
+BASE_VIEWS: dict[str, BaseView] = {name: _base_view(t) for name, t in TABLES.items()}

@@ -7,7 +7,7 @@ Three parts:
   is set.
 - Base views: every table of kit/schema.py becomes a temporary view over its Parquet
   files, read in place (hive partitions `platform` and `month` come from the folder
-  names, as strings), with the same columns and types as kit/db.py's DuckDB views.
+  names, as strings), rendered from kit.schema.BASE_VIEWS as kit/db.py renders DuckDB's.
 - `translate(sql, params)`: the DuckDB SQL that kit.query runs — with `$name` parameters
   and calls to the views and macros of kit/sql/ — becomes one self-contained Spark SQL
   statement. sqlglot parses the DuckDB text; parameters become literals built by sqlglot
@@ -41,7 +41,7 @@ from sqlglot import exp
 
 from . import config, warehouse
 from .errors import SparkUnavailable, TranslationError
-from .schema import TABLES, Table
+from .schema import BASE_VIEWS, TABLES, BaseView, sql_type
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -64,16 +64,6 @@ LOCAL_CONF = {
 SESSION_CONF = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.sources.partitionColumnTypeInference.enabled": "false",
-}
-
-_SPARK_TYPES = {
-    pa.string(): "STRING",
-    pa.date32(): "DATE",
-    pa.int16(): "SMALLINT",
-    pa.int32(): "INT",
-    pa.int64(): "BIGINT",
-    pa.float64(): "DOUBLE",
-    pa.timestamp("us", tz="UTC"): "TIMESTAMP",
 }
 
 _session: SparkSession | None = None
@@ -103,11 +93,11 @@ def session() -> SparkSession:
                 ) from None
 
             builder = SparkSession.builder.appName("chartroom")
-            remote = os.environ.get("SPARK_REMOTE")
+            remote = config.setting("SPARK_REMOTE")
             if remote:
                 builder = builder.remote(remote)
             else:
-                master = os.environ.get("SPARK_MASTER") or LOCAL_MASTER
+                master = config.setting("SPARK_MASTER") or LOCAL_MASTER
                 builder = builder.master(master)
                 if master.startswith("local"):
                     # Read by the JVM at launch: stay on loopback, whatever the hostname says.
@@ -183,29 +173,17 @@ def stop() -> None:
 def warehouse_uri(root: Path) -> str:
     """Where Spark reads the warehouse: $CHARTROOM_SPARK_WAREHOUSE (e.g. s3a://bucket/wh,
     when Spark sees the files under another name than this machine does), else `root`."""
-    return os.environ.get("CHARTROOM_SPARK_WAREHOUSE") or root.as_uri()
+    return config.setting("CHARTROOM_SPARK_WAREHOUSE") or root.as_uri()
 
 
-def spark_type(t: pa.DataType) -> str:
-    return _SPARK_TYPES[t]
-
-
-def _has_files(root: Path, table: Table) -> bool:
-    pattern = "platform=*/month=*/*.parquet" if table.partitioned else "*.parquet"
-    return next((root / table.name).glob(pattern), None) is not None
-
-
-def _base_view(name: str, uri: str, table: Table, has_files: bool) -> str:
-    """The view that reads one warehouse table, typed like kit/db.py's DuckDB view."""
-    columns = [f"cast(`{f.name}` as {spark_type(f.type)}) as `{f.name}`" for f in table.schema]
-    if table.partitioned:
-        columns.append("cast(`month` as STRING) as `month`")
+def _base_view(name: str, uri: str, view: BaseView, has_files: bool) -> str:
+    """The Spark view over one table's files, as kit/schema.py describes it. Spark reads
+    the table's folder and finds the partition folders itself (as strings: SESSION_CONF)."""
     if not has_files:
-        empty = [f"cast(null as {spark_type(f.type)}) as `{f.name}`" for f in table.schema]
-        if table.partitioned:
-            empty.append("cast(null as STRING) as `month`")
+        empty = [f"cast(null as {sql_type(t, 'spark')}) as `{c}`" for c, t in view.columns]
         return f"create or replace temporary view `{name}` as select {', '.join(empty)} where false"
-    location = f"{uri.rstrip('/')}/{table.name}".replace("`", "``")
+    columns = [f"cast(`{c}` as {sql_type(t, 'spark')}) as `{c}`" for c, t in view.columns]
+    location = f"{uri.rstrip('/')}/{view.name}".replace("`", "``")
     return (
         f"create or replace temporary view `{name}` as "
         f"select {', '.join(columns)} from parquet.`{location}`"
@@ -220,16 +198,16 @@ def views(root: Path) -> dict[str, str]:
     if warehouse.needs_recovery(root):
         warehouse.recover(root)
     uri = warehouse_uri(root)
-    filled = tuple(_has_files(root, t) for t in TABLES.values())
+    filled = tuple(v.has_files(root) for v in BASE_VIEWS.values())
     key = (uri, filled)
     with _lock:
         spark = session()
         names = _views.get(key)
         if names is None:
             prefix = "chartroom_" + hashlib.sha1(uri.encode()).hexdigest()[:12]
-            names = {t: f"{prefix}_{t}" for t in TABLES}
-            for (table_name, table), has_files in zip(TABLES.items(), filled, strict=True):
-                spark.sql(_base_view(names[table_name], uri, table, has_files))
+            names = {t: f"{prefix}_{t}" for t in BASE_VIEWS}
+            for (table, view), has_files in zip(BASE_VIEWS.items(), filled, strict=True):
+                spark.sql(_base_view(names[table], uri, view, has_files))
             _views[key] = names
         return names
 

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from kit.bench import BenchPlan, run
-from kit.bench.components import ComponentMissing, require
-from kit.bench.scale import NOTE, scale_warehouse
+from bench import BenchPlan, run
+from bench.components import ComponentMissing, require
+from bench.scale import NOTE, scale_warehouse
 
 # 2,000 tracks, charts of two entries: the demo builds it in a few seconds.
 TINY = BenchPlan(
@@ -111,7 +111,7 @@ def test_the_page_records_machine_versions_data_and_command(bench_run):
         "- duckdb: ",
         "- xlsxwriter: ",
         "- rows in chart_entries: ",
-        "- Command: `kit bench`",
+        "- Command: `python -m bench`",
     ):
         assert needle in page
 

@@ -1,6 +1,2 @@
-"""Subcommands of `kit` beyond demo, summary and breakdown: one module each, found here.
-
-A module in this package defines `register(subparsers)`, which adds its parser and sets
-`func` to a handler taking the parsed arguments and returning an exit code. Handlers
-import their heavy dependencies inside, so that `kit --help` stays fast.
-"""
+"""The subcommands of `kit`, one module each, named after the command; kit.cli.COMMANDS
+lists them."""

@@ -33,7 +33,7 @@ credits as (
 ),
 series as (
     -- the rows of artist_track_daily without its title join (titles come once, in final):
-    -- one scan of the tracks table fewer, about a quarter of the macro's time (kit bench)
+    -- one scan of the tracks table fewer, about a quarter of the macro's time (make bench)
     select v.track_id, v.date, v.streams, v.days, v.kind, v.source
     from track_daily(p_platform, p_country, start_date, end_date) as v
     join credits as c on c.track_id = v.track_id

@@ -1,6 +1,6 @@
 """A small, synchronous SoundCharts API client on httpx, safe inside a Jupyter kernel.
 
-- Credentials come from the environment (or a `.env` file, which kit.config loads):
+- Credentials come from the environment or a `.env` file (kit.config.setting):
   SOUNDCHARTS_APP_ID, SOUNDCHARTS_API_KEY, and SOUNDCHARTS_BASE_URL for a sandbox or a
   local test server. The key travels in the `x-api-key` header only: it is never part of
   a URL, a cache key, a log line, an exception message or a repr.
@@ -19,7 +19,6 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
-import os
 import random
 import threading
 import time
@@ -114,16 +113,16 @@ class Credentials:
 
     @classmethod
     def from_env(cls) -> Credentials:
-        from ... import config  # noqa: F401  (loads .env into the environment)
+        from ... import config
 
-        app_id = os.environ.get("SOUNDCHARTS_APP_ID", "").strip()
-        api_key = os.environ.get("SOUNDCHARTS_API_KEY", "").strip()
+        app_id = (config.setting("SOUNDCHARTS_APP_ID") or "").strip()
+        api_key = (config.setting("SOUNDCHARTS_API_KEY") or "").strip()
         if not app_id or not api_key:
             raise NotConfigured(
                 "SoundCharts is not set up: set SOUNDCHARTS_APP_ID and SOUNDCHARTS_API_KEY in "
                 "the environment or in a .env file (sandbox: soundcharts / soundcharts)."
             )
-        base_url = os.environ.get("SOUNDCHARTS_BASE_URL", "").strip() or DEFAULT_BASE_URL
+        base_url = (config.setting("SOUNDCHARTS_BASE_URL") or "").strip() or DEFAULT_BASE_URL
         return cls(app_id, api_key, base_url.rstrip("/"))
 
 

@@ -8,7 +8,8 @@ import pstats
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import config
+from kit import config
+
 from .results import secs
 
 
@@ -24,7 +25,7 @@ def profile_lines(what: str, call: Callable[[], object], top: int = 6) -> list[s
     entries = stats.stats.items()
     own = sorted(entries, key=lambda item: item[1][2], reverse=True)[:top]
     kit_dir = str(config.PACKAGE_DIR)
-    steps = [e for e in entries if e[0][0].startswith(kit_dir) and "/bench/" not in e[0][0]]
+    steps = [e for e in entries if e[0][0].startswith(kit_dir)]
     steps = sorted(steps, key=lambda item: item[1][3], reverse=True)[: 2 * top]
     lines = [f"{what}: {secs(stats.total_tt)} under the profiler.", "", "Most time of their own:"]
     lines += [_line(*entry) for entry in own]

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import db
-from ..query import Query, breakdown, timeseries
+from kit import db
+from kit.query import Query, breakdown, timeseries
 
 SHEETS = ("Track Breakdown", "Daily")
 
@@ -90,7 +90,8 @@ def workbook_frames(root: Path, tracks: int, days: int, folder: Path) -> dict[st
 
 def run_side(side: str, folder: Path) -> dict:
     done = subprocess.run(
-        [sys.executable, "-m", "kit.bench.workbook", side, str(folder)],
+        [sys.executable, "-m", f"{__package__}.workbook", side, str(folder)],
+        cwd=Path(__file__).resolve().parent.parent,  # where `bench` is importable
         capture_output=True,
         text=True,
         check=False,
@@ -121,7 +122,7 @@ def _measure(write: Callable[[Path], None], out: Path) -> dict:
 def kit_side(folder: Path) -> dict:
     from openpyxl import Workbook
 
-    from .. import export
+    from kit import export
 
     frames = _frames(folder)
 
@@ -138,7 +139,7 @@ def xlsxwriter_side(folder: Path) -> dict:
     import xlsxwriter
     from openpyxl.utils import get_column_letter
 
-    from .. import export
+    from kit import export
 
     frames = _frames(folder)
 
@@ -173,7 +174,8 @@ def kit_profile(folder: Path) -> dict:
     """Where kit's writer spends its time: cProfile of one more pass."""
     from openpyxl import Workbook
 
-    from .. import export
+    from kit import export
+
     from .profile import profile_lines
 
     frames = _frames(folder)
@@ -191,7 +193,7 @@ SIDES = {"kit": kit_side, "xlsxwriter": xlsxwriter_side, "kit-profile": kit_prof
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kit.bench.workbook")
+    parser = argparse.ArgumentParser(prog="python -m bench.workbook")
     parser.add_argument("side", choices=list(SIDES))
     parser.add_argument("folder", type=Path)
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""`kit bench`: speed, measured side by side in one run, written to bench/results.md.
+"""The benchmarks: speed, measured side by side in one run, written to bench/results.md.
 
 `run(plan, out=..., work=...)` builds (or reuses) the scale warehouse with the demo
 generator, then measures, on the same machine in the same run:
@@ -16,7 +16,8 @@ generator, then measures, on the same machine in the same run:
 and the breakdown on Spark local mode beside DuckDB.
 
 A measurement whose component is missing, or that fails, gets a "not run: <reason>" row;
-no figure is ever typed in. bench/README.md explains each row.
+no figure is ever typed in. bench/README.md explains each row. `python -m bench` (from
+the repository's root) runs it; this folder is not part of the installed package.
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import config
 from .components import ComponentMissing
 from .results import Measurement, Run, not_run
 
+BENCH_DIR = Path(__file__).resolve().parent
 MEASUREMENTS = (
     "queries",
     "summary",
@@ -88,7 +89,7 @@ class BenchPlan:
         )
 
     def scale(self):
-        from ..sources.demo import DemoScale
+        from kit.sources.demo import DemoScale
 
         return DemoScale.bench(self.chart_entries, self.audience_points, self.tracks)
 
@@ -101,7 +102,7 @@ def run(
     *,
     out: str | os.PathLike | None = None,
     work: str | os.PathLike | None = None,
-    command: str = "kit bench",
+    command: str = "python -m bench",
     clock: Callable[[], float] = time.perf_counter,
     log: Callable[[str], None] = print,
 ) -> Run:
@@ -109,8 +110,8 @@ def run(
     from . import components, queries, results
     from .scale import scale_warehouse
 
-    out = Path(out) if out else config.ROOT / "bench" / "results.md"
-    work = Path(work or config.ROOT / "bench" / "work").resolve()
+    out = Path(out) if out else BENCH_DIR / "results.md"
+    work = Path(work or BENCH_DIR / "work").resolve()
     work.mkdir(parents=True, exist_ok=True)
     errors = work / "errors.log"
     errors.unlink(missing_ok=True)
@@ -136,7 +137,7 @@ def run(
             rows.append(not_run(key, title, f"{reason}; see {errors.name}", goal))
 
     log(f"bench: the {plan.name} scale warehouse …")
-    from ..sources.demo import DEMO_SEED
+    from kit.sources.demo import DEMO_SEED
 
     scale = plan.scale()
     wh = scale_warehouse(work / f"scale-{plan.name}", scale, DEMO_SEED)

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import config
+from kit import config
 
 NOTE = "bench-warehouse.json"
 # the files (and packages) whose change makes a different warehouse: the generator and the layout
@@ -50,7 +50,7 @@ def fingerprint() -> str:
 
 def scale_warehouse(folder: Path, scale, seed: int, *, progress: bool = False) -> ScaleWarehouse:
     """The demo warehouse at `scale` in `folder`, reused when a previous run left a matching one."""
-    from ..sources.demo import build_demo
+    from kit.sources.demo import build_demo
 
     wanted = {"scale": repr(scale), "seed": seed, "fingerprint": fingerprint()}
     note_path = folder / NOTE

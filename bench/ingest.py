@@ -18,10 +18,11 @@ from pathlib import Path
 
 import duckdb
 
-from .. import db
-from ..countries import country_name
-from ..schema import GLOBAL
-from ..sources.spotify_charts import CHART_COLUMNS, COMBINED_COLUMNS
+from kit import db
+from kit.countries import country_name
+from kit.schema import GLOBAL
+from kit.sources.spotify_charts import CHART_COLUMNS, COMBINED_COLUMNS
+
 from .results import Measurement, secs, times
 
 Clock = Callable[[], float]
@@ -153,7 +154,7 @@ def write_chart_files(root: Path, folder: Path, country: str, days: int) -> Char
 
 def kit_ingest_seconds(files: ChartFiles, warehouse: Path, clock: Clock) -> float:
     """kit's loader, into a fresh warehouse: the daily files, then the combined file."""
-    from ..sources.spotify_charts import load_spotify_charts
+    from kit.sources.spotify_charts import load_spotify_charts
 
     shutil.rmtree(warehouse, ignore_errors=True)
     warehouse.mkdir(parents=True)

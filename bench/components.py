@@ -5,7 +5,6 @@ measurement runs, so a part that is missing gives a "not run" row, never a figur
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -14,7 +13,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import config
 from . import ingest
 from .profile import profile_lines
 from .queries import BreakdownPick, median_pick
@@ -107,7 +105,7 @@ def ingest_measurement(
     row = ingest.ingest_measurement(files, kit_seconds, duck_seconds)
     analysis = []
     if row.met is False:
-        from ..sources.spotify_charts import load_spotify_charts
+        from kit.sources.spotify_charts import load_spotify_charts
 
         target = folder / "profiled"
         shutil.rmtree(target, ignore_errors=True)
@@ -200,7 +198,8 @@ def reports_measurement(work: Path, artists: int) -> Measurement:
     month and country), with --jobs 2 and then --jobs 1: the second run finds the files in
     the page cache, which favours --jobs 1, so the speed-up shown is a lower bound."""
     require("kit.report", "run_reports")
-    from ..sources.demo import DEFAULT_COUNTRY, DEFAULT_MONTH, DEMO_SEED, NAMED_ARTISTS, DemoScale
+    from kit.sources.demo import DEFAULT_COUNTRY, DEFAULT_MONTH, DEMO_SEED, NAMED_ARTISTS, DemoScale
+
     from .scale import scale_warehouse
 
     demo = scale_warehouse(work / "scale-demo", DemoScale(), DEMO_SEED)
@@ -258,14 +257,10 @@ def soundcharts_measurements(
     """bench/soundcharts_bench.py (issue 7's local server with `latency` per answer): one
     artist, five platforms, a year, at the fetcher's default concurrency and sequentially;
     and the calls a second run makes (the cache answers them all)."""
-    script = config.ROOT / "bench" / "soundcharts_bench.py"
-    if not script.exists():
-        raise ComponentMissing("bench/soundcharts_bench.py")
     fetch = require("kit.sources.soundcharts.fetch", "DEFAULT_CONCURRENCY")
-    spec = importlib.util.spec_from_file_location("soundcharts_bench", script)
-    module = importlib.util.module_from_spec(spec)
     try:
-        spec.loader.exec_module(module)
+        # it serves the answers with tests/soundcharts_server.py, found beside bench/
+        module = importlib.import_module(f"{__package__}.soundcharts_bench")
     except ModuleNotFoundError as exc:
         raise ComponentMissing(f"{exc.name} (the local SoundCharts server)") from None
     concurrency = fetch.DEFAULT_CONCURRENCY

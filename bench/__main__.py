@@ -1,18 +1,20 @@
-"""`kit bench`: the benchmarks of issue 8, written to bench/results.md."""
+"""`python -m bench` (from the repository's root): every measurement, written to
+bench/results.md. `make bench` and `make bench-small` run it."""
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+from . import MEASUREMENTS, BenchPlan, run
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    from ..bench import MEASUREMENTS
 
-    p = subparsers.add_parser(
-        "bench",
-        help="measure the breakdown, summary, ingest, workbook, Explorer, reports and fetch",
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m bench",
         description="Build (or reuse) the scale warehouse, run every measurement side by side "
         "and write the results table.",
     )
@@ -38,22 +40,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help=f"leave out a measurement (repeatable): {', '.join(MEASUREMENTS)}",
     )
-    p.set_defaults(func=_cmd_bench)
+    return p
 
 
-def _cmd_bench(args: argparse.Namespace) -> int:
-    from ..bench import BenchPlan, run
-
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
     plan = BenchPlan.small() if args.small else BenchPlan.default()
     plan = plan.without(*args.skip)
-    command = "kit " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["bench"] else "kit bench"
     done = run(
         plan,
         out=args.out,
         work=args.work,
-        command=command,
+        command=" ".join(["python -m bench", shlex.join(argv)]).strip(),
         log=lambda line: print(line, file=sys.stderr),
     )
     for m in done.measurements:
         print(f"{m.title}: {m.figure} [{m.met_cell}]")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

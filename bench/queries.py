@@ -17,8 +17,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .. import db
-from ..query import Query, breakdown, summary
+from kit import db
+from kit.period import month_bounds
+from kit.query import Query, breakdown, summary
+
 from .results import Measurement, ms, percentiles, times
 
 Clock = Callable[[], float]
@@ -35,12 +37,11 @@ class BreakdownPick:
 
     @property
     def start(self) -> dt.date:
-        return dt.date.fromisoformat(f"{self.month}-01")
+        return month_bounds(self.month)[0]
 
     @property
     def end(self) -> dt.date:
-        following = (self.start + dt.timedelta(days=32)).replace(day=1)
-        return following - dt.timedelta(days=1)
+        return month_bounds(self.month)[1]
 
     def query(self, root: Path) -> Query:
         """The Query the Explorer would build for this expand."""
