@@ -281,10 +281,12 @@ def repeated_entry(tmp_path_factory):
     )
     again = {"date": D(2026, 9, 3), "country": "IT", "frequency": "daily", "chart": "top",
              "position": 9, "track_id": "t01", "streams": None, "source": "charts"}  # fmt: skip
-    folder = root / "chart_entries" / "platform=spotify" / "month=2026-09"
-    pq.write_table(
-        pa.Table.from_pylist([again], CHART_ENTRIES.file_schema), folder / "part-raw.parquet"
-    )
+    with warehouse.transaction(root) as txn:  # beside the merged file, unmerged
+        txn.add(
+            "chart_entries",
+            "platform=spotify/month=2026-09",
+            pa.Table.from_pylist([again], CHART_ENTRIES.file_schema),
+        )
     return root
 
 
