@@ -33,6 +33,7 @@ COMMANDS = (
     "alerts",
     "report",
     "vacuum",
+    "rebuild",
 )
 
 

@@ -187,3 +187,33 @@ def comparison_period(
         return previous_end.replace(day=1), previous_end
     days = (end - start).days + 1
     return start - dt.timedelta(days=days), start - dt.timedelta(days=1)
+
+
+def serving_months(
+    start: dt.date, end: dt.date, margin: int = 0
+) -> tuple[dt.date | None, dt.date | None]:
+    """The whole calendar months of [start, end] a serving layer answers for (the first
+    day of the first, the last day of the last), or (None, None); the days around them
+    come from the base tables.
+
+    `margin`: days a stored month's figures reach past its edges (the six days of a weekly
+    chart, kit/sql/track_breakdown_served.sql). A month then counts only when it starts on
+    `start` or at least `margin` days after it, and ends on `end` or at least `margin`
+    days before it."""
+    first = start.replace(day=1)
+    if first < start:
+        first = _month_after(first)
+    if first != start and (first - start).days < margin:
+        first = _month_after(first)
+    last = _month_after(end.replace(day=1)) - dt.timedelta(days=1)
+    if last > end:
+        last = end.replace(day=1) - dt.timedelta(days=1)
+    if last != end and (end - last).days < margin:
+        last = last.replace(day=1) - dt.timedelta(days=1)
+    if first > last:
+        return None, None
+    return first, last
+
+
+def _month_after(first_day: dt.date) -> dt.date:
+    return (first_day + dt.timedelta(days=32)).replace(day=1)

@@ -27,6 +27,8 @@ class Table:
     sort: tuple[str, ...]
     partitioned: bool  # by platform and month (of `date`)
     required: tuple[str, ...] = ()  # non-null columns besides the key
+    # computed from the base tables by the write path (kit/warehouse/serving.py), never loaded
+    derived: bool = False
 
     @property
     def file_schema(self) -> pa.Schema:
@@ -165,6 +167,64 @@ INGEST_LOG = Table(
     required=("loaded_at", "source", "outcome"),
 )
 
+# The serving layer: per month, the figures of a breakdown and of an audience summary that
+# add up month by month (kit/sql/track_month_rows.sql, audience_month_rows.sql), kept by the
+# write path in the same commit as the base rows they come from. Partitioned like the base
+# tables; `month` is the partition's month.
+TRACK_MONTH = Table(
+    "track_month",
+    pa.schema(
+        [
+            ("platform", pa.string()),
+            ("country", pa.string()),
+            ("track_id", pa.string()),
+            ("total_streams", pa.int64()),
+            ("days_with_value", pa.int64()),
+            ("covered_days", pa.int64()),
+            ("sources", pa.list_(pa.string())),
+            ("peak_days", pa.int64()),
+            ("peak_streams", pa.int64()),
+            ("peak_date", pa.date32()),
+            ("best_position", pa.int64()),
+            ("best_viral_position", pa.int64()),
+            ("chart_days", pa.int64()),
+            ("first_chart_date", pa.date32()),
+            ("last_chart_date", pa.date32()),
+            ("chart_days_own", pa.int64()),
+            ("first_chart_own", pa.date32()),
+            ("last_chart_own", pa.date32()),
+        ]
+    ),
+    key=("platform", "country", "track_id"),
+    sort=("country", "track_id"),
+    partitioned=True,
+    derived=True,
+)
+
+AUDIENCE_MONTH = Table(
+    "audience_month",
+    pa.schema(
+        [
+            ("platform", pa.string()),
+            ("country", pa.string()),
+            ("artist_id", pa.string()),
+            ("metric", pa.string()),
+            ("first_date", pa.date32()),
+            ("first_value", pa.int64()),
+            ("last_date", pa.date32()),
+            ("last_value", pa.int64()),
+            ("value_sum", pa.int64()),
+            ("points", pa.int64()),
+            ("peak_value", pa.int64()),
+            ("peak_date", pa.date32()),
+        ]
+    ),
+    key=("platform", "country", "artist_id", "metric"),
+    sort=("artist_id", "metric", "country"),
+    partitioned=True,
+    derived=True,
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in [
@@ -175,9 +235,12 @@ TABLES: dict[str, Table] = {
         TRACK_STREAMS,
         ARTIST_AUDIENCE,
         INGEST_LOG,
+        TRACK_MONTH,
+        AUDIENCE_MONTH,
     ]
 }
-DATA_TABLES = tuple(n for n in TABLES if n != "ingest_log")
+DATA_TABLES = tuple(n for n, t in TABLES.items() if n != "ingest_log" and not t.derived)
+SERVING_TABLES = tuple(n for n, t in TABLES.items() if t.derived)
 
 # Each column type as the query engines spell it in SQL.
 _SQL_TYPES = {
@@ -189,6 +252,7 @@ _SQL_TYPES = {
     pa.float64(): {"duckdb": "DOUBLE", "spark": "DOUBLE"},
     # Spark's TIMESTAMP is an instant, shown in the session's time zone (UTC): TIMESTAMPTZ
     pa.timestamp("us", tz="UTC"): {"duckdb": "TIMESTAMPTZ", "spark": "TIMESTAMP"},
+    pa.list_(pa.string()): {"duckdb": "VARCHAR[]", "spark": "ARRAY<STRING>"},
 }
 
 

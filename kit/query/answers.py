@@ -8,8 +8,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .. import engine
+from .. import engine, warehouse
 from ..errors import QueryError
+from ..period import serving_months
 from . import core
 from .core import (
     BREAKDOWN_COLUMNS,
@@ -34,12 +35,37 @@ def summary(q: Query, compare: str | None = None) -> pd.DataFrame:
     if compare is not None:
         return audience_comparison(q, compare)
     cur = engine.cursor(snapshot=q.snapshot)
-    result = core._run(
-        cur,
-        "select * from audience_summary($artists, $platforms, $country, $start, $end)",
-        params=_selection_params(q),
-    )
+    if served(q):
+        result = core._run(
+            cur,
+            "select * from audience_summary_served($artists, $platforms, $country, $start, $end, "
+            "$months_start, $months_end)",
+            params={**_selection_params(q), **_months(q, margin=0)},
+        )
+    else:
+        result = core._run(
+            cur,
+            "select * from audience_summary($artists, $platforms, $country, $start, $end)",
+            params=_selection_params(q),
+        )
     return _frame(result, SUMMARY_COLUMNS)
+
+
+# Days a stored month's breakdown figures reach past its edges: a weekly chart's six days
+# before its date (kit/sql/track_breakdown_served.sql).
+WEEK_MARGIN = 6
+
+
+def served(q: Query) -> bool:
+    """Whether the query's answers come from the serving layer (kit/warehouse/serving.py):
+    its version has one, and the engine is DuckDB. Otherwise the definitions run over the
+    base tables; both give the same figures (tests/test_serving.py)."""
+    return q.snapshot.serving == warehouse.SERVING_FORMAT and engine.engine_name() == "duckdb"
+
+
+def _months(q: Query, margin: int, prefix: str = "") -> dict:
+    first, last = serving_months(q.start, q.end, margin)
+    return {f"{prefix}months_start": first, f"{prefix}months_end": last}
 
 
 SORTABLE = set(BREAKDOWN_COLUMNS)
@@ -100,11 +126,11 @@ def breakdown(
         page = "offset $offset"
         params["offset"] = int(offset)
     cur = engine.cursor(snapshot=q.snapshot)
-    result = core._run(
-        cur,
-        f"select * from track_breakdown($artist, $platform, $country, $start, $end) {where} {order} {page}",
-        params=params,
-    )
+    source = "track_breakdown($artist, $platform, $country, $start, $end)"
+    if served(q):
+        source = "track_breakdown_served($artist, $platform, $country, $start, $end, $months_start, $months_end)"  # fmt: skip
+        params.update(_months(q, WEEK_MARGIN))
+    result = core._run(cur, f"select * from {source} {where} {order} {page}", params=params)
     return _frame(result, BREAKDOWN_COLUMNS)
 
 
@@ -112,11 +138,14 @@ def breakdown_totals(q: Query, artist: str, platform: str) -> pd.DataFrame:
     """The footer of a breakdown, one row: total, track count, top track, streams per listener."""
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
     cur = engine.cursor(snapshot=q.snapshot)
-    result = core._run(
-        cur,
-        "select * from breakdown_totals($artist, $platform, $country, $start, $end)",
-        params=params,
-    )
+    source = "breakdown_totals($artist, $platform, $country, $start, $end)"
+    if served(q):
+        source = (
+            "breakdown_totals_served($artist, $platform, $country, $start, $end, $months_start, "
+            "$months_end, $listener_months_start, $listener_months_end)"
+        )
+        params.update(_months(q, WEEK_MARGIN), **_months(q, 0, "listener_"))
+    result = core._run(cur, f"select * from {source}", params=params)
     return _frame(result, TOTALS_COLUMNS)
 
 

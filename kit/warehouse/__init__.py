@@ -10,7 +10,10 @@ hands its rows to `write()`, which
   dimension tables merge column by column instead (merge.py, "Dimension rows" below);
 - stages every rewritten partition as a new immutable file in the store and commits
   them all at once, with one ingest_log row per load, as a new numbered version
-  (commit.py, versions.py).
+  (commit.py, versions.py);
+- recomputes, before that commit point and into the same version, the serving layer's
+  months (per-month figures that make breakdowns and summaries cheap) that those
+  partitions touch (serving.py); `rebuild()` recomputes all of it.
 
 Snapshot reads, as Delta Lake and Iceberg do them. Each commit is a version whose
 manifest lists every table's files; a reader (kit.db, kit.spark, `read_table`) pins one
@@ -35,6 +38,7 @@ from .commit import ROW_GROUP_SIZE, Transaction, transaction
 from .conform import WarehouseError, conform
 from .merge import DIMENSION_TABLES, keep_known_values
 from .read import loaded_checksums, read_table, state
+from .serving import SERVING_FORMAT, rebuild
 from .vacuum import DEFAULT_GRACE, VacuumResult, recover, vacuum
 from .versions import (
     Snapshot,
@@ -50,6 +54,7 @@ __all__ = [
     "DEFAULT_GRACE",
     "DIMENSION_TABLES",
     "ROW_GROUP_SIZE",
+    "SERVING_FORMAT",
     "LoadResult",
     "LogEntry",
     "Snapshot",
@@ -65,6 +70,7 @@ __all__ = [
     "log_failure",
     "read_table",
     "read_version",
+    "rebuild",
     "recover",
     "snapshot",
     "state",

@@ -6,7 +6,8 @@ Steps, each with a failpoint the crash tests kill at (CHARTROOM_FAILPOINT):
 1. under the writer lock, tidy what an interrupted writer left (kit/warehouse/vacuum.py),
    and leave a marker `_versions/.writing-<load>` saying a write is under way;
 2. stage: every rewritten partition becomes a new file in the store, which no reader
-   lists — `staged`;
+   lists, and so do the serving layer's months those partitions touch, recomputed on the
+   staged state (kit/warehouse/serving.py) — `staged`;
 3. write the manifest beside its final name and fsync it — `manifest-written`;
 4. rename it into place: the commit point — `committed`. Before it, every reader has the
    previous version; from it, kit's readers have the new one, complete;
@@ -51,6 +52,7 @@ from .layout import (
     store_path,
     unlink,
 )
+from . import serving
 from .merge import merge_partition, split_partitions
 from .vacuum import expire, grace_setting, recover_locked, writing_marker
 from .versions import (
@@ -91,6 +93,7 @@ class Transaction:
         self.removed: dict[str, list[str]] = {name: [] for name in TABLES}
         self.con = duckdb.connect()
         self.con.execute("set enable_progress_bar = false")
+        self.serving = base.serving if base else 0  # set by kit/warehouse/serving.py
 
     def partition_files(self, table: str, partition: str) -> list[Path]:
         """The store files of one partition in the staged state."""
@@ -124,6 +127,19 @@ class Transaction:
         self._files[table][partition] = [rel]
         self.added[table].append(rel)
         return rel
+
+    def partitions(self, table: str) -> list[str]:
+        """The partitions of a table that have files in the staged state."""
+        return sorted(p for p, rels in self._files[table].items() if rels)
+
+    def drop(self, table: str, partition: str) -> None:
+        """Remove a partition from the staged state (its files leave with the commit)."""
+        for old in self._files[table].pop(partition, []):
+            if old in self.added[table]:
+                self.added[table].remove(old)
+                unlink(store_path(self.root, table, old))
+            else:
+                self.removed[table].append(old)
 
     def add(self, table: str, partition: str, rows: pa.Table) -> str:
         """Stage `rows` as one more file of a partition, beside its files and unmerged
@@ -166,6 +182,7 @@ class Transaction:
             removed={n: tuple(f) for n, f in self.removed.items() if f},
             data_version=self.number if changed or not self.base else self.base.data_version,
             data_load=self.load_id if changed or not self.base else self.base.data_load,
+            serving=self.serving,
         )
 
     def discard(self) -> None:
@@ -180,10 +197,15 @@ class Transaction:
 
 @contextlib.contextmanager
 def transaction(
-    warehouse: str | os.PathLike | None = None, load_id: str | None = None
+    warehouse: str | os.PathLike | None = None,
+    load_id: str | None = None,
+    *,
+    maintain_serving: bool = True,
 ) -> Iterator[Transaction]:
     """A commit: stage inside the block; it is committed when the block ends, discarded
-    when it raises. One at a time per warehouse (the writer lock)."""
+    when it raises. One at a time per warehouse (the writer lock). Before the commit point,
+    the serving layer of the months the block's base changes touch is recomputed into the
+    same commit (kit/warehouse/serving.py; `maintain_serving=False`: the block does it)."""
     root = config.warehouse_path(warehouse)
     with locked(root):
         recover_locked(root)
@@ -193,6 +215,8 @@ def transaction(
         marker.touch()
         try:
             yield txn
+            if maintain_serving:
+                serving.maintain(txn)
             failpoint("staged")
             version = txn.version()
             commit_version(root, version)

@@ -51,6 +51,9 @@ class Version:
     # the latest version whose commit changed a data table (ingest_log aside), and its load
     data_version: int = 0
     data_load: str = ""
+    # the format of the serving layer this version holds, complete and current (0: none, as
+    # in a version written by an earlier kit: readers answer from the base tables)
+    serving: int = 0
 
     def to_json(self) -> str:
         return json.dumps(
@@ -60,6 +63,7 @@ class Version:
                 "committed_at": self.committed_at.isoformat(),
                 "data_version": self.data_version,
                 "data_load": self.data_load,
+                "serving": self.serving,
                 "tables": {t: list(f) for t, f in self.tables.items()},
                 "added": {t: list(f) for t, f in self.added.items() if f},
                 "removed": {t: list(f) for t, f in self.removed.items() if f},
@@ -83,6 +87,7 @@ class Version:
             removed=files("removed"),
             data_version=data["data_version"],
             data_load=data["data_load"],
+            serving=data.get("serving", 0),
         )
 
 
@@ -97,6 +102,7 @@ class Snapshot:
     files: Mapping[str, tuple[str, ...]]
     load_id: str = ""  # the commit's load id: no two commits share one
     state: str = ""  # what the data tables hold: see kit.warehouse.state()
+    serving: int = 0  # the format of its serving layer (0: none; answer from the base tables)
 
     @property
     def key(self) -> tuple:
@@ -183,6 +189,7 @@ def snapshot_of(root: Path, version: Version) -> Snapshot:
         files,
         load_id=version.load_id,
         state=f"version {version.data_version} ({version.data_load})",
+        serving=version.serving,
     )
 
 

@@ -59,9 +59,10 @@ def write(
     """Merge `tables` ({table name: rows}) into the warehouse in one atomic commit.
 
     Adds one ingest_log row per entry of `log` (default: one row for this load)."""
-    unknown = [n for n in tables if n not in TABLES or n == "ingest_log"]
+    loadable = [n for n, t in TABLES.items() if n != "ingest_log" and not t.derived]
+    unknown = [n for n in tables if n not in loadable]
     if unknown:
-        raise WarehouseError(f"unknown table(s) {unknown}; expected one of {list(TABLES)[:-1]}")
+        raise WarehouseError(f"unknown table(s) {unknown}; expected one of {loadable}")
     conformed = {name: conform(TABLES[name], rows) for name, rows in tables.items()}
     load_id = uuid.uuid4().hex
     result = LoadResult(load_id=load_id)

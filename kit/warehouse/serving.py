@@ -1,0 +1,138 @@
+"""The serving layer: per platform × month, the figures of breakdowns and audience summaries
+that add up month by month, computed by the SQL of kit/sql/ from the base tables and
+committed in the same version as the base rows they come from.
+
+- `track_month` (kit/sql/track_month_rows.sql) from chart_entries and track_streams. A
+  month's rows depend on the base rows of the month before and after it too: a weekly
+  value covers seven days, whether it counts depends on the daily values of the six days
+  before it, and whether a weekly entry stands on the entries six days either side. So a
+  commit that changes a base month recomputes that month and its two neighbours.
+- `audience_month` (kit/sql/audience_month_rows.sql) from artist_audience: a month's rows
+  depend on that month's points only.
+
+Each commit (`refresh`, called by kit.warehouse.transaction before its commit point)
+recomputes the months its staged base files touch, on the staged state, and stages the
+results into the same commit: a reader sees base and serving rows of one version, or of
+the one before, never a mix. A version records the serving layer's format (`serving`);
+one without it (written by an earlier kit, or adopted from one) has none, its readers
+answer from the base tables, and its writes keep it so until `rebuild` recomputes it all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ..schema import TABLES
+from .layout import partition_rel
+
+# Bumped when what the serving tables hold changes: a version of another format has none.
+SERVING_FORMAT = 1
+
+# serving table: (its macro of kit/sql/, the base tables it reads, months either side a
+# base month's rows reach)
+SERVING = {
+    "track_month": ("track_month_rows", ("chart_entries", "track_streams"), 1),
+    "audience_month": ("audience_month_rows", ("artist_audience",), 0),
+}
+
+Month = tuple[str, str]  # (platform, 'YYYY-MM')
+
+
+def _parse_partition(rel_or_partition: str) -> Month:
+    parts = dict(p.split("=", 1) for p in rel_or_partition.split("/") if "=" in p)
+    return parts["platform"], parts["month"]
+
+
+def _shift(month: str, by: int) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    index = year * 12 + mon - 1 + by
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def months_touched(txn) -> dict[str, set[Month]]:
+    """Per serving table, the platform × months a commit must recompute: those whose base
+    files it adds or removes, and their neighbours as far as a base month's rows reach."""
+    out: dict[str, set[Month]] = {}
+    for table, (_, bases, reach) in SERVING.items():
+        found: set[Month] = set()
+        for base in bases:
+            for rel in (*txn.added[base], *txn.removed[base]):
+                platform, month = _parse_partition(rel)
+                found.update((platform, _shift(month, d)) for d in range(-reach, reach + 1))
+        out[table] = found
+    return out
+
+
+def months_stored(txn) -> dict[str, set[Month]]:
+    """Per serving table, every platform × month its base tables hold in the staged state,
+    and the neighbours their rows reach."""
+    out: dict[str, set[Month]] = {}
+    for table, (_, bases, reach) in SERVING.items():
+        found: set[Month] = set()
+        for base in bases:
+            for partition in txn.partitions(base):
+                platform, month = _parse_partition(partition)
+                found.update((platform, _shift(month, d)) for d in range(-reach, reach + 1))
+        out[table] = found
+    return out
+
+
+def refresh(
+    txn,
+    months: dict[str, set[Month]],
+    progress: Callable[[Iterable], Iterable] | None = None,
+) -> None:
+    """Recompute the serving rows of `months` from the staged state and stage them into
+    the same commit (a month left without rows loses its partition)."""
+    from .. import db  # kit.db reads kit.warehouse: imported when a commit needs it
+
+    work = [(t, p, m) for t, found in months.items() for p, m in sorted(found)]
+    if not work:
+        return
+    con = db.connect(snapshot=txn.snapshot())
+    try:
+        con.execute("set enable_progress_bar = false")
+        for table, platform, month in progress(work) if progress else work:
+            macro = SERVING[table][0]
+            start = dt.date(int(month[:4]), int(month[5:7]), 1)
+            rows = con.sql(f"select * from {macro}(?, ?)", params=[platform, start]).to_arrow_table()
+            partition = partition_rel(platform, month)
+            if rows.num_rows:
+                txn.replace(table, partition, rows.select(TABLES[table].file_schema.names))
+            else:
+                txn.drop(table, partition)
+    finally:
+        con.close()
+
+
+def maintain(txn) -> None:
+    """Keep the serving layer of a commit: recompute the months its base changes touch,
+    when the version it builds on has a current serving layer (or there is none yet)."""
+    if txn.base is not None and txn.base.serving != SERVING_FORMAT:
+        txn.serving = 0
+        return
+    refresh(txn, months_touched(txn))
+    txn.serving = SERVING_FORMAT
+
+
+def rebuild(
+    warehouse: str | os.PathLike | Path | None = None,
+    progress: Callable[[Iterable], Iterable] | None = None,
+) -> int:
+    """Recompute the whole serving layer from the base tables, in one commit. Returns the
+    version committed."""
+    from .commit import transaction
+
+    with transaction(warehouse, maintain_serving=False) as txn:
+        wanted = months_stored(txn)
+        for table in SERVING:
+            for partition in txn.partitions(table):
+                if _parse_partition(partition) not in wanted[table]:
+                    txn.drop(table, partition)
+        refresh(txn, wanted, progress)
+        txn.serving = SERVING_FORMAT
+        number = txn.number
+    return number

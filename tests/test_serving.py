@@ -1,0 +1,232 @@
+"""The serving layer (kit/warehouse/serving.py): answers put together from per-month rows
+equal the definitions run over the base tables, exactly, and every commit keeps it so.
+
+Each answer is computed both ways on one version (tests/serving_checks.py): breakdowns,
+their totals and summaries of the demo and of the metric fixture (tests/test_metrics.py),
+for calendar months, "28 days to D" windows and odd periods that straddle months.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from serving_checks import (
+    assert_same_both_ways,
+    assert_serving_matches_base,
+    from_the_base_tables,
+)
+from test_metrics import write_metric_fixture
+
+from kit import Query, breakdown, breakdown_totals, cli, summary, warehouse
+from kit.period import serving_months
+from kit.query import answers
+from kit.schema import CHART_ENTRIES
+from kit.warehouse import versions
+
+D = dt.date
+
+PERIODS = [
+    "2026-08",
+    "2026-09",
+    "2026-10",
+    "28d:2026-09-30",
+    "28d:2026-10-03",
+    "2026-08-29:2026-10-04",  # edges too near the months for them to be whole
+    "2026-08-26:2026-10-06",  # September whole, six edge days either side
+    "2026-07-15:2026-10-12",  # 90 days: two whole months and their edges
+    "2026-09-03:2026-09-05",
+    "2026-09-01:2026-10-01",
+    "2026-08-31:2026-09-30",
+]
+
+
+@pytest.fixture(scope="module")
+def metric_wh(tmp_path_factory) -> Path:
+    return write_metric_fixture(tmp_path_factory.mktemp("serving-metrics") / "warehouse")
+
+
+@pytest.mark.parametrize("period", PERIODS)
+@pytest.mark.parametrize("artist", ["Alba", "Bruno", "Carla", "Dario"])
+def test_every_answer_on_the_metric_fixture_is_the_same_from_the_serving_layer(
+    metric_wh, artist, period
+):
+    q = Query(artist, period, platforms="spotify", country="IT", warehouse=metric_wh, check_data=False)  # fmt: skip
+    assert_same_both_ways(breakdown, q, artist, "spotify")
+    assert_same_both_ways(breakdown_totals, q, artist, "spotify")
+    assert_same_both_ways(summary, q)
+
+
+def test_the_worked_example_reads_the_same_from_the_serving_layer(metric_wh):
+    """docs/metrics.md, "Overlapping weekly entries": Faro, September and October."""
+    sep = Query("Carla", "2026-09", platforms="spotify", country="IT", warehouse=metric_wh)
+    assert answers.served(sep)
+    faro = breakdown(sep, "Carla", "spotify").set_index("title").loc["Faro"]
+    assert (faro["total_streams"], faro["days_with_value"], faro["best_position"]) == (15000, 14, 3)
+    assert faro["days_on_chart"] == 14
+    both = sep.replace(period="2026-09-01:2026-10-31")
+    assert breakdown(both, "Carla", "spotify").set_index("title").loc["Faro", "total_streams"] == 20000  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo_artists(demo_warehouse) -> list[str]:
+    from kit.sources.demo import DEFAULT_ARTIST
+
+    names = warehouse.read_table("artists", demo_warehouse).column("name").to_pylist()
+    return [DEFAULT_ARTIST, *sorted(n for n in names if n != DEFAULT_ARTIST)[:3]]
+
+
+@pytest.mark.parametrize("period", PERIODS + ["2026-06-01:2026-09-30"])
+@pytest.mark.parametrize("country", ["IT", "GLOBAL", "US"])
+def test_every_answer_on_the_demo_is_the_same_from_the_serving_layer(
+    demo_warehouse, demo_artists, period, country
+):
+    compared = 0
+    for artist in demo_artists:
+        q = Query(artist, period, country=country, warehouse=demo_warehouse, check_data=False)
+        for platform in q.platform_slugs:
+            compared += len(assert_same_both_ways(breakdown, q, artist, platform))
+            assert_same_both_ways(breakdown_totals, q, artist, platform)
+            assert_same_both_ways(breakdown, q, artist, platform, sort="coverage", search="a", limit=5)  # fmt: skip
+        assert_same_both_ways(summary, q)
+    assert compared > 0
+
+
+def test_the_demo_keeps_its_serving_layer_equal_to_its_base_tables(demo_warehouse):
+    assert_serving_matches_base(demo_warehouse)
+
+
+def test_a_month_is_whole_only_when_its_weekly_figures_need_no_correction():
+    assert serving_months(D(2026, 9, 1), D(2026, 9, 30), 6) == (D(2026, 9, 1), D(2026, 9, 30))
+    assert serving_months(D(2026, 9, 1), D(2026, 9, 29), 6) == (None, None)
+    # 1 September is five days after 27 August: too near; 1 October six after 25 September
+    assert serving_months(D(2026, 8, 27), D(2026, 12, 27), 6) == (D(2026, 10, 1), D(2026, 11, 30))  # fmt: skip
+    assert serving_months(D(2026, 8, 26), D(2026, 12, 29), 6) == (D(2026, 9, 1), D(2026, 11, 30))  # fmt: skip
+    assert serving_months(D(2026, 8, 26), D(2026, 12, 29), 0) == (D(2026, 9, 1), D(2026, 11, 30))  # fmt: skip
+    assert serving_months(D(2026, 9, 3), D(2026, 9, 28), 0) == (None, None)
+
+
+def _chart_row(track, day, frequency, position, streams, source="spotify_charts"):
+    return {
+        "date": day, "platform": "spotify", "country": "IT", "frequency": frequency,
+        "position": position, "track_id": track, "streams": streams, "source": source,
+        "chart": "top",
+    }  # fmt: skip
+
+
+def test_a_write_in_one_month_recomputes_what_its_neighbours_derive_from_it(metric_wh, tmp_path):
+    root = write_metric_fixture(tmp_path / "warehouse")
+    # A chart-file week dated 2 October (26 September – 2 October) outranks SoundCharts'
+    # week of 1 October, and a daily value on 29 September drops the October week ending
+    # 1 October of Bolero: September's and October's figures both change.
+    rows = pd.DataFrame(
+        [
+            _chart_row("t6", D(2026, 10, 2), "weekly", 7, 6000),
+            _chart_row("t2", D(2026, 9, 29), "daily", 50, 10, "fixture"),
+        ]
+    )
+    before = Query("Carla", "2026-09-20:2026-10-31", platforms="spotify", country="IT", warehouse=root)  # fmt: skip
+    faro_before = breakdown(before, "Carla", "spotify").set_index("title").loc["Faro"]
+    warehouse.write({"chart_entries": rows}, source="spotify_charts", warehouse=root)
+    assert_serving_matches_base(root)
+    for artist in ("Carla", "Alba"):
+        for period in ("2026-09", "2026-10", "2026-09-20:2026-10-31", "28d:2026-10-05"):
+            q = Query(artist, period, platforms="spotify", country="IT", warehouse=root)
+            assert_same_both_ways(breakdown, q, artist, "spotify")
+            assert_same_both_ways(breakdown_totals, q, artist, "spotify")
+    after = breakdown(before.refresh(), "Carla", "spotify").set_index("title").loc["Faro"]
+    # the week of 1 October (5,000) gives way to the chart file's of 2 October (6,000)
+    assert (faro_before["total_streams"], after["total_streams"]) == (5000, 6000)
+
+
+def test_a_refused_write_leaves_base_and_serving_layer_as_they_were(tmp_path):
+    root = write_metric_fixture(tmp_path / "warehouse")
+    bad = pd.DataFrame([_chart_row("t6", D(2026, 9, 30), "monthly", 1, 5)])
+    with pytest.raises(warehouse.WarehouseError):
+        warehouse.write({"chart_entries": bad}, source="test", warehouse=root)
+    assert_serving_matches_base(root)
+
+
+def test_an_exception_inside_a_transaction_leaves_base_and_serving_layer_as_they_were(tmp_path):
+    root = write_metric_fixture(tmp_path / "warehouse")
+    version = warehouse.current_version(root)
+    rows = pd.DataFrame([_chart_row("t6", D(2026, 9, 30), "daily", 1, 5)])
+    with pytest.raises(RuntimeError), warehouse.transaction(root) as txn:
+        txn.merge(CHART_ENTRIES, warehouse.conform(CHART_ENTRIES, rows))
+        raise RuntimeError("halfway")
+    assert warehouse.current_version(root) == version
+    assert_serving_matches_base(root)
+
+
+def test_loading_the_same_rows_again_keeps_the_serving_layer(tmp_path):
+    root = write_metric_fixture(tmp_path / "warehouse")
+    write_metric_fixture(root)  # a reload: the same rows
+    assert_serving_matches_base(root)
+
+
+_KILLED_WRITE = """
+import sys, datetime as dt, pandas as pd
+from kit import warehouse
+rows = pd.DataFrame({"date": [dt.date(2026, 10, 2), dt.date(2026, 9, 29)], "platform": "spotify",
+    "country": "IT", "frequency": ["weekly", "daily"], "position": [7, 50], "track_id": ["t6", "t2"],
+    "streams": [6000, 10], "source": "spotify_charts", "chart": "top"})
+audience = pd.DataFrame({"date": [dt.date(2026, 9, 30)], "platform": "spotify", "country": "IT",
+    "artist_id": "a", "metric": "monthly_listeners", "value": [999], "source": "killed"})
+warehouse.write({"chart_entries": rows, "artist_audience": audience}, source="killed",
+    warehouse=sys.argv[1])
+"""
+FAILPOINTS = ["staged", "manifest-written", "committed", "publishing", "published", "vacuumed"]
+
+
+@pytest.mark.parametrize("failpoint", FAILPOINTS)
+def test_a_write_killed_at_any_step_leaves_base_and_serving_layer_consistent(tmp_path, failpoint):
+    root = write_metric_fixture(tmp_path / "warehouse")
+    env = {**os.environ, "CHARTROOM_FAILPOINT": failpoint}
+    proc = subprocess.run([sys.executable, "-c", _KILLED_WRITE, str(root)], env=env, capture_output=True)  # fmt: skip
+    assert proc.returncode == -9
+    assert_serving_matches_base(root)
+    q = Query("Carla", "2026-09-20:2026-10-31", platforms="spotify", country="IT", warehouse=root)
+    faro = assert_same_both_ways(breakdown, q, "Carla", "spotify").set_index("title").loc["Faro"]
+    committed = failpoint not in ("staged", "manifest-written")
+    assert faro["total_streams"] == (6000 if committed else 5000)
+    warehouse.write({"artists": pd.DataFrame({"artist_id": ["e"], "name": ["Ettore"]})}, source="next", warehouse=root)  # fmt: skip
+    assert_serving_matches_base(root)
+
+
+def _without_serving_layer(root: Path) -> None:
+    """Make the latest version look like one an earlier kit wrote: no serving layer."""
+    path = versions.manifest_path(root, warehouse.current_version(root))
+    data = json.loads(path.read_text())
+    del data["serving"]
+    for table in ("track_month", "audience_month"):
+        data["tables"].pop(table, None)
+    path.write_text(json.dumps(data))
+    os.utime(path, ns=(1, 1))  # a manifest read before is read again
+
+
+def test_a_warehouse_without_a_serving_layer_answers_from_the_base_tables_until_rebuilt(
+    tmp_path, capsys
+):
+    root = write_metric_fixture(tmp_path / "warehouse")
+    with from_the_base_tables():
+        expected = breakdown(Query("Carla", "2026-09-25:2026-10-31", country="IT", warehouse=root), "Carla", "spotify")  # fmt: skip
+    _without_serving_layer(root)
+    q = Query("Carla", "2026-09-25:2026-10-31", country="IT", warehouse=root)
+    assert not answers.served(q)
+    pd.testing.assert_frame_equal(breakdown(q, "Carla", "spotify"), expected, check_exact=True)
+    # its writes keep it so: a serving layer of some months only would answer wrongly
+    warehouse.write({"artists": pd.DataFrame({"artist_id": ["e"], "name": ["Ettore"]})}, source="next", warehouse=root)  # fmt: skip
+    assert warehouse.snapshot(root).serving == 0
+
+    assert cli.main(["rebuild", "--warehouse", str(root), "--no-progress"]) == 0
+    assert "serving layer" in capsys.readouterr().out
+    assert_serving_matches_base(root)
+    q = q.refresh()
+    assert answers.served(q)
+    pd.testing.assert_frame_equal(breakdown(q, "Carla", "spotify"), expected, check_exact=True)
