@@ -167,10 +167,49 @@ INGEST_LOG = Table(
     required=("loaded_at", "source", "outcome"),
 )
 
-# The serving layer: per month, the figures of a breakdown and of an audience summary that
-# add up month by month (kit/sql/track_month_rows.sql, audience_month_rows.sql), kept by the
-# write path in the same commit as the base rows they come from. Partitioned like the base
-# tables; `month` is the partition's month.
+# The serving layer, kept by the write path in the same commit as the base rows it comes
+# from (kit/warehouse/serving.py), partitioned like the base tables: per month, the figures
+# of a breakdown and of an audience summary that add up month by month (track_month,
+# audience_month), and the days the months around them are read from (track_day: counted
+# values; chart_week: weekly entries that stand). kit/sql/<table>_rows.sql computes each.
+TRACK_DAY = Table(
+    "track_day",
+    pa.schema(
+        [
+            ("date", pa.date32()),
+            ("platform", pa.string()),
+            ("country", pa.string()),
+            ("track_id", pa.string()),
+            ("streams", pa.int64()),
+            ("days", pa.int64()),
+            ("kind", pa.string()),
+            ("source", pa.string()),
+        ]
+    ),
+    key=("date", "platform", "country", "track_id"),
+    sort=("country", "track_id", "date"),
+    partitioned=True,
+    derived=True,
+)
+
+CHART_WEEK = Table(
+    "chart_week",
+    pa.schema(
+        [
+            ("date", pa.date32()),
+            ("platform", pa.string()),
+            ("country", pa.string()),
+            ("chart", pa.string()),
+            ("track_id", pa.string()),
+            ("position", pa.int32()),
+        ]
+    ),
+    key=("date", "platform", "country", "chart", "track_id"),
+    sort=("country", "track_id", "date"),
+    partitioned=True,
+    derived=True,
+)
+
 TRACK_MONTH = Table(
     "track_month",
     pa.schema(
@@ -235,6 +274,8 @@ TABLES: dict[str, Table] = {
         TRACK_STREAMS,
         ARTIST_AUDIENCE,
         INGEST_LOG,
+        TRACK_DAY,
+        CHART_WEEK,
         TRACK_MONTH,
         AUDIENCE_MONTH,
     ]

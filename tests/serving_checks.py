@@ -14,7 +14,12 @@ from kit import db, warehouse
 from kit.query import answers
 from kit.schema import TABLES
 
-SERVING_MACROS = {"track_month": "track_month_rows", "audience_month": "audience_month_rows"}
+SERVING_MACROS = {
+    "track_day": "track_day_rows",
+    "chart_week": "chart_week_rows",
+    "track_month": "track_month_rows",
+    "audience_month": "audience_month_rows",
+}
 
 
 @contextlib.contextmanager

@@ -204,7 +204,7 @@ def _without_serving_layer(root: Path) -> None:
     path = versions.manifest_path(root, warehouse.current_version(root))
     data = json.loads(path.read_text())
     del data["serving"]
-    for table in ("track_month", "audience_month"):
+    for table in ("track_day", "chart_week", "track_month", "audience_month"):
         data["tables"].pop(table, None)
     path.write_text(json.dumps(data))
     os.utime(path, ns=(1, 1))  # a manifest read before is read again

@@ -204,6 +204,22 @@ MACRO_ARGUMENTS = {
     "p_cooldown_days": 0,
     "p_chart_days": 1,
     "p_peak_top": 200,
+    # the serving layer's parts: whole months and the days around them
+    "part_start": D(2026, 9, 1),
+    "part_end": D(2026, 9, 30),
+    "month_start": D(2026, 9, 1),
+    "months_start": D(2026, 9, 1),
+    "months_end": D(2026, 9, 30),
+    "listener_months_start": D(2026, 9, 1),
+    "listener_months_end": D(2026, 9, 30),
+    "head_start": D(2026, 8, 29),
+    "head_end": D(2026, 8, 31),
+    "tail_start": D(2026, 10, 1),
+    "tail_end": D(2026, 10, 2),
+    "listener_head_start": D(2026, 8, 29),
+    "listener_head_end": D(2026, 8, 31),
+    "listener_tail_start": D(2026, 10, 1),
+    "listener_tail_end": D(2026, 10, 2),
 }
 
 

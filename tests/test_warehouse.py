@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from serving_checks import assert_serving_matches_base
 
 from kit import cli, db, warehouse
 from kit.warehouse import WarehouseError
@@ -233,9 +234,11 @@ def test_a_write_killed_at_any_step_leaves_the_old_or_the_new_state_whole(
     committed = failpoint in AFTER_THE_COMMIT_POINT
     expected = NEW_VALUES if committed else OLD_VALUES
 
-    # kit's readers see one whole state at once, and write nothing to see it
+    # kit's readers see one whole state at once, and write nothing to see it; its serving
+    # layer is the one of that state
     files = _every_file(empty_warehouse)
     assert _kit_values(empty_warehouse) == expected
+    assert_serving_matches_base(empty_warehouse)
     assert sorted(
         warehouse.read_table("artist_audience", empty_warehouse)["value"].to_pylist()
     ) == (expected)
@@ -248,6 +251,7 @@ def test_a_write_killed_at_any_step_leaves_the_old_or_the_new_state_whole(
     warehouse.write({"artists": _rows()["artists"]}, source="next", warehouse=empty_warehouse)
     assert _kit_values(empty_warehouse) == expected
     assert _plain_values(empty_warehouse) == expected
+    assert_serving_matches_base(empty_warehouse)
     _store_is_what_the_versions_list(empty_warehouse)
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import engine, warehouse
 from ..errors import QueryError
-from ..period import serving_months
+from ..period import serving_parts
 from . import core
 from .core import (
     BREAKDOWN_COLUMNS,
@@ -39,8 +39,8 @@ def summary(q: Query, compare: str | None = None) -> pd.DataFrame:
         result = core._run(
             cur,
             "select * from audience_summary_served($artists, $platforms, $country, $start, $end, "
-            "$months_start, $months_end)",
-            params={**_selection_params(q), **_months(q, margin=0)},
+            "$months_start, $months_end, $head_start, $head_end, $tail_start, $tail_end)",
+            params={**_selection_params(q), **serving_parts(q.start, q.end)},
         )
     else:
         result = core._run(
@@ -61,11 +61,6 @@ def served(q: Query) -> bool:
     its version has one, and the engine is DuckDB. Otherwise the definitions run over the
     base tables; both give the same figures (tests/test_serving.py)."""
     return q.snapshot.serving == warehouse.SERVING_FORMAT and engine.engine_name() == "duckdb"
-
-
-def _months(q: Query, margin: int, prefix: str = "") -> dict:
-    first, last = serving_months(q.start, q.end, margin)
-    return {f"{prefix}months_start": first, f"{prefix}months_end": last}
 
 
 SORTABLE = set(BREAKDOWN_COLUMNS)
@@ -128,8 +123,11 @@ def breakdown(
     cur = engine.cursor(snapshot=q.snapshot)
     source = "track_breakdown($artist, $platform, $country, $start, $end)"
     if served(q):
-        source = "track_breakdown_served($artist, $platform, $country, $start, $end, $months_start, $months_end)"  # fmt: skip
-        params.update(_months(q, WEEK_MARGIN))
+        source = (
+            "track_breakdown_served($artist, $platform, $country, $start, $end, $months_start, "
+            "$months_end, $head_start, $head_end, $tail_start, $tail_end)"
+        )
+        params.update(serving_parts(q.start, q.end, WEEK_MARGIN))
     result = core._run(cur, f"select * from {source} {where} {order} {page}", params=params)
     return _frame(result, BREAKDOWN_COLUMNS)
 
@@ -142,9 +140,12 @@ def breakdown_totals(q: Query, artist: str, platform: str) -> pd.DataFrame:
     if served(q):
         source = (
             "breakdown_totals_served($artist, $platform, $country, $start, $end, $months_start, "
-            "$months_end, $listener_months_start, $listener_months_end)"
+            "$months_end, $head_start, $head_end, $tail_start, $tail_end, $listener_months_start, "
+            "$listener_months_end, $listener_head_start, $listener_head_end, $listener_tail_start, "
+            "$listener_tail_end)"
         )
-        params.update(_months(q, WEEK_MARGIN), **_months(q, 0, "listener_"))
+        params.update(serving_parts(q.start, q.end, WEEK_MARGIN))
+        params.update(serving_parts(q.start, q.end, prefix="listener_"))
     result = core._run(cur, f"select * from {source}", params=params)
     return _frame(result, TOTALS_COLUMNS)
 

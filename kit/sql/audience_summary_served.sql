@@ -1,12 +1,15 @@
--- audience_summary_served(artist_ids, platforms, country, start_date, end_date, months_start, months_end)
+-- audience_summary_served(artist_ids, platforms, country, start_date, end_date, months_start, months_end,
+--                         head_start, head_end, tail_start, tail_end)
 -- Grain: one row per artist × platform × metric with at least one point in the period,
 -- exactly as audience_summary (the definition; its header gives every column), put together
 -- from parts: the whole months [months_start, months_end] (null: none) from the serving
--- layer (audience_month, kept by the write path), and the days before and after them (the
--- whole period when there are none) from artist_audience through audience_part. Points and
+-- layer (audience_month, kept by the write path), and the days before and after them,
+-- [head_start, head_end] and [tail_start, tail_end] (the whole period when there are none;
+-- an empty part ends before it starts, before any data; kit.period.serving_parts), from
+-- artist_audience through audience_part. Points and
 -- sums add up; start is the first part's first point, end the last part's last point, peak
 -- the largest of the parts' peaks (the earliest on ties).
-create or replace macro audience_summary_served(p_artist_ids, p_platforms, p_country, start_date, end_date, months_start, months_end) as table
+create or replace macro audience_summary_served(p_artist_ids, p_platforms, p_country, start_date, end_date, months_start, months_end, head_start, head_end, tail_start, tail_end) as table
 with
 parts as (
     select m.platform, m.artist_id, m.metric, m.first_date, m.first_value, m.last_date, m.last_value,
@@ -19,18 +22,11 @@ parts as (
     union all
     select e.platform, e.artist_id, e.metric, e.first_date, e.first_value, e.last_date, e.last_value,
         e.value_sum, e.points, e.peak_value, e.peak_date
-    from audience_part(
-        p_artist_ids, p_platforms, p_country, start_date,
-        coalesce(cast(cast(months_start as date) - interval 1 day as date), cast(end_date as date))
-    ) as e
+    from audience_part(p_artist_ids, p_platforms, p_country, head_start, head_end) as e
     union all
     select e.platform, e.artist_id, e.metric, e.first_date, e.first_value, e.last_date, e.last_value,
         e.value_sum, e.points, e.peak_value, e.peak_date
-    from audience_part(
-        p_artist_ids, p_platforms, p_country,
-        coalesce(cast(cast(months_end as date) + interval 1 day as date), cast(cast(end_date as date) + interval 1 day as date)),
-        end_date
-    ) as e
+    from audience_part(p_artist_ids, p_platforms, p_country, tail_start, tail_end) as e
 ),
 per_series as (
     select

@@ -1,13 +1,15 @@
--- breakdown_totals_served(artist_id, platform, country, start_date, end_date, months_start, months_end, listener_months_start, listener_months_end)
+-- breakdown_totals_served(artist_id, platform, country, start_date, end_date, months_start, months_end,
+--     head_start, head_end, tail_start, tail_end, listener_months_start, listener_months_end,
+--     listener_head_start, listener_head_end, listener_tail_start, listener_tail_end)
 -- Grain: one row, exactly as breakdown_totals (the definition; its header gives every
 -- column), over track_breakdown_served, with the listeners' points put together from the
 -- audience serving layer's whole months [listener_months_start, listener_months_end] and
--- the days around them (audience_summary_served's parts).
-create or replace macro breakdown_totals_served(p_artist_id, p_platform, p_country, start_date, end_date, months_start, months_end, listener_months_start, listener_months_end) as table
+-- the days around them (audience_summary_served's parts; kit.period.serving_parts).
+create or replace macro breakdown_totals_served(p_artist_id, p_platform, p_country, start_date, end_date, months_start, months_end, head_start, head_end, tail_start, tail_end, listener_months_start, listener_months_end, listener_head_start, listener_head_end, listener_tail_start, listener_tail_end) as table
 with
 b as (
     select *
-    from track_breakdown_served(p_artist_id, p_platform, p_country, start_date, end_date, months_start, months_end)
+    from track_breakdown_served(p_artist_id, p_platform, p_country, start_date, end_date, months_start, months_end, head_start, head_end, tail_start, tail_end)
 ),
 top_track as (
     select track_id, title, total_streams, share
@@ -25,18 +27,11 @@ listener_parts as (
       and m.month between strftime(cast(listener_months_start as date), '%Y-%m') and strftime(cast(listener_months_end as date), '%Y-%m')
     union all
     select e.value_sum, e.points
-    from audience_part(
-        [p_artist_id], [lower(p_platform)], p_country, start_date,
-        coalesce(cast(cast(listener_months_start as date) - interval 1 day as date), cast(end_date as date))
-    ) as e
+    from audience_part([p_artist_id], [lower(p_platform)], p_country, listener_head_start, listener_head_end) as e
     where e.metric = 'monthly_listeners'
     union all
     select e.value_sum, e.points
-    from audience_part(
-        [p_artist_id], [lower(p_platform)], p_country,
-        coalesce(cast(cast(listener_months_end as date) + interval 1 day as date), cast(cast(end_date as date) + interval 1 day as date)),
-        end_date
-    ) as e
+    from audience_part([p_artist_id], [lower(p_platform)], p_country, listener_tail_start, listener_tail_end) as e
     where e.metric = 'monthly_listeners'
 ),
 listeners as (

@@ -1,10 +1,12 @@
--- track_breakdown_served(artist_id, platform, country, start_date, end_date, months_start, months_end)
+-- track_breakdown_served(artist_id, platform, country, start_date, end_date, months_start, months_end,
+--                        head_start, head_end, tail_start, tail_end)
 -- Grain: one row per track, exactly as track_breakdown (the definition; its header gives
 -- every column), put together from parts instead of computed over the whole period:
 --   the whole months [months_start, months_end] (null: none) from the serving layer
---   (track_month: track_part over each month, kept by the write path), and the edge days
---   before and after them (the whole period when there are no such months) from the base
---   tables through track_part. Totals, days, covered days and chart days add up over the
+--   (track_month: track_part over each month, kept by the write path), and the days
+--   before and after them, [head_start, head_end] and [tail_start, tail_end] (the whole
+--   period when there are no such months; an empty part ends before it starts, before
+--   any data), from the serving layer's days through track_part. Totals, days, covered days and chart days add up over the
 --   parts (they split the period's days); positions and peaks are the best over them.
 -- A month counts as whole only when the weekly figures it stores need no correction:
 --   it starts on start_date or at least six days after it (its weekly values' days before
@@ -12,7 +14,7 @@
 --   count clipped at the month's start), and it ends on end_date or at least six days
 --   before it (days covered by a weekly entry dated in the next six days then count:
 --   chart_days, else chart_days_own). kit.period.serving_months chooses them.
-create or replace macro track_breakdown_served(p_artist_id, p_platform, p_country, start_date, end_date, months_start, months_end) as table
+create or replace macro track_breakdown_served(p_artist_id, p_platform, p_country, start_date, end_date, months_start, months_end, head_start, head_end, tail_start, tail_end) as table
 with
 bounds as (
     select
@@ -50,21 +52,11 @@ months as (
 edges as (
     select e.track_id, e.total_streams, e.days_with_value, e.covered_days, e.sources, e.peak_days, e.peak_streams,
         e.peak_date, e.best_position, e.best_viral_position, e.chart_days, e.first_chart_date, e.last_chart_date
-    from track_part(
-        p_platform, p_country, start_date,
-        coalesce(cast(cast(months_start as date) - interval 1 day as date), cast(end_date as date)),
-        start_date, end_date
-    ) as e
-    join credits as c on c.track_id = e.track_id
+    from track_part(p_artist_id, p_platform, p_country, head_start, head_end, start_date, end_date) as e
     union all
     select e.track_id, e.total_streams, e.days_with_value, e.covered_days, e.sources, e.peak_days, e.peak_streams,
         e.peak_date, e.best_position, e.best_viral_position, e.chart_days, e.first_chart_date, e.last_chart_date
-    from track_part(
-        p_platform, p_country,
-        coalesce(cast(cast(months_end as date) + interval 1 day as date), cast(cast(end_date as date) + interval 1 day as date)),
-        end_date, start_date, end_date
-    ) as e
-    join credits as c on c.track_id = e.track_id
+    from track_part(p_artist_id, p_platform, p_country, tail_start, tail_end, start_date, end_date) as e
 ),
 parts as (
     select * from months

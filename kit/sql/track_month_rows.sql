@@ -5,11 +5,12 @@
 -- period adds them back from days_with_value) and goes on six days past its end (chart_days
 -- counts the days covered by an entry dated in the next month's first six days;
 -- chart_days_own leaves them out). Stored as the table track_month by the write path
--- (kit/warehouse/serving.py), read by track_breakdown_served.
+-- (kit/warehouse/serving.py) from the month's track_day and chart_week rows and those of
+-- the next month's first six days, read by track_breakdown_served.
 create or replace macro track_month_rows(p_platform, month_start) as table
 select *
 from track_part(
-    p_platform, null, month_start, last_day(cast(month_start as date)),
+    null, p_platform, null, month_start, last_day(cast(month_start as date)),
     month_start, cast(last_day(cast(month_start as date)) + interval 6 day as date)
 )
 order by country, track_id

@@ -1,22 +1,25 @@
--- track_part(platform, country, part_start, part_end, start_date, end_date)
+-- track_part(artist_id, platform, country, part_start, part_end, start_date, end_date)
 -- Grain: one row per country × track with a value, a chart entry or a top-chart day in the
--- part [part_start, part_end] of a period [start_date, end_date], for one platform and one
--- country (null: every country). The figures of track_breakdown that add up part by part,
--- so a period's breakdown is its parts put together (track_breakdown_served.sql): whole
--- months from the serving layer (track_month, built from this macro), edge days from here.
---   total_streams, days_with_value, sources, peak_*   over the values of track_values dated
---                    in the part (peak: daily values before weekly ones, then the highest,
+-- part [part_start, part_end] of a period [start_date, end_date], for one platform, the
+-- tracks credited to one artist (null: every track) and one country (null: every country).
+-- The figures of track_breakdown that add up part by part, so a period's breakdown is its
+-- parts put together (track_breakdown_served.sql): whole months from the serving layer's
+-- track_month (built from this macro), the days around them from here. It reads the
+-- serving layer's rows of track_values (track_day) and of standing_chart_entries (daily
+-- entries from chart_entries, where all stand; weekly ones from chart_week), each filed
+-- under its month, with the values as given, so only the part's months are read.
+--   total_streams, days_with_value, sources, peak_*   over the counted values dated in
+--                    the part (peak: daily values before weekly ones, then the highest,
 --                    then the earliest, as track_breakdown orders them);
 --   covered_days     the days of those values inside the period: a weekly value's days
 --                    before start_date do not count;
---   best_position, best_viral_position   over the entries of standing_chart_entries
---                    dated in the part;
---   chart_days, first_chart_date, last_chart_date   the part's days covered by a
+--   best_position, best_viral_position   over the standing entries dated in the part;
+--   chart_days, first_chart_date, last_chart_date   the part's days covered by a standing
 --                    top-chart entry dated in the part or up to six days after it, never
 --                    after end_date (a weekly entry covers the seven days ending on it);
 --   chart_days_own, first_chart_own, last_chart_own   the same, entries dated in the part.
--- A part that ends before it starts is empty and reads nothing.
-create or replace macro track_part(p_platform, p_country, part_start, part_end, start_date, end_date) as table
+-- A part that ends before it starts is empty; one before any data reads no file.
+create or replace macro track_part(p_artist_id, p_platform, p_country, part_start, part_end, start_date, end_date) as table
 with
 bounds as (
     select
@@ -24,10 +27,19 @@ bounds as (
         cast(part_end as date) as b,
         cast(start_date as date) as lo
 ),
+credited as (
+    select track_id
+    from track_credits
+    where artist_id = p_artist_id
+),
 series as (
     select v.country, v.track_id, v.date, v.streams, v.days, v.kind, v.source
-    from track_values(p_platform, p_country, part_start, part_end) as v
-    where cast(part_start as date) <= cast(part_end as date)
+    from track_day as v
+    where v.platform = lower(p_platform)
+      and (p_country is null or v.country = upper(p_country))
+      and v.month between strftime(cast(part_start as date), '%Y-%m') and strftime(cast(part_end as date), '%Y-%m')
+      and v.date between cast(part_start as date) and cast(part_end as date)
+      and (p_artist_id is null or v.track_id in (select track_id from credited))
 ),
 value_stats as (
     select
@@ -49,12 +61,27 @@ peaks as (
     where peak_rank = 1
 ),
 entries as (
-    select c.country, c.track_id, c.date, c.frequency, c.position, c.chart
-    from standing_chart_entries(
-        p_platform, p_country, null, part_start,
-        least(cast(end_date as date), cast(cast(part_end as date) + interval 6 day as date))
-    ) as c
-    where cast(part_start as date) <= cast(part_end as date)
+    -- dated in the part or up to six days after it, never after end_date
+    select c.country, c.track_id, c.date, 'daily' as frequency, c.position, c.chart
+    from chart_entries as c
+    where c.platform = lower(p_platform)
+      and c.frequency = 'daily'
+      and (p_country is null or c.country = upper(p_country))
+      and c.month between strftime(cast(part_start as date), '%Y-%m')
+                      and strftime(least(cast(end_date as date), cast(cast(part_end as date) + interval 6 day as date)), '%Y-%m')
+      and c.date between cast(part_start as date)
+                     and least(cast(end_date as date), cast(cast(part_end as date) + interval 6 day as date))
+      and (p_artist_id is null or c.track_id in (select track_id from credited))
+    union all
+    select w.country, w.track_id, w.date, 'weekly' as frequency, w.position, w.chart
+    from chart_week as w
+    where w.platform = lower(p_platform)
+      and (p_country is null or w.country = upper(p_country))
+      and w.month between strftime(cast(part_start as date), '%Y-%m')
+                      and strftime(least(cast(end_date as date), cast(cast(part_end as date) + interval 6 day as date)), '%Y-%m')
+      and w.date between cast(part_start as date)
+                     and least(cast(end_date as date), cast(cast(part_end as date) + interval 6 day as date))
+      and (p_artist_id is null or w.track_id in (select track_id from credited))
 ),
 calendar as (
     select cast(unnest(generate_series(b.a, b.b, interval 1 day)) as date) as day

@@ -2,11 +2,13 @@
 that add up month by month, computed by the SQL of kit/sql/ from the base tables and
 committed in the same version as the base rows they come from.
 
-- `track_month` (kit/sql/track_month_rows.sql) from chart_entries and track_streams. A
-  month's rows depend on the base rows of the month before and after it too: a weekly
-  value covers seven days, whether it counts depends on the daily values of the six days
-  before it, and whether a weekly entry stands on the entries six days either side. So a
-  commit that changes a base month recomputes that month and its two neighbours.
+- `track_day` (kit/sql/track_day_rows.sql: the counted values of track_values) and
+  `chart_week` (chart_week_rows.sql: the weekly entries that stand) from chart_entries and
+  track_streams, then `track_month` (track_month_rows.sql) from those. A month's rows
+  depend on the base rows of the month before and after it too: a weekly value covers
+  seven days, whether it counts depends on the daily values of the six days before it,
+  and whether a weekly entry stands on the entries six days either side. So a commit that
+  changes a base month recomputes that month and its two neighbours.
 - `audience_month` (kit/sql/audience_month_rows.sql) from artist_audience: a month's rows
   depend on that month's points only.
 
@@ -31,12 +33,16 @@ from .layout import partition_rel
 # Bumped when what the serving tables hold changes: a version of another format has none.
 SERVING_FORMAT = 1
 
-# serving table: (its macro of kit/sql/, the base tables it reads, months either side a
-# base month's rows reach)
+# serving table: (its macro of kit/sql/, the base tables it comes from, months either side
+# a base month's rows reach). In stages: track_month is computed from the track_day and
+# chart_week rows staged before it.
 SERVING = {
-    "track_month": ("track_month_rows", ("chart_entries", "track_streams"), 1),
+    "track_day": ("track_day_rows", ("chart_entries", "track_streams"), 1),
+    "chart_week": ("chart_week_rows", ("chart_entries",), 1),
     "audience_month": ("audience_month_rows", ("artist_audience",), 0),
+    "track_month": ("track_month_rows", ("chart_entries", "track_streams"), 1),
 }
+STAGES = (("track_day", "chart_week", "audience_month"), ("track_month",))
 
 Month = tuple[str, str]  # (platform, 'YYYY-MM')
 
@@ -89,13 +95,20 @@ def refresh(
     the same commit (a month left without rows loses its partition)."""
     from .. import db  # kit.db reads kit.warehouse: imported when a commit needs it
 
-    work = [(t, p, m) for t, found in months.items() for p, m in sorted(found)]
+    work = [(t, p, m) for stage in STAGES for t in stage for p, m in sorted(months.get(t, ()))]
     if not work:
         return
-    con = db.connect(snapshot=txn.snapshot())
+    done: set[str] = set()
+    con = None
     try:
-        con.execute("set enable_progress_bar = false")
         for table, platform, month in progress(work) if progress else work:
+            if con is None or any(t in done for t in _before(table)):
+                # a new connection on the state staged so far: the stages before are in it
+                if con is not None:
+                    con.close()
+                con = db.connect(snapshot=txn.snapshot())
+                con.execute("set enable_progress_bar = false")
+                done.clear()
             macro = SERVING[table][0]
             start = dt.date(int(month[:4]), int(month[5:7]), 1)
             rows = con.sql(f"select * from {macro}(?, ?)", params=[platform, start]).to_arrow_table()
@@ -104,8 +117,18 @@ def refresh(
                 txn.replace(table, partition, rows.select(TABLES[table].file_schema.names))
             else:
                 txn.drop(table, partition)
+            done.add(table)
     finally:
-        con.close()
+        if con is not None:
+            con.close()
+
+
+def _before(table: str) -> tuple[str, ...]:
+    """The serving tables of the stages before `table`'s."""
+    for i, stage in enumerate(STAGES):
+        if table in stage:
+            return tuple(t for earlier in STAGES[:i] for t in earlier)
+    return ()
 
 
 def maintain(txn) -> None:
