@@ -219,23 +219,21 @@ def _month_after(first_day: dt.date) -> dt.date:
     return (first_day + dt.timedelta(days=32)).replace(day=1)
 
 
-# An empty part: it ends before it starts, and lies before any data, so the serving
-# layer's macros prune every partition before reading one.
-EMPTY_PART = (dt.date(1900, 1, 2), dt.date(1900, 1, 1))
-
-
-def serving_parts(start: dt.date, end: dt.date, margin: int = 0, prefix: str = "") -> dict:
-    """[start, end] cut into the parts the served answers put together, as macro values:
-    `months_start`/`months_end` (the whole months, `serving_months`; None: none), and the
-    days before and after them, `head_start`/`head_end` and `tail_start`/`tail_end`
-    (EMPTY_PART where there are none; the whole period when there are no whole months)."""
+def serving_parts(start: dt.date, end: dt.date, margin: int = 0) -> dict:
+    """[start, end] cut into the parts the served answers put together: `months_start` and
+    `months_end` (the whole months, `serving_months`), then the days before and after them,
+    `head_start`/`head_end` and `tail_start`/`tail_end` (the whole period is the head when
+    there are no whole months). A part that is not there is None."""
     first, last = serving_months(start, end, margin)
+    head = tail = (None, None)
     if first is None or last is None:
-        head, tail = (start, end), EMPTY_PART
+        head = (start, end)
     else:
-        head = (start, first - dt.timedelta(days=1)) if first > start else EMPTY_PART
-        tail = (last + dt.timedelta(days=1), end) if last < end else EMPTY_PART
-    values = {
+        if first > start:
+            head = (start, first - dt.timedelta(days=1))
+        if last < end:
+            tail = (last + dt.timedelta(days=1), end)
+    return {
         "months_start": first,
         "months_end": last,
         "head_start": head[0],
@@ -243,4 +241,3 @@ def serving_parts(start: dt.date, end: dt.date, margin: int = 0, prefix: str = "
         "tail_start": tail[0],
         "tail_end": tail[1],
     }
-    return {prefix + name: value for name, value in values.items()}

@@ -177,6 +177,10 @@ def test_overlapping_weekly_entries_count_once_on_spark(spark_session, metric_wh
 REACHED_BY_THE_ANSWERS = {
     "audience_summary", "track_breakdown", "breakdown_totals", "audience_daily", "artist_track_daily",
 }  # fmt: skip
+# The serving layer's answers: put together from the parts a DuckDB query names (the table
+# named by their `parts` argument); Spark answers from the definitions over the base tables,
+# and the answers above compare the two.
+SERVED_ON_DUCKDB = {"track_breakdown_served", "breakdown_totals_served", "audience_summary_served"}
 # A value for each macro parameter, by name, on the metric fixture.
 MACRO_ARGUMENTS = {
     "p_artist_id": "a",
@@ -210,21 +214,13 @@ MACRO_ARGUMENTS = {
     "month_start": D(2026, 9, 1),
     "months_start": D(2026, 9, 1),
     "months_end": D(2026, 9, 30),
-    "listener_months_start": D(2026, 9, 1),
-    "listener_months_end": D(2026, 9, 30),
-    "head_start": D(2026, 8, 29),
-    "head_end": D(2026, 8, 31),
-    "tail_start": D(2026, 10, 1),
-    "tail_end": D(2026, 10, 2),
-    "listener_head_start": D(2026, 8, 29),
-    "listener_head_end": D(2026, 8, 31),
-    "listener_tail_start": D(2026, 10, 1),
-    "listener_tail_end": D(2026, 10, 2),
 }
 
 
 @pytest.mark.spark
-@pytest.mark.parametrize("name", sorted(set(kit_spark.definitions()) - REACHED_BY_THE_ANSWERS))
+@pytest.mark.parametrize(
+    "name", sorted(set(kit_spark.definitions()) - REACHED_BY_THE_ANSWERS - SERVED_ON_DUCKDB)
+)
 def test_every_other_definition_of_kit_sql_gives_the_same_rows_on_spark(
     spark_session, metric_wh, name
 ):

@@ -36,11 +36,12 @@ def summary(q: Query, compare: str | None = None) -> pd.DataFrame:
         return audience_comparison(q, compare)
     cur = engine.cursor(snapshot=q.snapshot)
     if served(q):
+        parts, params = _audience_parts(q, "$artists", "$platforms")
         result = core._run(
             cur,
-            "select * from audience_summary_served($artists, $platforms, $country, $start, $end, "
-            "$months_start, $months_end, $head_start, $head_end, $tail_start, $tail_end)",
-            params={**_selection_params(q), **serving_parts(q.start, q.end)},
+            f"with summary_parts as ({parts}) "
+            "select * from audience_summary_served($artists, $platforms, $start, $end, 'summary_parts')",
+            params={**_selection_params(q), **params},
         )
     else:
         result = core._run(
@@ -54,6 +55,44 @@ def summary(q: Query, compare: str | None = None) -> pd.DataFrame:
 # Days a stored month's breakdown figures reach past its edges: a weekly chart's six days
 # before its date (kit/sql/track_breakdown_served.sql).
 WEEK_MARGIN = 6
+
+
+def _parts(
+    q: Query, margin: int, months_sql: str, edge_sql: str, prefix: str = ""
+) -> tuple[str, dict]:
+    """The union of the parts of the query's period (kit.period.serving_parts) as SQL over
+    the macros `months_sql` (whole months) and `edge_sql` (days around them), which take
+    `$…months_start, $…months_end` and `$…part_start, $…part_end`; and their values. Only the
+    parts the period has are named, so nothing is planned for the others."""
+    cut = serving_parts(q.start, q.end, margin)
+    selects, params = [], {}
+    if cut["months_start"] is not None:
+        selects.append(months_sql.format(start=f"${prefix}months_start", end=f"${prefix}months_end"))
+        params.update({f"{prefix}months_start": cut["months_start"], f"{prefix}months_end": cut["months_end"]})  # fmt: skip
+    for edge in ("head", "tail"):
+        if cut[f"{edge}_start"] is not None:
+            selects.append(edge_sql.format(start=f"${prefix}{edge}_start", end=f"${prefix}{edge}_end"))  # fmt: skip
+            params.update({f"{prefix}{edge}_start": cut[f"{edge}_start"], f"{prefix}{edge}_end": cut[f"{edge}_end"]})  # fmt: skip
+    return " union all ".join(f"select * from {s}" for s in selects), params
+
+
+def _track_parts(q: Query) -> tuple[str, dict]:
+    return _parts(
+        q,
+        WEEK_MARGIN,
+        "track_month_parts($artist, $platform, $country, $start, $end, {start}, {end})",
+        "track_edge_parts($artist, $platform, $country, {start}, {end}, $start, $end)",
+    )
+
+
+def _audience_parts(q: Query, artists: str, platforms: str, prefix: str = "") -> tuple[str, dict]:
+    return _parts(
+        q,
+        0,
+        f"audience_month_parts({artists}, {platforms}, $country, {{start}}, {{end}})",
+        f"audience_edge_parts({artists}, {platforms}, $country, {{start}}, {{end}})",
+        prefix,
+    )
 
 
 def served(q: Query) -> bool:
@@ -121,14 +160,15 @@ def breakdown(
         page = "offset $offset"
         params["offset"] = int(offset)
     cur = engine.cursor(snapshot=q.snapshot)
-    source = "track_breakdown($artist, $platform, $country, $start, $end)"
+    sql = "select * from track_breakdown($artist, $platform, $country, $start, $end)"
     if served(q):
-        source = (
-            "track_breakdown_served($artist, $platform, $country, $start, $end, $months_start, "
-            "$months_end, $head_start, $head_end, $tail_start, $tail_end)"
+        parts, cut = _track_parts(q)
+        sql = (
+            f"with breakdown_parts as ({parts}) "
+            "select * from track_breakdown_served($artist, $start, $end, 'breakdown_parts')"
         )
-        params.update(serving_parts(q.start, q.end, WEEK_MARGIN))
-    result = core._run(cur, f"select * from {source} {where} {order} {page}", params=params)
+        params.update(cut)
+    result = core._run(cur, f"{sql} {where} {order} {page}", params=params)
     return _frame(result, BREAKDOWN_COLUMNS)
 
 
@@ -136,17 +176,17 @@ def breakdown_totals(q: Query, artist: str, platform: str) -> pd.DataFrame:
     """The footer of a breakdown, one row: total, track count, top track, streams per listener."""
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
     cur = engine.cursor(snapshot=q.snapshot)
-    source = "breakdown_totals($artist, $platform, $country, $start, $end)"
+    sql = "select * from breakdown_totals($artist, $platform, $country, $start, $end)"
     if served(q):
-        source = (
-            "breakdown_totals_served($artist, $platform, $country, $start, $end, $months_start, "
-            "$months_end, $head_start, $head_end, $tail_start, $tail_end, $listener_months_start, "
-            "$listener_months_end, $listener_head_start, $listener_head_end, $listener_tail_start, "
-            "$listener_tail_end)"
+        parts, cut = _track_parts(q)
+        listener_parts, listener_cut = _audience_parts(q, "[$artist]", "[$platform]", "listener_")
+        sql = (
+            f"with breakdown_parts as ({parts}), listener_parts as ({listener_parts}) "
+            "select * from breakdown_totals_served($artist, $start, $end, 'breakdown_parts', "
+            "'listener_parts')"
         )
-        params.update(serving_parts(q.start, q.end, WEEK_MARGIN))
-        params.update(serving_parts(q.start, q.end, prefix="listener_"))
-    result = core._run(cur, f"select * from {source}", params=params)
+        params.update(cut, **listener_cut)
+    result = core._run(cur, sql, params=params)
     return _frame(result, TOTALS_COLUMNS)
 
 

@@ -1,33 +1,14 @@
--- audience_summary_served(artist_ids, platforms, country, start_date, end_date, months_start, months_end,
---                         head_start, head_end, tail_start, tail_end)
+-- audience_summary_served(artist_ids, platforms, start_date, end_date, parts)
 -- Grain: one row per artist × platform × metric with at least one point in the period,
 -- exactly as audience_summary (the definition; its header gives every column), put together
--- from parts: the whole months [months_start, months_end] (null: none) from the serving
--- layer (audience_month, kept by the write path), and the days before and after them,
--- [head_start, head_end] and [tail_start, tail_end] (the whole period when there are none;
--- an empty part ends before it starts, before any data; kit.period.serving_parts), from
--- artist_audience through audience_part. Points and
--- sums add up; start is the first part's first point, end the last part's last point, peak
--- the largest of the parts' peaks (the earliest on ties).
-create or replace macro audience_summary_served(p_artist_ids, p_platforms, p_country, start_date, end_date, months_start, months_end, head_start, head_end, tail_start, tail_end) as table
+-- from the parts of the period: the table named `parts` in the calling query (kit.query.
+-- summary makes it), whose rows are those of audience_month_parts (the whole months, from
+-- the serving layer kept by the write path) and audience_edge_parts (the days before and
+-- after them, or the whole period when there are none). Points and sums add up; start is
+-- the first part's first point, end the last part's last point, peak the largest of the
+-- parts' peaks, the earliest on ties (docs/metrics.md, "The serving layer").
+create or replace macro audience_summary_served(p_artist_ids, p_platforms, start_date, end_date, p_parts) as table
 with
-parts as (
-    select m.platform, m.artist_id, m.metric, m.first_date, m.first_value, m.last_date, m.last_value,
-        m.value_sum, m.points, m.peak_value, m.peak_date
-    from audience_month as m
-    where list_contains(p_artist_ids, m.artist_id)
-      and list_contains(p_platforms, m.platform)
-      and m.country = upper(p_country)
-      and m.month between strftime(cast(months_start as date), '%Y-%m') and strftime(cast(months_end as date), '%Y-%m')
-    union all
-    select e.platform, e.artist_id, e.metric, e.first_date, e.first_value, e.last_date, e.last_value,
-        e.value_sum, e.points, e.peak_value, e.peak_date
-    from audience_part(p_artist_ids, p_platforms, p_country, head_start, head_end) as e
-    union all
-    select e.platform, e.artist_id, e.metric, e.first_date, e.first_value, e.last_date, e.last_value,
-        e.value_sum, e.points, e.peak_value, e.peak_date
-    from audience_part(p_artist_ids, p_platforms, p_country, tail_start, tail_end) as e
-),
 per_series as (
     select
         artist_id,
@@ -39,7 +20,7 @@ per_series as (
         sum(points) as points,
         arg_min(peak_value, struct_pack(v := -peak_value, d := peak_date)) as peak_value,
         arg_min(peak_date, struct_pack(v := -peak_value, d := peak_date)) as peak_date
-    from parts
+    from query_table(p_parts)
     group by artist_id, platform, metric
 ),
 final as (

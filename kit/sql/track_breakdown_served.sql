@@ -1,20 +1,13 @@
--- track_breakdown_served(artist_id, platform, country, start_date, end_date, months_start, months_end,
---                        head_start, head_end, tail_start, tail_end)
+-- track_breakdown_served(artist_id, start_date, end_date, parts)
 -- Grain: one row per track, exactly as track_breakdown (the definition; its header gives
--- every column), put together from parts instead of computed over the whole period:
---   the whole months [months_start, months_end] (null: none) from the serving layer
---   (track_month: track_part over each month, kept by the write path), and the days
---   before and after them, [head_start, head_end] and [tail_start, tail_end] (the whole
---   period when there are no such months; an empty part ends before it starts, before
---   any data), from the serving layer's days through track_part. Totals, days, covered days and chart days add up over the
---   parts (they split the period's days); positions and peaks are the best over them.
--- A month counts as whole only when the weekly figures it stores need no correction:
---   it starts on start_date or at least six days after it (its weekly values' days before
---   the month are then inside the period: covered_days counts them, else the stored
---   count clipped at the month's start), and it ends on end_date or at least six days
---   before it (days covered by a weekly entry dated in the next six days then count:
---   chart_days, else chart_days_own). kit.period.serving_months chooses them.
-create or replace macro track_breakdown_served(p_artist_id, p_platform, p_country, start_date, end_date, months_start, months_end, head_start, head_end, tail_start, tail_end) as table
+-- every column), put together from the parts of the period [start_date, end_date]: the
+-- table named `parts` in the calling query (kit.query.breakdown makes it), whose rows are
+-- those of track_month_parts (the whole months, from the serving layer kept by the write
+-- path) and track_edge_parts (the days before and after them, or the whole period when
+-- there are none). Totals, days with a value, covered days and chart days add up over the
+-- parts (they split the period's days); positions and peaks are the best over them; the
+-- sources are all the parts' (docs/metrics.md, "The serving layer").
+create or replace macro track_breakdown_served(p_artist_id, start_date, end_date, p_parts) as table
 with
 bounds as (
     select
@@ -27,41 +20,9 @@ credits as (
     from track_credits
     where artist_id = p_artist_id
 ),
-months as (
-    select
-        m.track_id,
-        m.total_streams,
-        m.days_with_value,
-        case when cast(m.month || '-01' as date) = b.lo then m.covered_days else m.days_with_value end as covered_days,
-        m.sources,
-        m.peak_days,
-        m.peak_streams,
-        m.peak_date,
-        m.best_position,
-        m.best_viral_position,
-        case when last_day(cast(m.month || '-01' as date)) = b.hi then m.chart_days_own else m.chart_days end as chart_days,
-        case when last_day(cast(m.month || '-01' as date)) = b.hi then m.first_chart_own else m.first_chart_date end as first_chart_date,
-        case when last_day(cast(m.month || '-01' as date)) = b.hi then m.last_chart_own else m.last_chart_date end as last_chart_date
-    from track_month as m
-    join credits as c on c.track_id = m.track_id
-    cross join bounds as b
-    where m.platform = lower(p_platform)
-      and m.country = upper(p_country)
-      and m.month between strftime(cast(months_start as date), '%Y-%m') and strftime(cast(months_end as date), '%Y-%m')
-),
-edges as (
-    select e.track_id, e.total_streams, e.days_with_value, e.covered_days, e.sources, e.peak_days, e.peak_streams,
-        e.peak_date, e.best_position, e.best_viral_position, e.chart_days, e.first_chart_date, e.last_chart_date
-    from track_part(p_artist_id, p_platform, p_country, head_start, head_end, start_date, end_date) as e
-    union all
-    select e.track_id, e.total_streams, e.days_with_value, e.covered_days, e.sources, e.peak_days, e.peak_streams,
-        e.peak_date, e.best_position, e.best_viral_position, e.chart_days, e.first_chart_date, e.last_chart_date
-    from track_part(p_artist_id, p_platform, p_country, tail_start, tail_end, start_date, end_date) as e
-),
-parts as (
-    select * from months
-    union all
-    select * from edges
+served_parts as (
+    select *
+    from query_table(p_parts)
 ),
 value_stats as (
     select
@@ -75,14 +36,14 @@ value_stats as (
         sum(chart_days) as days_on_chart,
         min(first_chart_date) as first_chart_date,
         max(last_chart_date) as last_chart_date
-    from parts
+    from served_parts
     group by track_id
 ),
 peaks as (
     select track_id, peak_streams, peak_date, case when peak_days = 7 then 'week' else 'day' end as peak_kind
     from (
         select *, row_number() over (partition by track_id order by peak_days asc, peak_streams desc, peak_date asc) as peak_rank
-        from parts
+        from served_parts
         where peak_days is not null
     )
     where peak_rank = 1
