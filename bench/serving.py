@@ -53,10 +53,7 @@ def _breakdown(root: Path, pick: BreakdownPick, period) -> pd.DataFrame:
 def _line(name: str, base: list[float], served: list[float]) -> str:
     b50, b95 = percentiles(base)
     s50, s95 = percentiles(served)
-    return (
-        f"| {name} | {ms(s50)} | {ms(s95)} | {ms(b50)} | {ms(b95)} | "
-        f"{b50 / s50:.1f}× |"
-    )
+    return f"| {name} | {ms(s50)} | {ms(s95)} | {ms(b50)} | {ms(b95)} | {b50 / s50:.1f}× |"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,8 @@
 kit/schema.py is a view over the Parquet files of one snapshot (kit.warehouse: the latest
 committed version, or a pinned one), as kit.schema.BASE_VIEWS describes it (partition
 columns `platform` and `month` come from the folder names), and every file of kit/sql/
-has been run, in dependency order, to define the answer-shaped views and table macros.
+has been run, in dependency order, to define the answer-shaped views and table macros
+(kit/duckdb_sql.py).
 The views list the snapshot's files by name, so a commit made meanwhile changes nothing
 they read; `cursor()` keeps one connection per warehouse and version.
 """
@@ -12,70 +13,19 @@ they read; `cursor()` keeps one connection per warehouse and version.
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
-from pathlib import Path
 
 import duckdb
 
-from . import config, warehouse
-from .schema import BASE_VIEWS, BaseView, duckdb_type
+from . import warehouse
+from .duckdb_sql import connect_files
+from .schema import BASE_VIEWS
 
 # connections kept, one per snapshot (warehouse and version), the least recently used dropped
 CONNECTIONS_KEPT = 8
 _cache: OrderedDict[tuple, duckdb.DuckDBPyConnection] = OrderedDict()
 _lock = threading.Lock()
-
-
-def sql_files() -> list[Path]:
-    """kit/sql/*.sql in the order they must run: a file after those it names."""
-    files = {p.stem: p for p in config.SQL_DIR.glob("*.sql")}
-    texts = {name: p.read_text() for name, p in files.items()}
-    ordered: list[str] = []
-
-    def visit(name: str, path: tuple[str, ...] = ()) -> None:
-        if name in ordered:
-            return
-        if name in path:
-            raise RuntimeError(f"kit/sql: circular reference through {name}")
-        body = _strip_comments(texts[name])
-        for other in files:
-            if other != name and re.search(
-                rf"\b{other}\s*\(|\bfrom\s+{other}\b|\bjoin\s+{other}\b", body
-            ):
-                visit(other, (*path, name))
-        ordered.append(name)
-
-    for name in sorted(files):
-        visit(name)
-    return [files[n] for n in ordered]
-
-
-def _strip_comments(sql: str) -> str:
-    return re.sub(r"--[^\n]*", "", sql)
-
-
-def _quote(path: str) -> str:
-    return "'" + path.replace("'", "''") + "'"
-
-
-def base_view_sql(view: BaseView, files: Sequence[Path]) -> str:
-    """The DuckDB view over exactly `files` of one table, as kit/schema.py describes it."""
-    if not files:
-        empty = [f'cast(null as {duckdb_type(t)}) as "{c}"' for c, t in view.columns]
-        return f"create or replace view {view.name} as select {', '.join(empty)} where false"
-    columns = [f'cast("{c}" as {duckdb_type(t)}) as "{c}"' for c, t in view.columns]
-    source = "[" + ", ".join(_quote(str(f)) for f in files) + "]"
-    if view.partitions:
-        types = dict(view.columns)
-        hive = ", ".join(f"'{p}': {duckdb_type(types[p])}" for p in view.partitions)
-        source += f", hive_partitioning = true, hive_types = {{{hive}}}"
-    return (
-        f"create or replace view {view.name} as "
-        f"select {', '.join(columns)} from read_parquet({source})"
-    )
 
 
 def connect(
@@ -88,12 +38,7 @@ def connect(
     files of one snapshot: `snapshot`, else `version`, else the latest committed version.
     Nothing is written, whatever state the warehouse is in."""
     snap = snapshot or warehouse.snapshot(warehouse_dir, version)
-    con = duckdb.connect()
-    for name, view in BASE_VIEWS.items():
-        con.execute(base_view_sql(view, snap.paths(name)))
-    for path in sql_files():
-        con.execute(path.read_text())
-    return con
+    return connect_files({name: snap.paths(name) for name in BASE_VIEWS})
 
 
 def cursor(

@@ -67,7 +67,9 @@ def _parts(
     cut = serving_parts(q.start, q.end, margin)
     selects, params = [], {}
     if cut["months_start"] is not None:
-        selects.append(months_sql.format(start=f"${prefix}months_start", end=f"${prefix}months_end"))
+        selects.append(
+            months_sql.format(start=f"${prefix}months_start", end=f"${prefix}months_end")
+        )
         params.update({f"{prefix}months_start": cut["months_start"], f"{prefix}months_end": cut["months_end"]})  # fmt: skip
     for edge in ("head", "tail"):
         if cut[f"{edge}_start"] is not None:

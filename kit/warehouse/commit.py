@@ -40,6 +40,7 @@ import pyarrow.parquet as pq
 
 from .. import config
 from ..schema import TABLES, Table
+from . import serving
 from .layout import (
     STORE_DIR,
     failpoint,
@@ -52,7 +53,6 @@ from .layout import (
     store_path,
     unlink,
 )
-from . import serving
 from .merge import merge_partition, split_partitions
 from .vacuum import expire, grace_setting, recover_locked, writing_marker
 from .versions import (

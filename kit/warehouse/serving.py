@@ -27,7 +27,8 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..schema import TABLES
+from ..duckdb_sql import connect_files
+from ..schema import BASE_VIEWS, TABLES
 from .layout import partition_rel
 
 # Bumped when what the serving tables hold changes: a version of another format has none.
@@ -93,8 +94,6 @@ def refresh(
 ) -> None:
     """Recompute the serving rows of `months` from the staged state and stage them into
     the same commit (a month left without rows loses its partition)."""
-    from .. import db  # kit.db reads kit.warehouse: imported when a commit needs it
-
     work = [(t, p, m) for stage in STAGES for t in stage for p, m in sorted(months.get(t, ()))]
     if not work:
         return
@@ -106,12 +105,15 @@ def refresh(
                 # a new connection on the state staged so far: the stages before are in it
                 if con is not None:
                     con.close()
-                con = db.connect(snapshot=txn.snapshot())
+                snap = txn.snapshot()
+                con = connect_files({name: snap.paths(name) for name in BASE_VIEWS})
                 con.execute("set enable_progress_bar = false")
                 done.clear()
             macro = SERVING[table][0]
             start = dt.date(int(month[:4]), int(month[5:7]), 1)
-            rows = con.sql(f"select * from {macro}(?, ?)", params=[platform, start]).to_arrow_table()
+            rows = con.sql(
+                f"select * from {macro}(?, ?)", params=[platform, start]
+            ).to_arrow_table()
             partition = partition_rel(platform, month)
             if rows.num_rows:
                 txn.replace(table, partition, rows.select(TABLES[table].file_schema.names))

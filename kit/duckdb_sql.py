@@ -1,0 +1,78 @@
+"""DuckDB over given Parquet files: every table of kit/schema.py as a view over its files
+(kit.schema.BASE_VIEWS), then every file of kit/sql/, in dependency order.
+
+The layer below kit.warehouse and kit.db: it knows files, not versions. kit.db opens it on
+the files of a reader's snapshot; the write path (kit/warehouse/serving.py) on the state a
+commit has staged, to compute the serving layer in that commit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import duckdb
+
+from . import config
+from .schema import BASE_VIEWS, BaseView, duckdb_type
+
+
+def sql_files() -> list[Path]:
+    """kit/sql/*.sql in the order they must run: a file after those it names."""
+    files = {p.stem: p for p in config.SQL_DIR.glob("*.sql")}
+    texts = {name: p.read_text() for name, p in files.items()}
+    ordered: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...] = ()) -> None:
+        if name in ordered:
+            return
+        if name in path:
+            raise RuntimeError(f"kit/sql: circular reference through {name}")
+        body = _strip_comments(texts[name])
+        for other in files:
+            if other != name and re.search(
+                rf"\b{other}\s*\(|\bfrom\s+{other}\b|\bjoin\s+{other}\b", body
+            ):
+                visit(other, (*path, name))
+        ordered.append(name)
+
+    for name in sorted(files):
+        visit(name)
+    return [files[n] for n in ordered]
+
+
+def _strip_comments(sql: str) -> str:
+    return re.sub(r"--[^\n]*", "", sql)
+
+
+def _quote(path: str) -> str:
+    return "'" + path.replace("'", "''") + "'"
+
+
+def base_view_sql(view: BaseView, files: Sequence[Path]) -> str:
+    """The DuckDB view over exactly `files` of one table, as kit/schema.py describes it."""
+    if not files:
+        empty = [f'cast(null as {duckdb_type(t)}) as "{c}"' for c, t in view.columns]
+        return f"create or replace view {view.name} as select {', '.join(empty)} where false"
+    columns = [f'cast("{c}" as {duckdb_type(t)}) as "{c}"' for c, t in view.columns]
+    source = "[" + ", ".join(_quote(str(f)) for f in files) + "]"
+    if view.partitions:
+        types = dict(view.columns)
+        hive = ", ".join(f"'{p}': {duckdb_type(types[p])}" for p in view.partitions)
+        source += f", hive_partitioning = true, hive_types = {{{hive}}}"
+    return (
+        f"create or replace view {view.name} as "
+        f"select {', '.join(columns)} from read_parquet({source})"
+    )
+
+
+def connect_files(files: Mapping[str, Sequence[Path]]) -> duckdb.DuckDBPyConnection:
+    """A fresh connection whose base views read exactly `files` ({table: paths}; a table
+    not given is empty), with the views and macros of kit/sql/."""
+    con = duckdb.connect()
+    for name, view in BASE_VIEWS.items():
+        con.execute(base_view_sql(view, files.get(name, ())))
+    for path in sql_files():
+        con.execute(path.read_text())
+    return con
