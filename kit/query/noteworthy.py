@@ -14,7 +14,7 @@ from ..countries import country_code
 from ..errors import QueryError
 from ..platforms import PLATFORMS, normalise_platform
 from . import core
-from .core import _frame, _resolve_artists
+from .core import Query, _frame, _resolve_artists
 
 # ---------------------------------------------------------------------------------------
 # What is noteworthy: unusual days against each series' own trailing baseline, and chart
@@ -110,6 +110,20 @@ def alerts(
     out = out[ALERT_COLUMNS]
     out.attrs.update(since=since, until=until, rules=rules)
     return out
+
+
+def period_alerts(q: Query, rules=None) -> pd.DataFrame:
+    """The alerts of a query's artists on its platforms in its country, dated inside its
+    period: what the report's "Noteworthy" lists and the Explorer's cards count."""
+    return alerts(
+        q.start,
+        q.end,
+        artists=list(q.artist_ids),
+        platforms=list(q.platform_slugs),
+        countries=[q.country_code],
+        rules=rules,
+        warehouse=q.warehouse_path,
+    )
 
 
 def _alert_day(value: str | dt.date | None, what: str) -> dt.date | None:

@@ -67,7 +67,8 @@ The model
   that release, an old track of his goes viral in DEFAULT_COUNTRY from the 8th, his
   biggest catalogue track drops on Spotify there from the 14th, and a track he is
   featured on is taken down everywhere on the 21st. They draw no random numbers: every
-  value before the 8th, and of every other artist's tracks, is the same without them.
+  row before the 8th, and every other track's streams, are what they are without them
+  (the charts around these tracks reorder).
 - **Loads.** One `write()` for artists, tracks and track_credits, then one per
   platform (its chart_entries, artist_audience and, for Spotify, track_streams), each
   logged in ingest_log as source 'demo', file "demo seed=<seed>".
