@@ -126,7 +126,7 @@ class Selection:
         return [p for p in self.platforms if p.artist_id == aid]
 
 
-def load(q: Query, *, top_tracks: bool = True, compare: str | None = "previous") -> Selection:
+def load(q: Query, *, top_tracks: bool = True, compare: str | None = None) -> Selection:
     """Every figure of the query `q`, each kit.query function run once (per artist ×
     platform for the breakdown's). `top_tracks=False` leaves out the chart positions and
     comparison of the top tracks, which only the report's track detail shows. With

@@ -9,7 +9,16 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kit import Query, breakdown, breakdown_totals, selection, summary, timeseries, track_timeseries
+from kit import (
+    Query,
+    breakdown,
+    breakdown_totals,
+    query,
+    selection,
+    summary,
+    timeseries,
+    track_timeseries,
+)
 from kit import warehouse as wh
 from kit.export import workbook
 
@@ -18,7 +27,7 @@ SEPTEMBER = [D(2026, 9, 1) + dt.timedelta(days=i) for i in range(30)]
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
+def tiny_warehouse(tmp_path_factory):
     """Luna Vesper in Italy, September 2026: listeners 1,000 rising by 10 a day; 'Notte'
     has its own series on 20 days (300 a day); 'Sole' is on the daily chart on two days
     (800 and 900 streams, positions 5 and 4); 'Eco' charts on Apple Music without streams."""
@@ -75,8 +84,22 @@ def tiny(tmp_path_factory):
         source="test",
         warehouse=root,
     )
+    return root
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_warehouse):
+    q = Query("Luna Vesper", "2026-09", country="IT", warehouse=tiny_warehouse)
+    return load_workbook(workbook(selection.load(q), tiny_warehouse.parent / "out" / "tiny.xlsx"))
+
+
+@pytest.fixture(scope="module")
+def tiny_compared(tiny_warehouse):
+    """The same selection loaded with a comparison: August has no data to compare with."""
+    root = tiny_warehouse
     q = Query("Luna Vesper", "2026-09", country="IT", warehouse=root)
-    return load_workbook(workbook(selection.load(q), root.parent / "out" / "tiny.xlsx"))
+    data = selection.load(q, compare="previous")
+    return load_workbook(workbook(data, root.parent / "out" / "compared.xlsx"))
 
 
 def _records(ws) -> list[dict]:
@@ -93,6 +116,33 @@ def test_the_workbook_has_its_sheets_in_order(tiny):
         "Track Daily",
         "About",
     ]
+
+
+def test_with_a_comparison_the_workbook_adds_noteworthy_and_movers_where_there_is_a_past(
+    tiny_compared,
+):
+    # no data in August 2026: nothing to compare with, so no Movers sheet
+    assert tiny_compared.sheetnames == [
+        "Summary",
+        "Totals",
+        "Track Breakdown",
+        "Daily",
+        "Track Daily",
+        "Noteworthy",
+        "About",
+    ]
+    # 'Sole' climbs from #5 on 3 September to #4 on the 4th: a new best (up to #10)
+    (peak,) = _records(tiny_compared["Noteworthy"])
+    assert (peak["date"], peak["track"], peak["kind"], peak["value"], peak["baseline"]) == (
+        dt.datetime(2026, 9, 4),
+        "Sole",
+        "new_peak",
+        4,
+        5,
+    )
+    about = {r[0]: r[1] for r in tiny_compared["About"].iter_rows(values_only=True) if r[0]}
+    assert about["Compared with"] == "August 2026 (2026-08-01 to 2026-08-31; previous)"
+    assert about["Alerts"].startswith("A spike or a drop is a day at least 10% (and 1,000)")
 
 
 def test_the_summary_sheet_holds_the_audience_figures_worked_out_by_hand(tiny):
@@ -224,7 +274,7 @@ def demo(demo_warehouse, tmp_path_factory):
         warehouse=demo_warehouse,
     )
     path = tmp_path_factory.mktemp("demo_export") / "demo.xlsx"
-    book = load_workbook(workbook(selection.load(q), path))
+    book = load_workbook(workbook(selection.load(q, compare="previous"), path))
     return q, book
 
 
@@ -246,10 +296,22 @@ def _expected(q: Query, sheet: str) -> pd.DataFrame:
         "Track Breakdown": lambda: stacked(breakdown),
         "Daily": lambda: timeseries(q, None).drop(columns=["artist_id"]),
         "Track Daily": lambda: stacked(track_timeseries),
+        "Movers": lambda: stacked(query.movers),
+        "Noteworthy": lambda: query.alerts(
+            q.start,
+            q.end,
+            artists=list(q.artist_ids),
+            platforms=list(q.platform_slugs),
+            countries=[q.country_code],
+            warehouse=q.warehouse_path,
+        ),
     }[sheet]()
 
 
-@pytest.mark.parametrize("sheet", ["Summary", "Totals", "Track Breakdown", "Daily", "Track Daily"])
+SHEETS = ["Summary", "Totals", "Track Breakdown", "Daily", "Track Daily", "Movers", "Noteworthy"]
+
+
+@pytest.mark.parametrize("sheet", SHEETS)
 def test_every_sheet_equals_the_query_results_cell_by_cell(demo, sheet):
     q, book = demo
     expected = _expected(q, sheet)
