@@ -12,7 +12,7 @@ the movers is kit.query's (movers_order). Nothing is added up here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -315,9 +315,10 @@ def streams_lines(data: PlatformData, moved: Moved, now: str, previous: str) -> 
 
 
 def comparison_notes(
-    data: PlatformData, moved: Moved, audience: pd.DataFrame, previous: str
+    data: PlatformData, moved: Moved, audience: pd.DataFrame | None, previous: str
 ) -> list[str]:
-    """Where the comparison period's figures are incomplete, in plain words."""
+    """Where the comparison period's figures are incomplete, in plain words: its tracks
+    and, with `audience` (summary(q, compare=…) rows), its audience points."""
     notes = []
     t = moved.footer
     known = PLATFORMS.get(data.platform)
@@ -332,7 +333,7 @@ def comparison_notes(
             f"{fmt.count(t['previous_partial_tracks'])} of {fmt.count(t['previous_tracks'])} tracks have "
             f"incomplete figures in {previous} ({why}): their changes rest on fewer days."
         )
-    for row in audience.itertuples(index=False):
+    for row in () if audience is None else audience.itertuples(index=False):
         if not is_missing(row.previous_coverage) and row.previous_coverage < 1:
             notes.append(
                 f"{fmt.metric_label(row.metric).capitalize()} on {platform_name(row.platform)} "
@@ -413,32 +414,32 @@ def noteworthy(alerts: pd.DataFrame, artist_id: str, place: str, period: str) ->
     )
 
 
-def gone_note(moved: Moved | None) -> str | None:
-    """Under an Explorer breakdown compared with another period: the tracks gone since
-    then (they have no row in the breakdown), or None."""
-    if moved is None or moved.movers is None:
-        return None
-    gone = _named(moved.movers, "gone", "previous_streams", True)
-    return f"Gone since {previous_label(moved)}: {gone}." if gone else None
-
-
-def row_changes_html(moved: Moved | None, artist: str, platform: str) -> str:
-    """An Explorer row's line about its comparison: the streams change and the tracks gone,
-    or why there is nothing to compare with."""
+def row_changes_html(data: PlatformData, moved: Moved | None) -> str:
+    """Under an Explorer breakdown compared with another period: the streams change and the
+    counts by status, the tracks gone since then (they have no row in the table), and the
+    notes where the comparison period is incomplete; or why nothing compares. Empty
+    without a comparison."""
     if moved is None:
         return ""
     previous = previous_label(moved)
     if moved.movers is None:
-        lines: Sequence[str] = [moved.refused or f"Nothing to compare with in {previous}."]
+        lines = [moved.refused or f"Nothing to compare with in {previous}."]
+        return page_part("moved_line.html.j2", lines=lines, notes=[])
+    t = moved.footer
+    counts = (
+        f"{fmt.count(t['new_tracks'])} new, {fmt.count(t['gone_tracks'])} gone, "
+        f"{fmt.count(t['up_tracks'])} up, {fmt.count(t['down_tracks'])} down"
+    )
+    if by_position(moved):
+        lines = [f"Against {previous}, by best chart position: {counts}."]
     else:
-        t = moved.footer
         lines = [
             f"Against {previous}: streams {fmt.signed_count(t['change'])} "
-            f"({fmt.percent(t['pct_change'], signed=True)}); {fmt.count(t['new_tracks'])} new, "
-            f"{fmt.count(t['gone_tracks'])} gone, {fmt.count(t['up_tracks'])} up, "
-            f"{fmt.count(t['down_tracks'])} down."
+            f"({fmt.percent(t['pct_change'], signed=True)}); {counts}."
         ]
-        gone = gone_note(moved)
-        if gone:
-            lines.append(gone)
-    return page_part("moved_line.html.j2", lines=list(lines))
+    column = "previous_best_position" if by_position(moved) else "previous_streams"
+    gone = _named(moved.movers, "gone", column, not by_position(moved))
+    if gone:
+        lines.append(f"Gone since {previous}: {gone}.")
+    notes = comparison_notes(data, moved, None, previous)
+    return page_part("moved_line.html.j2", lines=lines, notes=notes)

@@ -24,9 +24,9 @@ import ipywidgets as widgets
 
 from .. import config, render
 from ..countries import country_code, country_name
-from ..period import PRESET_PERIODS
+from ..period import PRESET_PERIODS, period_label
 from ..platforms import platform_name
-from ..query import Query, QueryError
+from ..query import Query, QueryError, previous_period
 from ..schema import GLOBAL
 from .model import (
     COMPARE_MAX,
@@ -54,6 +54,12 @@ ALIGN_OPTIONS = [
     ("by days since chart entry", "chart_entry"),
 ]
 CUSTOM = "custom"
+# "Compare with": the period before (kit.period.comparison_period) or a year earlier
+COMPARE_OPTIONS = [
+    ("none", "none"),
+    ("the previous period", "previous"),
+    ("a year earlier", "year"),
+]
 
 
 class Explorer(widgets.VBox):
@@ -63,8 +69,9 @@ class Explorer(widgets.VBox):
     `period` is "last_month", "28d", "90d" (counted back from the last day with data, or
     from the day before `today`), a (start, end) pair, or any period Query accepts.
     `artists` defaults to the warehouse's first artist by name; `platforms` to every
-    platform with data for them. `fetcher` is the provider behind "Fetch track data"
-    (default: kit.sources.soundcharts when present and configured)."""
+    platform with data for them. `compare` ("previous", "year" or None) is what the
+    period is compared with ("Compare with"). `fetcher` is the provider behind "Fetch track
+    data" (default: kit.sources.soundcharts when present and configured)."""
 
     def __init__(
         self,
@@ -77,8 +84,14 @@ class Explorer(widgets.VBox):
         *,
         fetcher: Fetcher | None = None,
         export_dir: str | os.PathLike | None = None,
+        compare: str | None = None,
     ) -> None:
         self.error = widgets.HTML()
+        self.compare_with = widgets.Dropdown(
+            options=COMPARE_OPTIONS, value=compare or "none", description="Compare with"
+        )
+        self.compare_with.observe(lambda _: self._safely(self._on_compare), "value")
+        self._summary = None
         self.status = widgets.HTML()
         self.export_link = widgets.HTML()
         self.heading = widgets.HTML()
@@ -112,7 +125,7 @@ class Explorer(widgets.VBox):
                 widgets.HBox([self.artist_input, self.add_artist, self.artists]),
                 widgets.HBox([self.platforms, widgets.VBox([self.country, self.period])]),
                 widgets.HBox([self.start, self.end]),
-                widgets.HBox([self.update, self.export, self.status]),
+                widgets.HBox([self.update, self.export, self.compare_with, self.status]),
                 self.error,
                 self.export_link,
                 self.heading,
@@ -245,9 +258,9 @@ class Explorer(widgets.VBox):
         assert self.model is not None
         q = self.build_query()
         summary = self.model.summary(q)
-        self.q = q
+        self.q, self._summary = q, summary
         self.heading.value = render_heading(q, self.model.anchor)
-        self.cards.value = render_cards(summary, q)
+        self.cards.value = self._cards()
         self.rows = [
             BreakdownRow(
                 self.model,
@@ -257,11 +270,40 @@ class Explorer(widgets.VBox):
                 render.listeners_row(summary, aid, slug),
                 fetcher=self.fetcher,
                 on_pick=self.pick,
+                compare=self.compared_with(),
             )
             for aid in q.artist_ids
             for slug in q.platform_slugs
         ]
         self.table.children = [widgets.HTML(render_row_head()), *self.rows]
+
+    def compared_with(self) -> str | None:
+        """What the period is compared with: "previous", "year", or None."""
+        return None if self.compare_with.value == "none" else self.compare_with.value
+
+    def _cards(self) -> str:
+        """The cards of the selection shown: a change line against the comparison period
+        (when there is one) and a badge where the period has alerts (fetched once)."""
+        assert self.model is not None and self.q is not None
+        compare = self.compared_with()
+        return render_cards(
+            self._summary,
+            self.q,
+            audience_change=None
+            if compare is None
+            else self.model.audience_change(self.q, compare),
+            previous="" if compare is None else period_label(*previous_period(self.q, compare)),
+            alerts=self.model.alerts(self.q),
+        )
+
+    def _on_compare(self) -> None:
+        """Compare with another period, or with none: the cards and every row follow; what
+        was fetched for a comparison before is not fetched again."""
+        if self.q is None:
+            return
+        self.cards.value = self._cards()
+        for row in self.rows:
+            row.set_compare(self.compared_with())
 
     def row(self, artist: str, platform: str) -> BreakdownRow:
         """The row of one artist (name or id) on one platform."""
@@ -313,7 +355,9 @@ class Explorer(widgets.VBox):
         assert self.model is not None
         self.export_link.value = render_loading("Writing the workbook…")
         try:
-            path = self.model.export_workbook(self.q, self.export_dir)
+            path = self.model.export_workbook(
+                self.q, self.export_dir, self.compared_with() or "previous"
+            )
         except Exception:
             self.export_link.value = ""
             raise

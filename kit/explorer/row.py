@@ -15,7 +15,9 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..query import Query, QueryError
+from ..selection import Moved
 from .model import (
+    CHANGE_SORT_COLUMNS,
     PAGE,
     SORT_COLUMNS,
     BreakdownState,
@@ -28,6 +30,7 @@ from .view import (
     LOADING,
     describe_failure,
     render_breakdown,
+    render_changes,
     render_error,
     render_note,
     render_positions,
@@ -38,7 +41,9 @@ from .view import (
 
 class BreakdownRow(widgets.VBox):
     """One Artist × Platform row: its figures, a toggle, and the breakdown under it, which
-    is queried on the first opening only."""
+    is queried on the first opening only. With `compare` ("previous" or "year"), each track's
+    change since the comparison period follows its streams (movers cached per row ×
+    comparison by the model)."""
 
     def __init__(
         self,
@@ -49,8 +54,11 @@ class BreakdownRow(widgets.VBox):
         listeners: pd.Series | None,
         fetcher: Fetcher | None = None,
         on_pick: Callable[[TrackPick], None] | None = None,
+        compare: str | None = None,
     ) -> None:
         self.model, self.q, self.artist_id, self.platform = model, q, artist_id, platform
+        self.compare = compare
+        self._syncing = False  # set while the sort controls follow the state
         self.listeners = listeners
         self.fetcher = fetcher
         self.on_pick = on_pick
@@ -61,7 +69,7 @@ class BreakdownRow(widgets.VBox):
         self.cells = widgets.HTML(self._cells())
         self.message = widgets.HTML()
         self.sort = widgets.Dropdown(
-            options=SORT_COLUMNS,
+            options=self._sort_options(),
             value="total_streams",
             description="Sort by",
             layout=widgets.Layout(width="220px"),
@@ -76,6 +84,7 @@ class BreakdownRow(widgets.VBox):
         )
         self.tracks = widgets.HTML()
         self.more = widgets.Button(description=f"Load more (+{PAGE})")
+        self.changes = widgets.HTML()  # against the comparison period: totals, gone tracks
         self.totals = widgets.HTML()
         self.charts = widgets.HBox()
         self.fetch = widgets.Button(
@@ -117,6 +126,7 @@ class BreakdownRow(widgets.VBox):
                 self.progress,
                 self.tracks,
                 self.more,
+                self.changes,
                 self.totals,
                 self.charts,
                 detail,
@@ -162,7 +172,7 @@ class BreakdownRow(widgets.VBox):
         charts: the row's own streams, tracks and top track, its notes, tracks and footer."""
         self.message.value = LOADING
         data = self.model.load_breakdown(self.q, self.artist_id, self.platform)
-        self.state = BreakdownState(data)
+        self.state = BreakdownState(data, moved=self._moved())
         self.sort.value, self.direction.value, self.search.value = "total_streams", True, ""
         self.message.value = ""
         self.cells.value = self._cells()
@@ -174,10 +184,35 @@ class BreakdownRow(widgets.VBox):
             for png in pngs
         ]
 
+    def _sort_options(self) -> list[tuple[str, str]]:
+        return SORT_COLUMNS + (CHANGE_SORT_COLUMNS if self.compare else [])
+
+    def _moved(self) -> Moved | None:
+        if self.compare is None:
+            return None
+        return self.model.load_moved(self.q, self.artist_id, self.platform, self.compare)
+
+    def set_compare(self, compare: str | None) -> None:
+        """Compare the row with another period ("previous", "year") or with none: the
+        change columns come and go, and the sort picker offers them while they show. An
+        opened row takes its movers from the model's cache once they have been fetched."""
+        self.compare = compare
+        self._syncing = True
+        try:
+            if self.state is not None:
+                self.state.set_moved(self._moved())
+            self.sort.options = self._sort_options()
+            if self.state is not None:
+                self.sort.value, self.direction.value = self.state.sort, self.state.descending
+        finally:
+            self._syncing = False
+        self.show()
+
     def show(self) -> None:
         if self.state is None:
             return
         self.tracks.value = render_breakdown(self.state)
+        self.changes.value = render_changes(self.state)
         hidden = self.state.shown >= len(self.state.matching())
         self.more.layout.display = "none" if hidden else ""
         visible = self.state.visible()
@@ -211,13 +246,13 @@ class BreakdownRow(widgets.VBox):
             self.on_pick(TrackPick(artist, self.platform, track_id, self._title(track_id)))
 
     def _on_sort(self, change: dict) -> None:
-        if self.state is not None:
+        if self.state is not None and not self._syncing:
             self.state.set_sort(change["new"])
             self.direction.value = self.state.descending
             self.show()
 
     def _on_direction(self, change: dict) -> None:
-        if self.state is not None:
+        if self.state is not None and not self._syncing:
             self.state.descending = change["new"]
             self.show()
 
