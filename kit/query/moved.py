@@ -180,7 +180,8 @@ def order_movers(rows: pd.DataFrame, keys: list[tuple[str, bool]]) -> pd.DataFra
 def movers_totals(q: Query, artist: str, platform: str, compare: str = "previous") -> pd.DataFrame:
     """The footer of movers(q, artist, platform, compare), one row: the two breakdown
     totals, their change and % change, the tracks of each period and of each status, and
-    those whose comparison-period figure is incomplete (kit/sql/track_movers_totals.sql)."""
+    those whose comparison-period figure is incomplete (kit/sql/track_movers_totals.sql).
+    Refused, as movers is, without any data in the comparison period."""
     artist_id, slug = q.artist_id(artist), q.platform(platform)
     previous_start, previous_end = previous_period(q, compare)
     result = core._run(
@@ -198,6 +199,8 @@ def movers_totals(q: Query, artist: str, platform: str, compare: str = "previous
         },
     )
     out = _frame(result, MOVERS_TOTALS_COLUMNS)
+    if not out["previous_tracks"].iloc[0]:  # as movers: is there any data to compare with?
+        _require_comparison_data(q, artist_id, slug, previous_start, previous_end)
     out.attrs["previous_period"] = (previous_start, previous_end)
     return out
 
