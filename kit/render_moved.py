@@ -252,14 +252,16 @@ class MovedPlatform:
     top: MovedTable | None  # the TOP_MOVERS largest changes
 
 
+def _listeners_first(rows: pd.DataFrame) -> pd.DataFrame:
+    """Audience rows with monthly listeners before the other metrics, as on the cards."""
+    return rows.assign(_other=rows["metric"].ne(LISTENERS)).sort_values("_other", kind="stable")
+
+
 def audience_lines(rows: pd.DataFrame, now: str, previous: str) -> list[str]:
     """One sentence per metric: the end value and the average against the comparison
     period's (summary(q, compare=…) rows of one artist × platform)."""
     out = []
-    listeners_first = rows.assign(_other=rows["metric"].ne(LISTENERS)).sort_values(
-        "_other", kind="stable"
-    )
-    for row in listeners_first.itertuples(index=False):
+    for row in _listeners_first(rows).itertuples(index=False):
         head = f"{fmt.metric_label(row.metric).capitalize()}: {fmt.count(row.end_value)} at the end of {now}"
         if is_missing(row.previous_end_value):
             out.append(f"{head}; no value in {previous} to compare with.")
@@ -333,7 +335,7 @@ def comparison_notes(
             f"{fmt.count(t['previous_partial_tracks'])} of {fmt.count(t['previous_tracks'])} tracks have "
             f"incomplete figures in {previous} ({why}): their changes rest on fewer days."
         )
-    for row in () if audience is None else audience.itertuples(index=False):
+    for row in () if audience is None else _listeners_first(audience).itertuples(index=False):
         if not is_missing(row.previous_coverage) and row.previous_coverage < 1:
             notes.append(
                 f"{fmt.metric_label(row.metric).capitalize()} on {platform_name(row.platform)} "
