@@ -2,10 +2,12 @@
 Explorer row show.
 
 `load(q)` runs each kit.query function once per report (summary, the audience points,
-the sources, the audience beside the comparison period's, the alerts) and once per
-artist × platform (breakdown, its footer, the tracks' counted streams, the half-on-half
-growth, the chart positions of the top tracks, the movers and their footer), and returns
-frozen objects. The page parts, the charts and the workbook take these objects
+the sources, and with a comparison the audience beside the comparison period's and the
+alerts), the data checks once (kit.checks.report_findings: the findings that concern the
+report), and once per artist × platform (breakdown, its footer, the tracks' counted
+streams, the half-on-half growth, the chart positions of the top tracks, and with a
+comparison the movers and their footer), and returns frozen objects. The page parts,
+the charts and the workbook take these objects
 and run no query of their own, so a figure shown twice is the same figure.
 """
 
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import query
+from . import checks, query
 from .definitions import TOP_TRACKS
 from .errors import QueryError
 from .query import Query
@@ -102,14 +104,15 @@ class PlatformData:
 @dataclass(frozen=True)
 class Selection:
     """A query's figures: the audience of every artist × platform, its daily points, the
-    sources behind them, and one PlatformData per artist × platform (artists in the
-    query's order, then platforms)."""
+    sources behind them, the data checks' findings about them, and one PlatformData per
+    artist × platform (artists in the query's order, then platforms)."""
 
     query: Query
     summary: pd.DataFrame  # kit.query.summary
     timeseries: pd.DataFrame  # kit.query.timeseries(q, None): every metric's points
     sources: pd.DataFrame  # kit.query.sources
     platforms: tuple[PlatformData, ...]
+    findings: pd.DataFrame  # kit.checks.report_findings: rule, table, severity, count, …
     compare: str | None = None  # what the period is compared with: "previous", "year", None
     # kit.query.summary(q, compare=…): the audience beside the comparison period's
     audience_change: pd.DataFrame | None = None
@@ -126,11 +129,18 @@ class Selection:
         return [p for p in self.platforms if p.artist_id == aid]
 
 
-def load(q: Query, *, top_tracks: bool = True, compare: str | None = None) -> Selection:
+def load(
+    q: Query,
+    *,
+    top_tracks: bool = True,
+    today: dt.date | None = None,
+    compare: str | None = None,
+) -> Selection:
     """Every figure of the query `q`, each kit.query function run once (per artist ×
-    platform for the breakdown's). `top_tracks=False` leaves out the chart positions and
-    comparison of the top tracks, which only the report's track detail shows. With
-    `compare` ("previous" or "year"), what moved since the comparison period and the
+    platform for the breakdown's), and the data checks' findings about it (freshness
+    measured against `today`, default today UTC). `top_tracks=False` leaves out the chart
+    positions and comparison of the top tracks, which only the report's track detail shows.
+    With `compare` ("previous" or "year"), what moved since the comparison period and the
     period's alerts come too; None leaves them out."""
     return Selection(
         query=q,
@@ -142,6 +152,7 @@ def load(q: Query, *, top_tracks: bool = True, compare: str | None = None) -> Se
             for artist_id in q.artist_ids
             for platform in q.platform_slugs
         ),
+        findings=checks.report_findings(q, today=today),
         compare=compare,
         audience_change=None if compare is None else query.summary(q, compare=compare),
         alerts=None if compare is None else query.period_alerts(q),
