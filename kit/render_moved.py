@@ -21,7 +21,7 @@ import pandas as pd
 from . import fmt, query
 from .fmt import is_missing
 from .period import period_label
-from .platforms import PLATFORMS, platform_name, track_url
+from .platforms import platform_name, track_url
 from .render import LISTENERS, Column, page_part
 
 if TYPE_CHECKING:
@@ -120,7 +120,8 @@ def change_cells(movers: pd.DataFrame, positions_only: bool = False) -> dict[str
             status=str(row.status),
             status_label=STATUS_LABELS.get(str(row.status), str(row.status)),
             lead=marked.get(row.track_id, ""),
-            partial=bool(row.previous_partial),
+            # without stream counts anywhere every track is "incomplete": no mark then
+            partial=bool(row.previous_partial) and not positions_only,
             previous_best_position=fmt.count(row.previous_best_position),
             by_position=positions_only,
         )
@@ -323,17 +324,13 @@ def comparison_notes(
     and, with `audience` (summary(q, compare=…) rows), its audience points."""
     notes = []
     t = moved.footer
-    known = PLATFORMS.get(data.platform)
-    if t is not None and t["previous_partial_tracks"]:
-        counts_streams = known is None or known.reports_streams
-        why = (
-            "coverage below 100 % or chart positions without stream counts"
-            if counts_streams
-            else f"{platform_name(data.platform)}'s charts carry no stream counts"
-        )
+    # without stream counts in either period every track is "incomplete", and the lines
+    # already say that the tracks compare by chart position
+    if t is not None and t["previous_partial_tracks"] and not by_position(moved):
         notes.append(
-            f"{fmt.count(t['previous_partial_tracks'])} of {fmt.count(t['previous_tracks'])} tracks have "
-            f"incomplete figures in {previous} ({why}): their changes rest on fewer days."
+            f"{fmt.count(t['previous_partial_tracks'])} of {fmt.count(t['previous_tracks'])} "
+            f"tracks have incomplete figures in {previous} (coverage below 100 % or chart "
+            "positions without stream counts): their changes rest on fewer days."
         )
     for row in () if audience is None else _listeners_first(audience).itertuples(index=False):
         if not is_missing(row.previous_coverage) and row.previous_coverage < 1:
@@ -391,8 +388,9 @@ def what_moved(selection: Selection, artist: str) -> str:
         platforms=[moved_platform(r, selection.audience_change) for r in moved],
         compared=(
             f"Compared with {previous_label(first)} ({fmt.day(first.previous_start)} to "
-            f"{fmt.day(first.previous_end)}): the {TOP_MOVERS} largest changes, up or down; "
-            "every track's change is in its breakdown above."
+            f"{fmt.day(first.previous_end)}): the {TOP_MOVERS} largest changes in streams, up "
+            "or down (without stream counts, the first by best position); every track's "
+            "change is in its breakdown above."
         ),
     )
 

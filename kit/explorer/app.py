@@ -88,7 +88,10 @@ class Explorer(widgets.VBox):
     ) -> None:
         self.error = widgets.HTML()
         self.compare_with = widgets.Dropdown(
-            options=COMPARE_OPTIONS, value=compare or "none", description="Compare with"
+            options=COMPARE_OPTIONS,
+            value=compare or "none",
+            description="Compare with",
+            style={"description_width": "initial"},
         )
         self.compare_with.observe(lambda _: self._safely(self._on_compare), "value")
         self._summary = None
