@@ -1,8 +1,10 @@
 """The page parts of "What moved" and "Noteworthy" (README, "What moved and what is
 noteworthy"), shared by the monthly report and the Explorer: the change cells of a track
-table, the change line and the alerts badge of a card, one artist's "What moved" (per
-platform: the audience change, the streams change, the tracks that explain it, the new
-and gone tracks named, and every track compared in a fold) and "Noteworthy" (the alerts).
+table, the change line and the alerts badge of a card, the line under an Explorer row
+compared with another period, one artist's "What moved" (per platform: the audience
+change, the streams change, the new and gone tracks named, the notes where the comparison
+period is incomplete, and the largest changes; every track's change is in its breakdown)
+and "Noteworthy" (the alerts).
 
 As in kit.render, Python prepares every value here, formatted (kit.fmt), and the Jinja2
 templates of kit/templates/ lay them out. Every figure comes from kit.query through
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 
 STATUS_LABELS = {"new": "● new", "up": "▲ up", "down": "▼ down", "same": "= same", "gone": "✕ gone"}
 LEADERS = 3  # the largest gains and the largest losses, marked in every table of changes
-TOP_MOVERS = 5  # the tracks the report lists above the fold of every track compared
+TOP_MOVERS = 5  # the largest changes the report's "What moved" lists per platform
 ALERT_TITLES = 5  # alert messages in a card badge's tooltip
 
 CHANGE_COLUMNS = (
