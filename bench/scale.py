@@ -20,7 +20,7 @@ from kit import config
 
 NOTE = "bench-warehouse.json"
 # the files (and packages) whose change makes a different warehouse: the generator and the layout
-FINGERPRINTED = ("sources/demo", "schema.py", "warehouse.py")
+FINGERPRINTED = ("sources/demo", "schema.py", "warehouse")
 
 
 @dataclass(frozen=True)

@@ -79,13 +79,15 @@ def default_fetcher() -> Fetcher | None:
     return soundcharts
 
 
-RowKey = tuple[Path, str, str, str, dt.date, dt.date]
+RowKey = tuple[Path, int, str, str, str, dt.date, dt.date]
 
 
 def row_key(q: Query, artist: str, platform: str) -> RowKey:
-    """What a row's figures depend on: warehouse, artist, platform, country, period."""
+    """What a row's figures depend on: warehouse and the version the query reads, artist,
+    platform, country, period."""
     return (
         q.warehouse_path,
+        q.version,
         q.artist_id(artist),
         q.platform(platform),
         q.country_code,
@@ -95,8 +97,17 @@ def row_key(q: Query, artist: str, platform: str) -> RowKey:
 
 
 def selection_key(q: Query) -> tuple:
-    """What a selection's figures depend on: warehouse, artists, platforms, country, period."""
-    return (q.warehouse_path, q.artist_ids, q.platform_slugs, q.country_code, q.start, q.end)
+    """What a selection's figures depend on: warehouse and the version the query reads,
+    artists, platforms, country, period."""
+    return (
+        q.warehouse_path,
+        q.version,
+        q.artist_ids,
+        q.platform_slugs,
+        q.country_code,
+        q.start,
+        q.end,
+    )
 
 
 @dataclass(frozen=True)
@@ -226,6 +237,11 @@ class ExplorerModel:
         country: str,
         period: str | Sequence,
     ) -> Query:
+        """A Query on the latest version of the warehouse (the Explorer's Update asks for
+        fresh data): the catalogue, and the anchor relative periods count back from, are
+        read again when a commit made a new version (kit.query.catalogue keeps them per
+        version)."""
+        self.catalogue = query.catalogue(self.warehouse)
         return Query(
             list(artists),
             preset_period(period, self.anchor),
@@ -307,7 +323,7 @@ class ExplorerModel:
     def load_positions(self, q: Query, track_id: str, platform: str) -> TrackPositions:
         """A track's chart positions over the period in every country, and their chart."""
         slug = q.platform(platform)
-        key = (q.warehouse_path, track_id, slug, q.start, q.end)
+        key = (q.warehouse_path, q.version, track_id, slug, q.start, q.end)
         if key not in self._positions:
             from .. import plots
 
@@ -332,7 +348,8 @@ class ExplorerModel:
         return plots.png(plots.comparison_chart(series, q, align=align, height=3.6), dpi=90)
 
     def forget(self, q: Query, artist: str, platform: str) -> None:
-        """Drop a row's cached figures and charts, after new data arrived for it."""
+        """Drop a row's cached figures and charts (a query on a newer version has its own
+        rows: see row_key)."""
         key = row_key(q, artist, platform)
         self._rows.pop(key, None)
         self._charts.pop(key, None)

@@ -281,5 +281,6 @@ class BreakdownRow(widgets.VBox):
         )
         self.progress.layout.display = "none"
         self.model.forget(self.q, self.artist_id, self.platform)
+        self.q = self.q.refresh()  # the fetched rows are in a newer version
         self.load()
         self.message.value = render_note(f"Fetched: {result}")

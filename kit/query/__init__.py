@@ -1,7 +1,7 @@
 """The answers, named after their shape: summary, breakdown, timeseries, and the rest.
 
 A `Query` (artists, platforms, country, period) is parsed and validated once against
-the warehouse (`core`). The functions run the SQL of kit/sql/ with the query's values as
+one version of the warehouse, and pinned to it (`core`). The functions run the SQL of kit/sql/ with the query's values as
 parameters and return typed pandas DataFrames; the Explorer, the report, the workbook and
 the CLI call these and compute nothing else. One module per kind of answer:
 
@@ -10,7 +10,9 @@ the CLI call these and compute nothing else. One module per kind of answer:
 - `tracks`: track detail (positions, growth, comparison);
 - `moved`: a period against the one it is compared with (movers, their order and footer,
   audience comparison);
-- `noteworthy`: unusual days and chart events (alerts, and those of a query's period).
+- `noteworthy`: unusual days and chart events (alerts, and those of a query's period);
+- `catalogue`: what a warehouse holds (artists, platforms with data, spans), read once per
+  version and kept, which is what validating a Query reads.
 
 Every SQL statement runs through `core._run`, so one place sees every query.
 """
@@ -32,17 +34,16 @@ from .answers import (
     timeseries,
     track_timeseries,
 )
+from .catalogue import Catalogue, catalogue
 from .core import (
     BREAKDOWN_COLUMNS,
     SUMMARY_COLUMNS,
     TIMESERIES_COLUMNS,
     TOTALS_COLUMNS,
     TRACK_TIMESERIES_COLUMNS,
-    Catalogue,
     Query,
     _frame,
     _run,
-    catalogue,
 )
 from .moved import (
     AUDIENCE_COMPARISON_COLUMNS,

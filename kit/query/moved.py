@@ -55,7 +55,7 @@ def audience_comparison(q: Query, compare: str = "previous") -> pd.DataFrame:
     """summary(q) with the comparison period's end value, average and coverage beside each
     row, and the changes: one row per artist × platform × metric with points in the period."""
     previous_start, previous_end = previous_period(q, compare)
-    cur = engine.cursor(q.warehouse_path)
+    cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,
         """
@@ -93,7 +93,7 @@ def movers(
     refused: every track would look new."""
     artist_id, slug = q.artist_id(artist), q.platform(platform)
     previous_start, previous_end = previous_period(q, compare)
-    cur = engine.cursor(q.warehouse_path)
+    cur = engine.cursor(snapshot=q.snapshot)
     params = {
         "artist": artist_id,
         "platform": slug,
@@ -185,7 +185,7 @@ def movers_totals(q: Query, artist: str, platform: str, compare: str = "previous
     artist_id, slug = q.artist_id(artist), q.platform(platform)
     previous_start, previous_end = previous_period(q, compare)
     result = core._run(
-        engine.cursor(q.warehouse_path),
+        engine.cursor(snapshot=q.snapshot),
         """
         select * from track_movers_totals(
             $artist, $platform, $country, $start, $end, $previous_start, $previous_end)
@@ -208,7 +208,7 @@ def movers_totals(q: Query, artist: str, platform: str, compare: str = "previous
 def _require_comparison_data(
     q: Query, artist_id: str, platform: str, start: dt.date, end: dt.date
 ) -> None:
-    cur = db.cursor(q.warehouse_path)
+    cur = db.cursor(snapshot=q.snapshot)
     params = {
         "artists": [artist_id],
         "platforms": [platform],
