@@ -70,6 +70,7 @@ class LogEntry:
     file: str | None = None
     checksum: str | None = None
     rows: int | None = None  # rows offered; defaults to all rows of the write
+    rows_written: int | None = None  # defaults to the write's (a load of several writes says)
     outcome: str = "ok"
     message: str | None = None
 
@@ -334,7 +335,7 @@ def write(
 ) -> LoadResult:
     """Merge `tables` ({table name: rows}) into the warehouse in one atomic commit.
 
-    Adds one ingest_log row per entry of `log` (default: one row for this load)."""
+    Adds one ingest_log row per entry of `log` (default: one for this load; `log=()`: none)."""
     root = config.warehouse_path(warehouse)
     unknown = [n for n in tables if n not in TABLES or n == "ingest_log"]
     if unknown:
@@ -360,8 +361,9 @@ def write(
                     result.rows_written[name] += written
                     if op:
                         ops.append(op)
-            entries = list(log) if log else [LogEntry(source, file, checksum, message=message)]
-            ops.append(_stage_log(con, root, load_id, entries, result))
+            entries = [LogEntry(source, file, checksum, message=message)] if log is None else log
+            if entries:
+                ops.append(_stage_log(con, root, load_id, entries, result))
             con.close()
             _failpoint("staged")
             _commit(root, load_id, ops)
@@ -370,7 +372,7 @@ def write(
                 with contextlib.suppress(FileNotFoundError):
                     (root / op["dir"] / op["pending"]).unlink()
             raise
-    result.partitions = len(ops) - 1
+    result.partitions = len(ops) - bool(entries)
     return result
 
 
@@ -557,6 +559,7 @@ def _stage_log(
     result: LoadResult,
 ) -> dict:
     now = dt.datetime.now(dt.UTC)
+    alone = result.total_written if len(entries) == 1 else None
     rows = pa.table(
         {
             "load_id": [load_id if i == 0 else f"{load_id}-{i}" for i in range(len(entries))],
@@ -565,7 +568,7 @@ def _stage_log(
             "file": [e.file for e in entries],
             "checksum": [e.checksum for e in entries],
             "rows": [e.rows if e.rows is not None else result.total_rows for e in entries],
-            "rows_written": [result.total_written if len(entries) == 1 else None for _ in entries],
+            "rows_written": [alone if e.rows_written is None else e.rows_written for e in entries],
             "outcome": [e.outcome for e in entries],
             "message": [e.message for e in entries],
         },
