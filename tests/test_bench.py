@@ -25,6 +25,8 @@ TINY = BenchPlan(
     ingest_days=10,
     workbook_tracks=100,
     workbook_days=30,
+    file_rows=20_000,
+    fresh_processes=1,
     skip=frozenset({"spark", "reports", "soundcharts"}),
 )
 TICK = 0.001  # seconds between two readings of the test's clock
