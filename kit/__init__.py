@@ -21,6 +21,9 @@ _EXPORTS = {
     "track_comparison": "query",
     "track_growth": "query",
     "track_timeseries": "query",
+    "movers": "query",
+    "alerts": "query",
+    "platforms_with_data": "query",
     "QueryError": "errors",
     "IngestError": "sources.ingest",
     "IngestSummary": "sources.ingest",
@@ -54,8 +57,11 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # what type checkers and editors see; `X as X` marks a re-export
     from .errors import QueryError as QueryError
     from .query import Query as Query
+    from .query import alerts as alerts
     from .query import breakdown as breakdown
     from .query import breakdown_totals as breakdown_totals
+    from .query import movers as movers
+    from .query import platforms_with_data as platforms_with_data
     from .query import positions as positions
     from .query import summary as summary
     from .query import timeseries as timeseries

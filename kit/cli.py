@@ -29,6 +29,8 @@ COMMANDS = (
     "fetch",
     "ingest",
     "positions",
+    "movers",
+    "alerts",
     "report",
 )
 

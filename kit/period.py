@@ -1,9 +1,10 @@
 """Periods as analysts write them: '2026-09', '2026-09-01:2026-09-30', '28d:2026-09-30'.
 
 The one place where periods are parsed (`parse_period`), labelled (`period_label`), named
-as folders (`period_folder`) and counted back from a day (`preset_period`: the Explorer's
-"last month", "last 28 days" and "last 90 days"). Query, the Explorer, the report and the
-benchmark all call these.
+as folders (`period_folder`), counted back from a day (`preset_period`: the Explorer's
+"last month", "last 28 days" and "last 90 days") and matched with the period it is
+compared with (`comparison_period`: the month before, the same length before, or a year
+earlier). Query, the Explorer, the report, the benchmark and the movers all call these.
 """
 
 from __future__ import annotations
@@ -136,3 +137,53 @@ def preset_period(choice: str | tuple | list, anchor: dt.date) -> PeriodLike:
         f"Unknown period {choice!r}: expected last_month, 28d, 90d, a (start, end) pair or a "
         "period such as 2026-09."
     )
+
+
+# How a period is compared (README, "What moved and what is noteworthy").
+COMPARISONS = {"previous": "the period before", "year": "a year earlier"}
+
+
+def is_calendar_month(start: dt.date, end: dt.date) -> bool:
+    """Whether the period is exactly one calendar month."""
+    return (start.year, start.month) == (end.year, end.month) and (start.day, end.day) == (
+        1,
+        calendar.monthrange(end.year, end.month)[1],
+    )
+
+
+def _year_earlier(day: dt.date) -> dt.date:
+    # 29 February has no twin a year earlier: the last day of that February stands in
+    if day.month == 2 and day.day == 29:
+        return dt.date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
+
+
+def comparison_period(
+    start: dt.date, end: dt.date, compare: str = "previous"
+) -> tuple[dt.date, dt.date]:
+    """The period that (start, end) is compared with, both days included.
+
+    compare="previous": a calendar month compares with the calendar month before it
+    (September with August, March's 31 days with February's 28); any other period with
+    the period of the same length that ends the day before it starts.
+    compare="year": the same dates one year earlier (29 February becomes 28 February);
+    a period of whole calendar months compares with the same whole months, so February
+    2025 compares with 1–29 February 2024."""
+    if compare not in COMPARISONS:
+        raise PeriodError(
+            f"Unknown comparison {compare!r}: expected {' or '.join(map(repr, COMPARISONS))}."
+        )
+    if end < start:
+        raise PeriodError(f"Invalid period: it ends ({end}) before it starts ({start}).")
+    whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+    if compare == "year":
+        earlier_start, earlier_end = _year_earlier(start), _year_earlier(end)
+        if whole_months:
+            last = calendar.monthrange(earlier_end.year, earlier_end.month)[1]
+            earlier_end = earlier_end.replace(day=last)
+        return earlier_start, earlier_end
+    if is_calendar_month(start, end):
+        previous_end = start - dt.timedelta(days=1)
+        return previous_end.replace(day=1), previous_end
+    days = (end - start).days + 1
+    return start - dt.timedelta(days=days), start - dt.timedelta(days=1)

@@ -60,12 +60,14 @@ from kit import (
     QueryError,
     breakdown,
     breakdown_totals,
+    config,
     query,
     summary,
     timeseries,
     track_timeseries,
     warehouse,
 )
+from kit.alerts import AlertRules
 
 D = dt.date
 
@@ -488,7 +490,7 @@ def test_the_source_order_names_the_sources_as_their_ingest_writes_them():
     from kit.sources.soundcharts.mapping import SOURCE as SOUNDCHARTS
     from kit.sources.spotify_charts import SOURCE as CHART_FILES
 
-    order = Path(query.__file__).with_name("sql").joinpath("standing_chart_entries.sql").read_text()
+    order = config.SQL_DIR.joinpath("standing_chart_entries.sql").read_text()
     assert f"when '{CHART_FILES}' then 1 when '{SOUNDCHARTS}' then 2 else 3" in order
 
 
@@ -578,7 +580,9 @@ def test_a_period_without_data_in_the_country_is_refused_with_what_there_is(wh):
 ROOT = Path(__file__).resolve().parent.parent
 METRICS_DOC = ROOT / "docs" / "metrics.md"
 # the types docs/metrics.md names, as pandas spells them
-DOCUMENTED_TYPES = {"text": "str", "Int64": "Int64", "float64": "float64", "date": "datetime64"}
+DOCUMENTED_TYPES = {
+    "text": "str", "Int64": "Int64", "float64": "float64", "date": "datetime64", "bool": "bool",
+}  # fmt: skip
 
 
 def _documented_frames() -> dict[str, list[tuple[str, str]]]:
@@ -589,6 +593,12 @@ def _documented_frames() -> dict[str, list[tuple[str, str]]]:
         name = re.match(r"`(\w+)\(", part).group(1)
         frames[name] = re.findall(r"^\| `(\w+)` \| (\w+) \|$", part, flags=re.M)
     return frames
+
+
+_EAGER_RULES = AlertRules(
+    min_points=1, min_score=0, audience_min_pct=0, audience_min_change=0, streams_min_pct=0,
+    streams_min_change=0, chart_days=1, peak_top=200,
+)  # fmt: skip
 
 
 def _answers(wh) -> dict[str, pd.DataFrame]:
@@ -604,6 +614,10 @@ def _answers(wh) -> dict[str, pd.DataFrame]:
         "positions": query.positions(q, "Aria"),
         "track_growth": query.track_growth(q, "Alba", "spotify"),
         "track_comparison": query.track_comparison(q, [("spotify", "Aria"), ("spotify", "Faro")]),
+        "audience_comparison": query.audience_comparison(q),
+        "movers": query.movers(q, "Alba", "spotify"),
+        # thresholds low enough for the fixture's few points to make alerts
+        "alerts": query.alerts("2026-09-01", "2026-09-30", rules=_EAGER_RULES, warehouse=wh),
     }
 
 
@@ -631,7 +645,7 @@ def test_the_readme_lists_each_frames_columns_in_order(wh):
 
 def test_every_definition_cites_the_section_of_docs_metrics_md_it_implements():
     headings = set(re.findall(r"^#+ (.+)$", METRICS_DOC.read_text(), re.M))
-    for path in sorted(Path(query.__file__).with_name("sql").glob("*.sql")):
+    for path in sorted(config.SQL_DIR.glob("*.sql")):
         header = " ".join(
             line.removeprefix("--").strip()
             for line in path.read_text().splitlines()

@@ -212,13 +212,13 @@ def test_one_report_runs_each_query_once(demo_query, tmp_path, monkeypatch, caps
     pairs = [(a, p) for a in demo_query.artist_ids for p in demo_query.platform_slugs]
     top = {(t, p) for a, p in pairs for t in query.breakdown(demo_query, a, p, limit=3)["track_id"]}
     runs: list[tuple[str, dict]] = []
-    real = query._run
+    real = query.core._run
 
     def counted(cur, sql, params=None):
         runs.append((DEFINITION.search(sql).group(1), dict(params or {})))
         return real(cur, sql, params)
 
-    monkeypatch.setattr(query, "_run", counted)
+    monkeypatch.setattr(query.core, "_run", counted)
     cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
     names: dict = {}
     exec(cells[0], names)

@@ -165,6 +165,22 @@ MACRO_ARGUMENTS = {
     "start_date": D(2026, 9, 1),
     "end_date": D(2026, 9, 30),
     "d": D(2026, 9, 30),
+    "p_previous_start": D(2026, 8, 1),
+    "p_previous_end": D(2026, 8, 31),
+    "p_countries": ["IT"],
+    "p_since": D(2026, 9, 1),
+    "p_until": D(2026, 9, 30),
+    # thresholds low enough for the fixture's few points to make alerts
+    "p_baseline_days": 28,
+    "p_min_points": 1,
+    "p_min_score": 0.0,
+    "p_audience_min_pct": 0.0,
+    "p_audience_min_change": 0,
+    "p_streams_min_pct": 0.0,
+    "p_streams_min_change": 0,
+    "p_cooldown_days": 0,
+    "p_chart_days": 1,
+    "p_peak_top": 200,
 }
 
 

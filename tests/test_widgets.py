@@ -339,13 +339,13 @@ def test_a_second_opening_runs_no_query(wh, counted):
 def test_opening_a_row_runs_each_of_its_queries_once(wh, monkeypatch):
     ex = explorer(wh)
     runs = []
-    real = query._run
+    real = query.core._run
 
     def counted_run(cur, sql, params=None):
         runs.append(re.search(r"\bfrom\s+(\w+)", sql).group(1))
         return real(cur, sql, params)
 
-    monkeypatch.setattr(query, "_run", counted_run)
+    monkeypatch.setattr(query.core, "_run", counted_run)
     opened(ex)
     # the table (breakdown, footer, daily streams, growth) and the audience chart; the
     # stacked chart draws from the row's own series, and no track detail is fetched

@@ -1,0 +1,141 @@
+"""What is noteworthy: unusual days and chart events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .. import config, db, engine
+from ..countries import country_code
+from ..errors import QueryError
+from ..platforms import PLATFORMS, normalise_platform
+from . import core
+from .core import _frame, _resolve_artists
+
+# ---------------------------------------------------------------------------------------
+# What is noteworthy: unusual days against each series' own trailing baseline, and chart
+# events (kit/sql/series_alerts.sql, kit/sql/chart_alerts.sql; thresholds in kit.alerts).
+
+ALERT_COLUMNS = [
+    "date", "artist", "platform", "country", "track", "metric", "kind", "value", "baseline",
+    "change", "pct_change", "score", "message", "artist_id", "track_id", "frequency",
+]  # fmt: skip
+ALERT_DAYS = 7  # without `since`: the week ending on `until`
+
+
+def alerts(
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    *,
+    artists: Sequence[str] | None = None,
+    platforms: Sequence[str] | None = None,
+    countries: Sequence[str] | None = None,
+    rules=None,
+    warehouse: str | os.PathLike | None = None,
+) -> pd.DataFrame:
+    """The alerts dated from `since` to `until` (both included): one row per spike or drop
+    of an audience metric or of a track's counted daily streams, and per chart entry, exit
+    or new peak, for the artists (default: all), platforms and countries (default: all with
+    data). `until` defaults to the last day with data, `since` to the week ending on it;
+    `rules` is a kit.alerts.AlertRules (default: the documented thresholds).
+    `.attrs` holds since, until and the rules."""
+    from ..alerts import AlertRules, alert_messages
+
+    root = config.warehouse_path(warehouse)
+    if not root.exists():
+        raise QueryError(f"No warehouse at {root}: run `kit demo` or ingest data first.")
+    rules = rules or AlertRules()
+    cur = db.cursor(root)
+    last = cur.execute("select max(last_date) from data_span").fetchall()[0][0]
+    until = _alert_day(until, "until") or last or dt.date.today()
+    since = _alert_day(since, "since") or until - dt.timedelta(days=ALERT_DAYS - 1)
+    if until < since:
+        raise QueryError(f"The alerts' period ends ({until}) before it starts ({since}).")
+    if artists:
+        artist_ids = list(_resolve_artists(cur, artists)[0])
+    else:
+        artist_ids = [r[0] for r in cur.execute("select artist_id from artists").fetchall()]
+    slugs = _alert_platforms(platforms)
+    try:
+        codes = [country_code(c) for c in countries] if countries else None
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
+    pairs = cur.execute(
+        """
+        select distinct platform, country from data_span
+        where ($platforms is null or list_contains($platforms, platform))
+          and ($countries is null or list_contains($countries, country))
+        order by platform, country
+        """,
+        {"platforms": slugs, "countries": codes},
+    ).fetchall()
+    params: dict = {
+        "artists": artist_ids,
+        "platforms": sorted({p for p, _ in pairs}),
+        "countries": sorted({c for _, c in pairs}),
+        "since": since,
+        "until": until,
+        "chart_days": rules.chart_days,
+        "peak_top": rules.peak_top,
+    }
+    parts = [
+        "select * from chart_alerts($artists, $platforms, $countries, $since, $until, $chart_days, $peak_top)"
+    ]
+    series_rules = (
+        "baseline_days", "min_points", "min_score", "audience_min_pct", "audience_min_change",
+        "streams_min_pct", "streams_min_change", "cooldown_days",
+    )  # fmt: skip
+    for n, (platform, country) in enumerate(pairs):
+        params.update({name: getattr(rules, name) for name in series_rules})
+        params.update({f"platform_{n}": platform, f"country_{n}": country})
+        arguments = ", ".join(f"${name}" for name in series_rules)
+        parts.append(
+            f"select * from series_alerts($artists, $platform_{n}, $country_{n}, $since, $until, {arguments})"
+        )
+    result = core._run(
+        engine.cursor(root),
+        f"""
+        select * from ({" union all ".join(parts)}) as found
+        order by date, artist, artist_id, platform, country, track_id nulls first, metric,
+                 frequency nulls first, kind
+        """,
+        params=params,
+    )
+    out = _frame(result, [])
+    out["message"] = alert_messages(out, rules)
+    out = out[ALERT_COLUMNS]
+    out.attrs.update(since=since, until=until, rules=rules)
+    return out
+
+
+def _alert_day(value: str | dt.date | None, what: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise QueryError(f"Invalid {what} {value!r}: expected a date, YYYY-MM-DD.") from None
+
+
+def _alert_platforms(platforms: Sequence[str] | None) -> list[str] | None:
+    if not platforms:
+        return None
+    out = []
+    for p in platforms:
+        slug = normalise_platform(str(p))
+        if slug not in PLATFORMS:
+            close = difflib.get_close_matches(slug, list(PLATFORMS), n=3, cutoff=0.6)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise QueryError(
+                f"Unknown platform {p!r}: expected one of {', '.join(PLATFORMS)}.{hint}"
+            )
+        out.append(slug)
+    return list(dict.fromkeys(out))
