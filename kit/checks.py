@@ -92,7 +92,7 @@ def accepted_values() -> dict[str, tuple[str, tuple[str, ...]]]:
 
 # DuckDB binds a macro's tables when it is created: the table the rules fill and the
 # helper they call come before the macros that name them.
-DEFINED_FIRST = ("check_items", "check_describe")
+DEFINED_FIRST = ("check_items", "check_describe", "check_chart_days")
 
 
 def _connect(warehouse: str | os.PathLike | None) -> duckdb.DuckDBPyConnection:
@@ -104,9 +104,10 @@ def _connect(warehouse: str | os.PathLike | None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _collect(con, freshness_days: int, today: dt.date, narrow_to=None) -> None:
-    """Run every rule, filling check_items. With `narrow_to` (platforms, country), the
-    rules after freshness read only the fact rows of those platforms and that country."""
+def _collect(con, freshness_days: int, today: dt.date, scope=None) -> None:
+    """Run every rule, filling check_items. With a report's `scope` (artists, platforms,
+    country, start, end), the rules after freshness read only the rows that can concern
+    it (see `_narrow`)."""
 
     def add(rule: str, macro: str, *args) -> None:
         marks = ", ".join("?" for _ in args)
@@ -114,8 +115,8 @@ def _collect(con, freshness_days: int, today: dt.date, narrow_to=None) -> None:
 
     # Freshness is measured per source and platform over every country, so before narrowing.
     add("freshness", "check_freshness", today, freshness_days)
-    if narrow_to is not None:
-        _narrow(con, *narrow_to)
+    if scope is not None:
+        _narrow(con, *scope)
     accepted = accepted_values()
     for table in TABLES.values():
         key = list(table.key)
@@ -134,17 +135,47 @@ def _collect(con, freshness_days: int, today: dt.date, narrow_to=None) -> None:
     add("load_volume", "check_load_volume")
 
 
-def _narrow(con, platforms: list[str], country: str) -> None:
-    """Shadow each fact table with a temporary table of its rows on `platforms` in `country`
-    (or with no country: check_not_null's). A violation elsewhere cannot concern a report
-    there, and every rule then reads a fraction of the rows: the same findings, sooner."""
+# The column of each fact table that names whom a row concerns, as check_findings keeps it.
+CONCERNS = {
+    "chart_entries": "track_id",
+    "track_streams": "track_id",
+    "artist_audience": "artist_id",
+}
+
+
+def _narrow(
+    con, artists: list[str], platforms: list[str], country: str, start: dt.date, end: dt.date
+) -> None:
+    """Shadow each fact table with a temporary table of the rows a report's findings can
+    come from, as check_findings keeps them: on its platforms, in its country (or none),
+    dated inside its period (or undated), about its artists or the tracks credited to them
+    (or nobody). Each is a column of the table's key, so a repeated key keeps all its
+    rows. The series rules still see every day of the report's charts: check_chart_days
+    is shadowed by those series' days, counted without copying the rows. The same
+    findings, sooner: a report reads one month of its own rows instead of every chart."""
+    con.execute(
+        "create temp table check_chart_days as select * from main.check_chart_days "
+        "where list_contains(?, platform) and (country = ? or country is null)",
+        [platforms, country],
+    )
+    credited = "select track_id from track_credits where list_contains(?, artist_id)"
     for table in TABLES.values():
-        if table.partitioned:  # the fact tables: platform × date
-            con.execute(
-                f"create temp table {table.name} as select * from main.{table.name} "
-                "where list_contains(?, platform) and (country = ? or country is null)",
-                [platforms, country],
-            )
+        if not table.partitioned:  # the fact tables: platform × date
+            continue
+        whom = CONCERNS[table.name]
+        inside = (
+            "track_id in (" + credited + ")"
+            if whom == "track_id"
+            else "list_contains(?, artist_id)"
+        )
+        # rows are filed under their date's month: the month prunes files before any is read
+        con.execute(
+            f"create temp table {table.name} as select * from main.{table.name} "
+            "where list_contains(?, platform) and (country = ? or country is null) "
+            "and month between strftime(?, '%Y-%m') and strftime(?, '%Y-%m') "
+            f"and (date is null or date between ? and ?) and ({whom} is null or {inside})",
+            [platforms, country, start, end, start, end, artists],
+        )
 
 
 def _findings(counted: pd.DataFrame, freshness_days: int) -> pd.DataFrame:
@@ -203,7 +234,7 @@ def _run(warehouse, freshness_days: int, today: dt.date | None, scope) -> pd.Dat
     today = today or dt.datetime.now(dt.UTC).date()
     con = _connect(warehouse)
     try:
-        _collect(con, freshness_days, today, scope[1:3] if scope else None)
+        _collect(con, freshness_days, today, scope)
         counted = con.execute(
             "select * from check_findings(?, ?, ?, ?, ?)", list(scope or (None,) * 5)
         ).df()

@@ -11,10 +11,17 @@ Sheets:
 - Daily: `timeseries(q, metric=None)`, the audience points of every metric;
 - Track Daily: `track_timeseries` per artist × platform, the streams as the breakdown
   counts them (days = 7 for a weekly chart value dated on its last day);
-- About: the parameters, the definitions, the sources, the coverage, when it was made.
+- About: the parameters, any sheets continued, the data checks' findings about the
+  report (kit.checks.report_findings), the definitions, the sources, the coverage, when
+  it was made.
 
 It is written in openpyxl's write-only mode, row by row, with one style per column
 copied onto each cell: several times faster than the normal mode on large sheets.
+
+A sheet that would pass Excel's limits (MAX_ROWS rows, header included; MAX_COLUMNS
+columns; titles of MAX_TITLE characters) continues on numbered sheets, `Track Daily 2`,
+`Track Daily 3`…, each with the header repeated; About lists them. A year of 10,000
+tracks' daily streams is 3.65 million rows: four Track Daily sheets.
 """
 
 from __future__ import annotations
@@ -62,6 +69,12 @@ LINK_FONT = Font(color="0563C1", underline="single")
 TOP_FILL = PatternFill("solid", fgColor=TOP_TRACK_FILL.lstrip("#").upper())
 WRAP = Alignment(wrap_text=True, vertical="top")
 
+# Excel's limits for one sheet: a file past them opens only after Excel "repairs" it,
+# dropping what is past them. Module constants, so that a test can lower them.
+MAX_ROWS = 1_048_576  # rows of a sheet, the header row included
+MAX_COLUMNS = 16_384
+MAX_TITLE = 31  # characters of a sheet's title
+
 
 @dataclass(frozen=True)
 class Sheet:
@@ -71,6 +84,36 @@ class Sheet:
     frame: pd.DataFrame
     links: Sequence[str | None] | None = None  # per row: a hyperlink for its `title` cell
     tinted: Sequence[bool] | None = None  # per row: a top track (kit.selection.top_track_ids)
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    """The part of a Sheet that one worksheet holds: some of its data rows (0-based, the
+    header not counted) and some of its columns, under a title that fits Excel's."""
+
+    title: str
+    sheet: str  # the title of the Sheet it is part of
+    rows: range
+    columns: range
+
+
+def sheet_parts(sheet: Sheet) -> list[SheetPart]:
+    """The worksheets one Sheet needs: one while it fits Excel's limits, else one per
+    MAX_ROWS - 1 data rows (the header is repeated on each) and MAX_COLUMNS columns,
+    titled `<title>`, `<title> 2`, `<title> 3`…"""
+    per_sheet = MAX_ROWS - 1
+    rows = [
+        range(lo, min(lo + per_sheet, len(sheet.frame)))
+        for lo in range(0, len(sheet.frame), per_sheet)
+    ]
+    width = len(sheet.frame.columns)
+    columns = [range(lo, min(lo + MAX_COLUMNS, width)) for lo in range(0, width, MAX_COLUMNS)]
+    grid = [(r, c) for r in rows or [range(0)] for c in columns or [range(0)]]
+    suffixes = ["" if n == 1 else f" {n}" for n in range(1, len(grid) + 1)]
+    return [
+        SheetPart(sheet.title[: MAX_TITLE - len(suffix)].rstrip() + suffix, sheet.title, r, c)
+        for suffix, (r, c) in zip(suffixes, grid, strict=True)
+    ]
 
 
 def workbook(data: Selection, path: str | os.PathLike) -> Path:
@@ -87,9 +130,8 @@ def workbook(data: Selection, path: str | os.PathLike) -> Path:
         Sheet("Track Daily", _stack(rows, lambda p: p.series)),
     ]
     book = Workbook(write_only=True)
-    for sheet in sheets:
-        _write_table(book, sheet)
-    _write_about(book, data, totals)
+    continued = [parts for sheet in sheets if len(parts := _write_table(book, sheet)) > 1]
+    _write_about(book, data, totals, continued)
     tmp = path.with_name(f".{path.name}.tmp")
     book.save(tmp)
     tmp.replace(path)  # never leave a half-written workbook under the final name
@@ -164,15 +206,28 @@ def _header(ws, names: Sequence[str]) -> list[Cell]:
     return cells
 
 
-def _write_table(book: Workbook, sheet: Sheet) -> None:
-    ws = book.create_sheet(sheet.title)
-    frame = sheet.frame
+def _write_table(book: Workbook, sheet: Sheet) -> list[SheetPart]:
+    """Write `sheet` as one worksheet of `book`, or several past Excel's limits; returns
+    the parts written."""
+    parts = sheet_parts(sheet)
+    for part in parts:
+        _write_part(book, sheet, part)
+    return parts
+
+
+def _write_part(book: Workbook, sheet: Sheet, part: SheetPart) -> None:
+    """One worksheet: the header, then the part's rows, with number formats, links,
+    tints, a frozen header and a filter."""
+    ws = book.create_sheet(part.title)
+    frame = sheet.frame.iloc[
+        part.rows.start : part.rows.stop, part.columns.start : part.columns.stop
+    ]
     columns = list(frame.columns)
     formats = [_format(frame, c) for c in columns]
     for i, (column, fmt) in enumerate(zip(columns, formats, strict=True), start=1):
         ws.column_dimensions[get_column_letter(i)].width = _width(frame, column, fmt)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{len(frame) + 1}"
     ws.append(_header(ws, columns))
     # One styled cell per column; each data cell copies its style array, which is far
     # cheaper than assigning number_format cell by cell.
@@ -185,8 +240,9 @@ def _write_table(book: Workbook, sheet: Sheet) -> None:
             template.number_format = fmt
             styles.append(template._style)
     values = [_values(frame[c]) for c in columns]
-    links = sheet.links or [None] * len(frame)
-    tinted = sheet.tinted or [False] * len(frame)
+    rows = slice(part.rows.start, part.rows.stop)
+    links = sheet.links[rows] if sheet.links is not None else [None] * len(frame)
+    tinted = sheet.tinted[rows] if sheet.tinted is not None else [False] * len(frame)
     title_at = columns.index("title") if "title" in columns else None
     for row, link, tint in zip(zip(*values, strict=True), links, tinted, strict=True):
         cells = [
@@ -204,7 +260,30 @@ def _write_table(book: Workbook, sheet: Sheet) -> None:
         ws.append(cells)
 
 
-def _write_about(book: Workbook, data: Selection, totals: pd.DataFrame) -> None:
+def _continuations(parts: Sequence[SheetPart]) -> list[tuple[str, str]]:
+    """(title, what it holds) for each worksheet after a Sheet's first."""
+    out = []
+    for part in parts[1:]:
+        held = []
+        if part.rows.start or part.rows.stop != parts[0].rows.stop:
+            held.append(f"rows {part.rows.start + 1:,} to {part.rows.stop:,}")
+        if part.columns.start or part.columns.stop != parts[0].columns.stop:
+            held.append(f"columns {part.columns.start + 1:,} to {part.columns.stop:,}")
+        out.append(
+            (
+                part.title,
+                f"{part.sheet}, continued: {' and '.join(held)} of its data, under the same header",
+            )
+        )
+    return out
+
+
+def _write_about(
+    book: Workbook,
+    data: Selection,
+    totals: pd.DataFrame,
+    continued: Sequence[Sequence[SheetPart]] = (),
+) -> None:
     q, audience, origins = data.query, data.summary, data.sources
     ws = book.create_sheet("About")
     ws.column_dimensions["A"].width = 34
@@ -250,6 +329,19 @@ def _write_about(book: Workbook, data: Selection, totals: pd.DataFrame) -> None:
         ("Generated at", styled(generated, TIMESTAMP)),
     ]:
         ws.append([key, value])
+    if continued:
+        section(
+            f"Sheets continued (Excel holds at most {MAX_ROWS:,} rows and {MAX_COLUMNS:,} "
+            "columns a sheet)"
+        )
+        for parts in continued:
+            for title, held in _continuations(parts):
+                ws.append([title, held])
+    section("Data checks: findings that concern these artists, platforms, country and period")
+    if len(data.findings):
+        table(data.findings[["rule", "message", "severity", "count", "table", "example"]])
+    else:
+        ws.append(["None", "kit check's rules found nothing that concerns this report."])
     section("Definitions")
     for term, text in DEFINITIONS:
         cell = _cell(ws, text)

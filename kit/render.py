@@ -280,6 +280,10 @@ def partial_notes(data: PlatformData) -> list[str]:
         ]
     notes = []
     streams = not is_missing(t.total_streams)
+    breakdown = data.breakdown
+    # the breakdown's source text of a track listed from the viral chart alone
+    # (docs/metrics.md, "Viral-only tracks"): counted in tracks_without_streams
+    viral_only = breakdown["source"].fillna("").str.startswith("viral chart only").any()
     if not streams:
         known = PLATFORMS.get(data.platform)
         why = (
@@ -292,22 +296,32 @@ def partial_notes(data: PlatformData) -> list[str]:
             "position only, and streams per listener cannot be computed."
         )
     elif t.tracks_without_streams:
+        charts = "chart positions (top or viral chart)" if viral_only else "chart positions"
         notes.append(
             f"{fmt.count(t.tracks_without_streams)} of {fmt.count(t.track_count)} tracks have "
-            "chart positions but no stream counts."
+            f"{charts} but no stream counts."
+        )
+    if viral_only:
+        notes.append(
+            "Tracks whose source reads 'viral chart only' were on the viral chart alone: "
+            "their best viral position is given there, never as a top-chart position."
         )
     if t.partial_tracks and streams:
+        why = (
+            "on the chart on some days only, with missing days, or without stream counts"
+            if t.tracks_without_streams
+            else "on the chart on some days only, or with missing days"
+        )
         notes.append(
             f"{fmt.count(t.partial_tracks)} of {fmt.count(t.track_count)} tracks have values "
             f"on fewer than the period's {days} days (coverage below 100 %): released during "
-            "the period, on the chart on some days only, or with missing days."
+            f"the period, {why}."
         )
     points = 0 if is_missing(t.listener_points) else int(t.listener_points)
     if 0 < points < days:
         notes.append(f"Monthly listeners have values on {fmt.count(points)} of {days} days.")
     if streams and not points:
         notes.append(f"No monthly listeners on {name}: streams per listener cannot be computed.")
-    breakdown = data.breakdown
     if (
         breakdown["peak_kind"].eq("week").any()
         or breakdown["source"].str.contains("weekly", regex=False).any()
@@ -491,6 +505,37 @@ def platform_line_html(line: PlatformLine | None) -> str:
     return page_part(
         "platform_line.html.j2", columns=PLATFORM_COLUMNS, line=line, head=line is None
     )
+
+
+# ---------------------------------------------------------------- data checks
+
+SEVERITY_LABELS = {"error": "Error", "warn": "Warning", "info": "Note"}
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    severity: str  # error | warn | info, also the line's CSS class
+    label: str
+    rule: str
+    text: str
+
+
+def data_checks(findings: pd.DataFrame) -> str:
+    """The data checks' findings that concern the report (kit.checks.report_findings), as
+    notes under its heading: one line each, errors first; or one line saying none was
+    found, so that a reader knows the checks ran."""
+    lines = [
+        CheckLine(f.severity, SEVERITY_LABELS[f.severity], f.rule,
+                  f"{f.message} (for example {f.example})" if not is_missing(f.example) else f.message)
+        for f in findings.itertuples(index=False)
+    ]  # fmt: skip
+    said = (
+        f"{fmt.plural(len(lines), 'finding')} {'concerns' if len(lines) == 1 else 'concern'} "
+        "these artists, platforms, country and period:"
+        if lines
+        else "nothing found that concerns these artists, platforms, country and period."
+    )
+    return page_part("data_checks.html.j2", said=said, lines=lines)
 
 
 # ---------------------------------------------------------------- the end of the page

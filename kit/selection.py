@@ -2,7 +2,8 @@
 Explorer row show.
 
 `load(q)` runs each kit.query function once per report (summary, the audience points,
-the sources) and once per artist × platform (breakdown, its footer, the tracks' counted
+the sources), the data checks once (kit.checks.report_findings: the findings that concern
+the report), and once per artist × platform (breakdown, its footer, the tracks' counted
 streams, the half-on-half growth, and the chart positions of the top tracks), and
 returns frozen objects. The page parts, the charts and the workbook take these objects
 and run no query of their own, so a figure shown twice is the same figure.
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import query
+from . import checks, query
 from .definitions import TOP_TRACKS
 from .query import Query
 
@@ -70,14 +71,15 @@ class PlatformData:
 @dataclass(frozen=True)
 class Selection:
     """A query's figures: the audience of every artist × platform, its daily points, the
-    sources behind them, and one PlatformData per artist × platform (artists in the
-    query's order, then platforms)."""
+    sources behind them, the data checks' findings about them, and one PlatformData per
+    artist × platform (artists in the query's order, then platforms)."""
 
     query: Query
     summary: pd.DataFrame  # kit.query.summary
     timeseries: pd.DataFrame  # kit.query.timeseries(q, None): every metric's points
     sources: pd.DataFrame  # kit.query.sources
     platforms: tuple[PlatformData, ...]
+    findings: pd.DataFrame  # kit.checks.report_findings: rule, table, severity, count, …
 
     def rows(self, artist: str) -> list[PlatformData]:
         """One artist's PlatformData (by name or id), in the query's platform order."""
@@ -85,10 +87,11 @@ class Selection:
         return [p for p in self.platforms if p.artist_id == aid]
 
 
-def load(q: Query, *, top_tracks: bool = True) -> Selection:
+def load(q: Query, *, top_tracks: bool = True, today: dt.date | None = None) -> Selection:
     """Every figure of the query `q`, each kit.query function run once (per artist ×
-    platform for the breakdown's). `top_tracks=False` leaves out the chart positions and
-    comparison of the top tracks, which only the report's track detail shows."""
+    platform for the breakdown's), and the data checks' findings about it (freshness
+    measured against `today`, default today UTC). `top_tracks=False` leaves out the chart
+    positions and comparison of the top tracks, which only the report's track detail shows."""
     return Selection(
         query=q,
         summary=query.summary(q),
@@ -99,6 +102,7 @@ def load(q: Query, *, top_tracks: bool = True) -> Selection:
             for artist_id in q.artist_ids
             for platform in q.platform_slugs
         ),
+        findings=checks.report_findings(q, today=today),
     )
 
 

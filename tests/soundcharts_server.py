@@ -14,7 +14,9 @@ It answers the endpoints kit.sources.soundcharts uses, with the documented shape
 than 90 days and pages longer than 100 like the API, and can be told to misbehave:
 `script(pattern, Reply(...), ...)` answers the next requests whose path matches with the
 given replies (429 with Retry-After, 500, a slow answer, malformed JSON, a quota 429…);
-`on_call(n, fn)` runs `fn` when the n-th request arrives (the crash tests kill a fetch).
+`on_call(n, fn)` runs `fn` when the n-th request arrives (the crash tests kill a fetch);
+`refuse(pattern, 404)` answers every request whose path matches with that refusal, as the
+API does for a song it does not know, or a 403 for an endpoint outside the plan.
 
 The numbers (day index i = days since 2025-01-01):
 - monthly listeners (and YouTube views): 1,000,000 + 1,000·i worldwide; every Monday
@@ -162,6 +164,7 @@ class SoundChartsServer:
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._scripts: list[tuple[re.Pattern, list[Reply]]] = []
         self._hooks: dict[int, Callable[[], None]] = {}
+        self._refusals: list[tuple[re.Pattern, int, str]] = []
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -178,6 +181,12 @@ class SoundChartsServer:
         """Answer the next requests whose path matches `pattern` with `replies`, in order."""
         with self._lock:
             self._scripts.append((re.compile(pattern), list(replies)))
+
+    def refuse(self, pattern: str, status: int = 404, message: str = "Song not found") -> None:
+        """Answer every request whose path matches `pattern` with `status` and the API's
+        error shape, from now on (a song SoundCharts does not know: 404; outside the plan: 403)."""
+        with self._lock:
+            self._refusals.append((re.compile(pattern), status, message))
 
     def on_call(self, n: int, fn: Callable[[], None]) -> None:
         """Run `fn` when the n-th request (1-based) arrives, before answering it."""
@@ -250,7 +259,11 @@ class SoundChartsServer:
                 {"x-quota-remaining": "0"},
             )
             return
-        status, body = self._route(path, params, h.path)
+        refusal = next((r for r in self._refusals if r[0].search(path)), None)
+        if refusal is not None:
+            status, body = refusal[1], _error(refusal[1], refusal[2])
+        else:
+            status, body = self._route(path, params, h.path)
         self._send(h, status, body, {"x-quota-remaining": str(remaining)})
 
     def _send(self, h, status: int, body: object, headers: dict[str, str] | None = None) -> None:

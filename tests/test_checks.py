@@ -15,9 +15,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from kit import Query, cli, warehouse
+from kit import Query, cli, selection, warehouse
 from kit.checks import FINDING_COLUMNS, has_errors, report_findings, run_checks
-from kit.schema import TRACK_CREDITS, TRACKS
+from kit.schema import CHART_ENTRIES, TRACK_CREDITS, TRACKS
 from kit.warehouse import LogEntry
 
 D = dt.date
@@ -228,3 +228,84 @@ def test_kit_check_exits_0_without_errors(demo_warehouse, capsys):
 def test_kit_check_refuses_a_missing_warehouse(tmp_path, capsys):
     assert cli.main(["check", "--warehouse", str(tmp_path / "none")]) == 2
     assert "No warehouse at" in capsys.readouterr().err
+
+
+def test_a_report_period_sees_only_the_dated_findings_inside_it(broken):
+    """From 6 September: the gap of the 5th is outside, the thin 8th inside, and the
+    chart's silence since the 10th reaches into the period; undated findings stay."""
+    q = Query("Alba", "2026-09-06:2026-09-30", platforms="spotify", country="IT", warehouse=broken)
+    found = report_findings(q, today=TODAY)
+    assert sorted(zip(found["rule"], found["table"], strict=True)) == [
+        ("freshness", "chart_entries"),
+        ("not_null", "tracks"),
+        ("relationship", "track_credits"),
+        ("thin_chart_day", "chart_entries"),
+        ("unique_key", "tracks"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def repeated_entry(tmp_path_factory):
+    """Alba's t01 and Bruno's t02 on the Italian chart from 1 to 10 September; a second
+    row for t01 on 3 September, written beside the committed files as the write path
+    would refuse it."""
+    root = tmp_path_factory.mktemp("repeated") / "warehouse"
+    days = [D(2026, 9, d) for d in range(1, 11)]
+    warehouse.write(
+        {
+            "artists": pd.DataFrame({"artist_id": ["alba", "bruno"], "name": ["Alba", "Bruno"]}),
+            "tracks": pd.DataFrame({"track_id": ["t01", "t02"], "title": ["Uno", "Due"]}),
+            "track_credits": pd.DataFrame(
+                {
+                    "track_id": ["t01", "t02"],
+                    "artist_id": ["alba", "bruno"],
+                    "role": "main",
+                    "credit_order": 1,
+                }
+            ),  # fmt: skip
+            "chart_entries": pd.DataFrame(
+                [
+                    {"date": d, "track_id": t, "position": p}
+                    for d in days
+                    for p, t in enumerate(["t01", "t02"], start=1)
+                ]
+            ).assign(
+                platform="spotify", country="IT", frequency="daily", chart="top", source="charts"
+            ),  # fmt: skip
+        },
+        source="fixture",
+        warehouse=root,
+    )
+    again = {"date": D(2026, 9, 3), "country": "IT", "frequency": "daily", "chart": "top",
+             "position": 9, "track_id": "t01", "streams": None, "source": "charts"}  # fmt: skip
+    folder = root / "chart_entries" / "platform=spotify" / "month=2026-09"
+    pq.write_table(
+        pa.Table.from_pylist([again], CHART_ENTRIES.file_schema), folder / "part-raw.parquet"
+    )
+    return root
+
+
+@pytest.mark.parametrize(
+    ("artist", "period", "found"),
+    [
+        ("Alba", "2026-09", [("unique_key", "chart_entries")]),  # t01 on 3 September, twice
+        ("Alba", "2026-09-04:2026-09-30", []),  # the repeated day is before the period
+        ("Bruno", "2026-09", []),  # t02 is not repeated
+    ],
+)
+def test_a_repeated_fact_row_concerns_the_reports_on_its_track_and_day(
+    repeated_entry, artist, period, found
+):
+    q = Query(artist, period, country="IT", warehouse=repeated_entry)
+    got = report_findings(q, today=D(2026, 9, 11))
+    assert list(zip(got["rule"], got["table"], strict=True)) == found
+
+
+def test_a_reports_selection_holds_its_findings(broken):
+    q = Query("Alba", "2026-09", platforms="spotify", country="IT", warehouse=broken)
+    found = selection.load(q, top_tracks=False, today=TODAY).findings
+    assert list(found.columns) == FINDING_COLUMNS
+    assert list(found["severity"]) == ["error"] * 3 + ["warn"] * 2 + ["info"]
+    assert set(found["rule"]) == {
+        "completeness", "freshness", "not_null", "relationship", "thin_chart_day", "unique_key",
+    }  # fmt: skip

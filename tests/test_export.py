@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -9,16 +10,25 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kit import Query, breakdown, breakdown_totals, selection, summary, timeseries, track_timeseries
+from kit import (
+    Query,
+    breakdown,
+    breakdown_totals,
+    export,
+    selection,
+    summary,
+    timeseries,
+    track_timeseries,
+)
 from kit import warehouse as wh
-from kit.export import workbook
+from kit.export import Sheet, sheet_parts, workbook
 
 D = dt.date
 SEPTEMBER = [D(2026, 9, 1) + dt.timedelta(days=i) for i in range(30)]
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
+def tiny_selection(tmp_path_factory):
     """Luna Vesper in Italy, September 2026: listeners 1,000 rising by 10 a day; 'Notte'
     has its own series on 20 days (300 a day); 'Sole' is on the daily chart on two days
     (800 and 900 streams, positions 5 and 4); 'Eco' charts on Apple Music without streams."""
@@ -76,7 +86,13 @@ def tiny(tmp_path_factory):
         warehouse=root,
     )
     q = Query("Luna Vesper", "2026-09", country="IT", warehouse=root)
-    return load_workbook(workbook(selection.load(q), root.parent / "out" / "tiny.xlsx"))
+    return selection.load(q, today=D(2026, 10, 1))  # the day after the month, as cron runs it
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_selection, tmp_path_factory):
+    path = tmp_path_factory.mktemp("export_out") / "tiny.xlsx"
+    return load_workbook(workbook(tiny_selection, path))
 
 
 def _records(ws) -> list[dict]:
@@ -280,4 +296,174 @@ def test_the_about_sheet_lists_each_source_with_its_rows_and_dates(tiny):
         ("chart_entries", "apple_music", "test", 1, d(2026, 9, 3), d(2026, 9, 3)),
         ("chart_entries", "spotify", "test", 2, d(2026, 9, 3), d(2026, 9, 4)),
         ("track_streams", "spotify", "s4a", 20, d(2026, 9, 1), d(2026, 9, 20)),
+    ]
+
+
+# ---------------------------------------------------------------- Excel's limits
+
+
+def _data_rows(book, titles) -> list[tuple]:
+    """The data rows of worksheets read one after the other, checking each repeats the header."""
+    header = next(book[titles[0]].iter_rows(values_only=True))
+    out = []
+    for title in titles:
+        rows = list(book[title].iter_rows(values_only=True))
+        assert rows[0] == header, title
+        out += rows[1:]
+    return out
+
+
+def test_a_sheet_past_the_row_limit_continues_on_numbered_sheets_with_its_header(
+    tiny_selection, tiny, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(export, "MAX_ROWS", 11)  # a header and 10 data rows a sheet
+    book = load_workbook(workbook(tiny_selection, tmp_path / "split.xlsx"))
+    # Daily: 30 points; Track Daily: 22 track days (see the fixture); the rest fits
+    assert book.sheetnames == [
+        "Summary",
+        "Totals",
+        "Track Breakdown",
+        "Daily",
+        "Daily 2",
+        "Daily 3",
+        "Track Daily",
+        "Track Daily 2",
+        "Track Daily 3",
+        "About",
+    ]
+    assert [book[t].max_row for t in ["Daily", "Daily 2", "Daily 3"]] == [11, 11, 11]
+    assert [book[t].max_row for t in ["Track Daily", "Track Daily 2", "Track Daily 3"]] == [
+        11,
+        11,
+        3,
+    ]
+    for name, titles in [
+        ("Daily", ["Daily", "Daily 2", "Daily 3"]),
+        ("Track Daily", ["Track Daily", "Track Daily 2", "Track Daily 3"]),
+    ]:
+        assert _data_rows(book, titles) == list(tiny[name].iter_rows(values_only=True))[1:]
+    ws = book["Track Daily 3"]
+    assert (ws.freeze_panes, ws.auto_filter.ref) == (
+        "A2",
+        f"A1:{ws.cell(1, ws.max_column).column_letter}3",
+    )
+
+
+def test_the_about_sheet_says_which_sheets_continue_which(tiny_selection, tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "MAX_ROWS", 11)
+    book = load_workbook(workbook(tiny_selection, tmp_path / "split.xlsx"))
+    about = list(book["About"].iter_rows(values_only=True))
+    firsts = [r[0] for r in about]
+    start = firsts.index(
+        "Sheets continued (Excel holds at most 11 rows and 16,384 columns a sheet)"
+    )
+    assert [r[:2] for r in about[start + 1 : start + 5]] == [
+        ("Daily 2", "Daily, continued: rows 11 to 20 of its data, under the same header"),
+        ("Daily 3", "Daily, continued: rows 21 to 30 of its data, under the same header"),
+        (
+            "Track Daily 2",
+            "Track Daily, continued: rows 11 to 20 of its data, under the same header",
+        ),
+        (
+            "Track Daily 3",
+            "Track Daily, continued: rows 21 to 22 of its data, under the same header",
+        ),
+    ]
+
+
+def test_a_workbook_within_the_limits_says_nothing_of_continued_sheets(tiny):
+    about = [r[0] for r in tiny["About"].iter_rows(values_only=True) if r[0]]
+    assert not any(str(r).startswith("Sheets continued") for r in about)
+
+
+def test_a_sheet_past_the_column_limit_continues_with_the_next_columns(
+    tiny_selection, tiny, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(export, "MAX_COLUMNS", 8)
+    book = load_workbook(workbook(tiny_selection, tmp_path / "wide.xlsx"))
+    whole = list(tiny["Track Breakdown"].iter_rows(values_only=True))
+    width = len(whole[0])  # artist, platform and the breakdown's columns
+    titles = ["Track Breakdown"] + [f"Track Breakdown {n}" for n in range(2, -(-width // 8) + 1)]
+    assert [t for t in book.sheetnames if t.startswith("Track Breakdown")] == titles
+    side_by_side = [
+        sum((list(r) for r in rows), [])
+        for rows in zip(*(book[t].iter_rows(values_only=True) for t in titles), strict=True)
+    ]
+    assert side_by_side == [list(r) for r in whole]
+
+
+def test_a_long_title_is_cut_to_excels_31_characters_and_keeps_its_number(monkeypatch):
+    monkeypatch.setattr(export, "MAX_ROWS", 3)
+    sheet = Sheet("Track Daily of every artist and platform", pd.DataFrame({"n": range(5)}))
+    assert [p.title for p in sheet_parts(sheet)] == [
+        "Track Daily of every artist and",
+        "Track Daily of every artist a 2",
+        "Track Daily of every artist a 3",
+    ]
+    assert all(len(p.title) <= 31 for p in sheet_parts(sheet))
+
+
+def test_at_excels_real_row_limit_one_data_row_more_needs_a_second_sheet():
+    """With the real limit: 1,048,576 rows a sheet, the header included, hold 1,048,575
+    data rows. (Writing the 1,048,576 rows for real takes over 30 s with openpyxl, so
+    this checks the split only; the tests above write split workbooks with a lower limit.)"""
+    assert export.MAX_ROWS == 1_048_576
+    parts = sheet_parts(Sheet("Track Daily", pd.DataFrame({"n": range(1_048_576)})))
+    assert [(p.title, p.rows) for p in parts] == [
+        ("Track Daily", range(0, 1_048_575)),
+        ("Track Daily 2", range(1_048_575, 1_048_576)),
+    ]
+    exact = sheet_parts(Sheet("Track Daily", pd.DataFrame({"n": range(1_048_575)})))
+    assert [(p.title, p.rows) for p in exact] == [("Track Daily", range(0, 1_048_575))]
+
+
+# ---------------------------------------------------------------- data checks
+
+
+def _about_section(book, title: str) -> list[tuple]:
+    rows = list(book["About"].iter_rows(values_only=True))
+    start = [r[0] for r in rows].index(title)
+    out = []
+    for row in rows[start + 1 :]:
+        if row[0] is None:
+            break
+        out.append(tuple(v for v in row if v is not None))
+    return out
+
+
+CHECKS = "Data checks: findings that concern these artists, platforms, country and period"
+
+
+def test_the_about_sheet_lists_the_data_checks_findings(tiny_selection, tmp_path):
+    findings = pd.DataFrame(
+        [("completeness", "chart_entries", "warn", 2, "2026-09-05", "2 day(s) missing …")],
+        columns=["rule", "table", "severity", "count", "example", "message"],
+    ).astype({"count": "Int64"})
+    data = dataclasses.replace(tiny_selection, findings=findings)
+    book = load_workbook(workbook(data, tmp_path / "checked.xlsx"))
+    assert _about_section(book, CHECKS) == [
+        ("rule", "message", "severity", "count", "table", "example"),
+        ("completeness", "2 day(s) missing …", "warn", 2, "chart_entries", "2026-09-05"),
+    ]
+
+
+def test_the_about_sheet_lists_the_findings_of_the_checks_run_for_the_report(tiny):
+    """On 1 October the fixture's charts (last 3 and 4 September) and own series (last 20
+    September) are older than 7 days; its audience (30 September) is not."""
+    assert _about_section(tiny, CHECKS) == [
+        ("rule", "message", "severity", "count", "table", "example"),
+        ("freshness", "no data from test on apple_music for 28 days (more than 7)", "warn", 28,
+         "chart_entries", "newest 2026-09-03, 28 days before 2026-10-01"),
+        ("freshness", "no data from test on spotify for 27 days (more than 7)", "warn", 27,
+         "chart_entries", "newest 2026-09-04, 27 days before 2026-10-01"),
+        ("freshness", "no data from s4a on spotify for 11 days (more than 7)", "warn", 11,
+         "track_streams", "newest 2026-09-20, 11 days before 2026-10-01"),
+    ]  # fmt: skip
+
+
+def test_the_about_sheet_says_when_the_checks_found_nothing(tiny_selection, tmp_path):
+    data = dataclasses.replace(tiny_selection, findings=tiny_selection.findings.iloc[0:0])
+    book = load_workbook(workbook(data, tmp_path / "clean.xlsx"))
+    assert _about_section(book, CHECKS) == [
+        ("None", "kit check's rules found nothing that concerns this report.")
     ]

@@ -240,6 +240,7 @@ def test_the_stored_value_wins_and_an_empty_one_never_replaces_it_table_then_cha
     }
     # only the chart row is new: no artist, track or credit was rewritten
     assert summary.rows_written == 1 and len(log(root)) == before + 1
+    assert (summary.fact_rows_written, summary.new_artists, summary.new_tracks) == (1, 0, 0)
 
 
 def test_files_of_one_call_meet_a_track_as_files_loaded_one_by_one_would(tmp_path):

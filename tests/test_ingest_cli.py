@@ -27,8 +27,33 @@ def test_a_good_file_exits_with_0_and_prints_the_summary(tmp_path, capsys):
     )
     out = capsys.readouterr()
     assert code == 0
-    assert out.out.startswith("spotify_charts: 1 file(s), 1 loaded, 1 rows")
+    assert out.out.startswith(
+        "spotify_charts: 1 file(s), 1 loaded, 0 duplicate(s) skipped, 0 error(s), "
+        "0 warning(s); 1 fact rows read, 1 new or changed; 1 new artist(s), 1 new track(s); "
+        "1 file rows in "
+    )
     assert out.err == ""
+
+
+def test_the_summary_counts_fact_rows_apart_from_the_artists_and_tracks_they_name(tmp_path, capsys):
+    """One chart line names a new track and two new artists: one fact row, not the six
+    rows (entry, track, two artists, two credits) the write adds; a second day of the
+    same track adds a fact row and nothing else."""
+    row = chart_row(1, 1, "Nora Quinn, Ezra Vale", "Glass", 100)
+    write_bytes(tmp_path / "charts" / IT_DAY, charts_com_bytes([row]))
+    args = ["ingest", "spotify-charts", "--warehouse", str(tmp_path / "wh"), "--no-progress"]
+    assert cli.main([*args, str(tmp_path / "charts" / IT_DAY)]) == 0
+    assert "1 fact rows read, 1 new or changed; 2 new artist(s), 1 new track(s);" in (
+        capsys.readouterr().out
+    )
+    row = chart_row(1, 1, "Nora Quinn, Ezra Vale", "Glass", 120)
+    next_day = write_bytes(
+        tmp_path / "charts" / "regional-it-daily-2026-09-02.csv", charts_com_bytes([row])
+    )
+    assert cli.main([*args, str(next_day)]) == 0
+    assert "1 fact rows read, 1 new or changed; 0 new artist(s), 0 new track(s);" in (
+        capsys.readouterr().out
+    )
 
 
 def test_a_refused_file_exits_with_1_and_names_the_problem_on_stderr(tmp_path, capsys):

@@ -102,6 +102,8 @@ def test_it_is_written_in_several_commits_of_whole_months_and_logged_once_last(
     assert list(logged["rows"]) == [288]
     # 288 chart entries, 5 artists, 14 tracks (every n of 0–14 but 6), 14 credits
     assert list(logged["rows_written"]) == [288 + 5 + 14 + 14] == [summary.rows_written]
+    assert (summary.fact_rows, summary.fact_rows_written) == (288, 288)
+    assert (summary.new_artists, summary.new_tracks) == (5, 14)
 
 
 def test_a_track_repeated_in_a_later_chunk_is_refused_naming_both_lines(tmp_path, small_limits):

@@ -48,6 +48,18 @@ def test_a_timeline_becomes_daily_listeners_streams_and_followers(tmp_path):
         (D(2026, 9, 3), *row, "followers", 515, "s4a"),
     }
     assert warehouse.read_table("artists", root).to_pandas()["name"].tolist() == ["Nora Quinn"]
+    # three lines of the file hold eight points: listeners 3, streams 2, followers 3
+    assert (summary.fact_rows, summary.fact_rows_written) == (8, 8)
+    assert (summary.new_artists, summary.new_tracks) == (1, 0)
+
+
+def test_a_timeline_loaded_again_reads_its_points_and_changes_none(tmp_path):
+    root = tmp_path / "warehouse"
+    path = write_bytes(tmp_path / "timeline.csv", TIMELINE.encode())
+    load_s4a(path, root, artist="Nora Quinn", progress=False)
+    again = load_s4a(path, root, artist="Nora Quinn", progress=False, reload=True)
+    assert (again.rows, again.fact_rows, again.fact_rows_written) == (3, 8, 0)
+    assert (again.new_artists, again.new_tracks, again.rows_written) == (0, 0, 0)
 
 
 def test_the_timeline_is_never_stored_as_monthly_listeners(tmp_path):
@@ -69,6 +81,8 @@ def test_a_songs_table_stores_tracks_and_credits_but_not_its_all_time_totals(tmp
     summary = load_s4a(path, root, artist="Nora Quinn", progress=False)
     assert (summary.loaded, summary.rows, summary.errors) == (1, 2, [])
     assert "all-time totals" in str(summary.warnings[0])
+    # the totals are not stored: no fact row, two new tracks of one new artist
+    assert (summary.fact_rows, summary.new_tracks, summary.new_artists) == (0, 2, 1)
     tracks = warehouse.read_table("tracks", root).to_pandas().sort_values("title")
     assert tracks[["track_id", "title"]].values.tolist() == [
         ["title:nora-quinn/glass", "Glass"],

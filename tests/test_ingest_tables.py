@@ -58,6 +58,9 @@ def test_track_ids_come_from_the_spotify_uri_else_the_isrc_else_title_and_artist
         progress=False,
     )
     assert summary.errors == []
+    # four lines, four streams values; three tracks of two artists, all new
+    assert (summary.fact_rows, summary.fact_rows_written) == (4, 4)
+    assert (summary.new_tracks, summary.new_artists) == (3, 2)
     assert _rows(root, "track_streams", ["date", "platform", "country", "track_id", "streams"]) == {
         (D(2026, 9, 1), "spotify", "IT", "4uLU6hMCjMI75M1A2tKUQC", 100),
         (D(2026, 9, 2), "spotify", "IT", "4uLU6hMCjMI75M1A2tKUQC", 150),

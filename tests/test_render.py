@@ -348,6 +348,91 @@ def test_a_metric_name_is_escaped_on_its_card():
     assert soup.find("div", class_="what").get_text() == "Spotify · <b>saves</b>"
 
 
+def _track(track_id: str, title: str, **values) -> dict:
+    return {"track_id": track_id, "title": title, "credit": "main", "days_with_value": 0, **values}
+
+
+HIT = _track("t1", "Notte", total_streams=6000, source="own series (s4a)", coverage=1.0,
+             days_with_value=30, best_position=3, peak_kind="day")  # fmt: skip
+CHARTED = _track("t2", "Sole", best_position=7, source="chart positions only", coverage=0.0)
+VIRAL = _track("t3", "Eco", source="viral chart only (best position 12)", coverage=0.0)
+
+
+def _notes(tracks: list[dict], **totals) -> list[str]:
+    totals = {"listener_points": 30, "average_listeners": 2000.0, **totals}
+    row = _platform("luna-vesper", "Luna Vesper", "spotify", _breakdown(tracks), _totals(**totals))
+    return render.partial_notes(row)
+
+
+def test_tracks_with_top_chart_positions_only_are_noted_as_such():
+    notes = _notes([HIT, CHARTED], total_streams=6000, track_count=2, partial_tracks=1,
+                   tracks_without_streams=1)  # fmt: skip
+    assert notes == [
+        "1 of 2 tracks have chart positions but no stream counts.",
+        "1 of 2 tracks have values on fewer than the period's 30 days (coverage below 100 %): "
+        "released during the period, on the chart on some days only, with missing days, or "
+        "without stream counts.",
+    ]
+
+
+def test_viral_only_tracks_are_counted_with_the_tracks_without_streams_in_true_words():
+    notes = _notes([HIT, CHARTED, VIRAL], total_streams=6000, track_count=3, partial_tracks=2,
+                   tracks_without_streams=2)  # fmt: skip
+    assert notes[:2] == [
+        "2 of 3 tracks have chart positions (top or viral chart) but no stream counts.",
+        "Tracks whose source reads 'viral chart only' were on the viral chart alone: their "
+        "best viral position is given there, never as a top-chart position.",
+    ]
+
+
+def test_a_platform_with_viral_only_tracks_and_no_streams_says_both():
+    notes = _notes([VIRAL], track_count=1, partial_tracks=1, tracks_without_streams=1)
+    assert notes[0].startswith("No streams on Spotify in this period")
+    assert notes[1].startswith("Tracks whose source reads 'viral chart only'")
+
+
+FINDINGS = pd.DataFrame(
+    [
+        ("unique_key", "chart_entries", "error", 1,
+         "date=2026-09-03, track_id=t01 (2 rows)", "1 key(s) (date, track_id) held by more than one row"),
+        ("completeness", "chart_entries", "warn", 1, "2026-09-05",
+         "1 day(s) missing from the chart series spotify × IT × top × daily <between> …"),
+        ("thin_chart_day", "chart_entries", "info", 1, None, "1 day(s) of the chart … with few entries"),
+    ],
+    columns=["rule", "table", "severity", "count", "example", "message"],
+)  # fmt: skip
+
+
+def test_the_data_checks_findings_are_listed_under_the_heading_errors_first():
+    soup = BeautifulSoup(render.data_checks(FINDINGS), "html.parser")
+    assert (
+        soup.find(class_="checks")
+        .get_text(" ", strip=True)
+        .startswith("Data checks: 3 findings concern these artists, platforms, country and period:")
+    )
+    lines = soup.find_all("li")
+    assert [(li["class"], li["data-rule"]) for li in lines] == [
+        (["error"], "unique_key"),
+        (["warn"], "completeness"),
+        (["info"], "thin_chart_day"),
+    ]
+    assert lines[0].get_text() == (
+        "Error: 1 key(s) (date, track_id) held by more than one row "
+        "(for example date=2026-09-03, track_id=t01 (2 rows))"
+    )
+    assert "<between>" in lines[1].get_text()  # escaped text, not markup
+    assert lines[2].get_text() == "Note: 1 day(s) of the chart … with few entries"
+
+
+def test_data_checks_that_found_nothing_say_so():
+    html = render.data_checks(FINDINGS.iloc[0:0])
+    assert BeautifulSoup(html, "html.parser").get_text(" ", strip=True) == (
+        "Data checks: nothing found that concerns these artists, platforms, country and period."
+    )
+    one = BeautifulSoup(render.data_checks(FINDINGS.iloc[:1]), "html.parser")
+    assert "1 finding concerns these" in one.get_text()
+
+
 def test_a_platform_without_tracks_says_so_instead_of_an_empty_table():
     empty = _breakdown([])
     totals = _totals(track_count=0, partial_tracks=0, tracks_without_streams=0)

@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kit import Query, breakdown, summary
+from kit.checks import report_findings
 from kit.report import NOTEBOOK, notebook_html
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -101,6 +102,18 @@ def test_each_breakdown_opens_without_javascript(executed, demo_query):
     for d in details:
         assert d.find(recursive=False).name == "summary"
         assert d.find("table") is not None
+
+
+def test_the_data_checks_findings_follow_the_parameters(executed, demo_query):
+    """What kit.checks.report_findings finds for the report, said under its heading (the
+    demo breaks no rule; its freshness depends on the day the test runs)."""
+    _, _, page = executed
+    found = report_findings(demo_query)
+    checks = page.find(class_="checks")
+    assert checks.find_previous("p", class_="params") is not None
+    assert checks.get_text(" ", strip=True).startswith("Data checks:")
+    assert [li["data-rule"] for li in checks.find_all("li")] == list(found["rule"])
+    assert "error" not in set(found["severity"])
 
 
 def test_no_code_reaches_the_html(executed):
@@ -207,7 +220,7 @@ PER_TOP_TRACK = {"track_positions", "track_milestones", "track_comparison"}
 def test_one_report_runs_each_query_once(demo_query, tmp_path, monkeypatch, capsys):
     """The committed notebook's cells, run in this process with kit.query's one execution
     helper counted: the report's figures are fetched once and every cell uses them."""
-    from kit import query
+    from kit import checks, query
 
     pairs = [(a, p) for a in demo_query.artist_ids for p in demo_query.platform_slugs]
     top = {(t, p) for a, p in pairs for t in query.breakdown(demo_query, a, p, limit=3)["track_id"]}
@@ -219,6 +232,14 @@ def test_one_report_runs_each_query_once(demo_query, tmp_path, monkeypatch, caps
         return real(cur, sql, params)
 
     monkeypatch.setattr(query.core, "_run", counted)
+    checked = []
+    real_findings = checks.report_findings
+
+    def findings(q, **kwargs):
+        checked.append(q)
+        return real_findings(q, **kwargs)
+
+    monkeypatch.setattr(checks, "report_findings", findings)
     cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
     names: dict = {}
     exec(cells[0], names)
@@ -236,6 +257,7 @@ def test_one_report_runs_each_query_once(demo_query, tmp_path, monkeypatch, caps
     assert (tmp_path / "counted.xlsx").is_file()
 
     ran = [name for name, _ in runs]
+    assert len(checked) == 1  # the data checks too, in the Selection
     assert set(ran) <= PER_REPORT | PER_ARTIST_AND_PLATFORM | PER_TOP_TRACK
     for name in PER_REPORT:
         assert ran.count(name) == 1, name

@@ -233,6 +233,42 @@ def test_the_platform_picker_shows_display_names(wh):
     assert ex.platforms.options == (("Spotify", "spotify"), ("Apple Music", "apple_music"))
 
 
+def test_the_platform_picker_offers_the_platforms_with_data_for_the_chosen_selection(wh):
+    ex = explorer(wh, artists=["Marco Sole"])
+    assert ex.platforms.options == (("Spotify", "spotify"),)  # Marco: listeners only
+    ex.artists.value = ["Marco Sole", "Luna Vesper"]
+    ex.update.click()
+    assert ex.platforms.options == (("Spotify", "spotify"), ("Apple Music", "apple_music"))
+    assert ex.platforms.value == ("spotify", "apple_music")
+    ex.country.value = "IT"  # in Italy only Luna's Spotify listeners
+    ex.update.click()
+    assert ex.platforms.options == (("Spotify", "spotify"),)
+    assert [r.platform for r in ex.rows] == ["spotify", "spotify"]
+
+
+def test_every_platform_picked_is_querys_default(wh):
+    ex = explorer(wh)
+    assert ex.q.platforms is None and ex.q.platform_slugs == ("spotify", "apple_music")
+    ex.platforms.value = ()
+    ex.update.click()
+    assert ex.q.platforms is None and ex.platforms.value == ("spotify", "apple_music")
+
+
+def test_a_picked_platform_stays_picked_and_is_marked_where_it_has_no_data(wh):
+    ex = explorer(wh)
+    ex.platforms.value = ("apple_music",)
+    ex.update.click()
+    assert ex.q.platforms == ["apple_music"]
+    ex.country.value = "IT"
+    ex.update.click()
+    assert ex.platforms.options == (
+        ("Spotify", "spotify"),
+        ("Apple Music (no data)", "apple_music"),
+    )
+    assert ex.platforms.value == ("apple_music",)
+    assert "No data for Luna Vesper on apple_music in IT" in text(ex.error.value)
+
+
 def test_each_artist_and_platform_gets_a_row_with_its_audience(wh):
     ex = explorer(wh, artists=["Luna Vesper", "Marco Sole"])
     assert [(r.artist_id, r.platform) for r in ex.rows] == [

@@ -26,7 +26,7 @@ import pandas as pd
 from .. import config, render
 from ..countries import country_code, country_name
 from ..period import PRESET_PERIODS
-from ..platforms import platform_name
+from ..platforms import normalise_platform, platform_name
 from ..query import Query, QueryError
 from ..schema import GLOBAL
 from .model import (
@@ -378,15 +378,16 @@ class Explorer(widgets.VBox):
         self.artists = widgets.TagsInput(
             value=chosen, allowed_tags=list(dict.fromkeys(names + chosen)), allow_duplicates=False
         )
-        known = list(cat.platforms) if cat else []
         if isinstance(platforms, str):
             platforms = [platforms]
-        wanted = [p.strip().lower() for p in platforms] if platforms else []
-        slugs = known + [p for p in wanted if p not in known]
+        wanted = [normalise_platform(p) for p in platforms] if platforms else []
+        # what the picker offers comes with each Update: the platforms with data for the
+        # chosen artists, country and period; until the first, the platforms asked for
+        self._platforms_offered = False
         self.platforms = widgets.SelectMultiple(
-            options=[(platform_name(s), s) for s in slugs],
-            value=wanted or slugs,
-            rows=min(max(len(slugs), 2), 6),
+            options=[(platform_name(s), s) for s in wanted],
+            value=wanted,
+            rows=min(max(len(wanted), 2), 6),
             description="Platforms",
         )
         try:
@@ -442,18 +443,41 @@ class Explorer(widgets.VBox):
         return self.period.value
 
     def build_query(self) -> Query:
-        """The Query the controls describe; QueryError says what to change."""
+        """The Query the controls describe, after offering in the platform picker the
+        platforms with data for its artists, country and period (kit.query.
+        platforms_with_data); QueryError says what to change. Every platform picked, or
+        none, is Query's default: the platforms with data."""
         if self.model is None:
             raise QueryError("No warehouse to explore.")
         if not self.artists.value:
             raise QueryError("Pick at least one artist.")
-        every = len(self.platforms.value) in (0, len(self.platforms.options))
-        return self.model.make_query(
-            self.artists.value,
-            None if every else self.platforms.value,
-            self.country.value,
-            self.selected_period(),
+        chosen = self._chosen_platforms()
+        everything = self.model.make_query(
+            self.artists.value, None, self.country.value, self.selected_period()
         )
+        self._offer_platforms(self.model.platforms_with_data(everything), chosen)
+        if chosen is None:
+            return everything
+        return everything.replace(platforms=list(chosen))
+
+    def _chosen_platforms(self) -> tuple[str, ...] | None:
+        """The platforms picked, or None for every platform (all of those offered, or none)."""
+        picked = tuple(self.platforms.value)
+        offered = {slug for _, slug in self.platforms.options}
+        if not picked or (self._platforms_offered and set(picked) >= offered):
+            return None
+        return picked
+
+    def _offer_platforms(self, with_data: Sequence[str], chosen: tuple[str, ...] | None) -> None:
+        """Offer the platforms with data, and keep those picked that have none (marked),
+        so that the query names them and says where their data is."""
+        missing = [p for p in chosen or () if p not in with_data]
+        options = [(platform_name(p), p) for p in with_data]
+        options += [(f"{platform_name(p)} (no data)", p) for p in missing]
+        self.platforms.options = options
+        self.platforms.value = tuple(with_data) if chosen is None else chosen
+        self.platforms.rows = min(max(len(options), 2), 6)
+        self._platforms_offered = True
 
     def refresh(self) -> None:
         """Run the summary for the controls' selection and rebuild the cards and rows."""

@@ -197,6 +197,12 @@ class ExplorerModel:
         q = Query(name, ("2000-01-01", "2000-01-01"), warehouse=self.warehouse, check_data=False)
         return q.artist_names[0]
 
+    def platforms_with_data(self, q: Query) -> list[str]:
+        """The platforms with data for the query's artists in its country and period
+        (kit.query.platforms_with_data): what the platform picker offers."""
+        self.queries_run += 1
+        return list(query.platforms_with_data(q)["platform"])
+
     def summary(self, q: Query) -> pd.DataFrame:
         self.queries_run += 1
         return query.summary(q)

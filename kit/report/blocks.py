@@ -93,8 +93,13 @@ def parameters(q: Query, top_n: int) -> list[tuple[str, str]]:
 
 
 def header(data: Selection, *, top_n: int = DEFAULT_TOP_N):
-    """The stylesheet, the question the report answers and its parameters."""
-    return _html(render.style() + render.heading(title(data), parameters(data.query, top_n)))
+    """The stylesheet, the question the report answers, its parameters, and the data
+    checks' findings about them (kit.checks.report_findings, fetched in `data`)."""
+    return _html(
+        render.style()
+        + render.heading(title(data), parameters(data.query, top_n))
+        + render.data_checks(data.findings)
+    )
 
 
 def artist_section(data: Selection, artist: str, *, top_n: int = DEFAULT_TOP_N) -> list:

@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ... import config, warehouse
 from ...schema import TABLES
-from ...warehouse import LogEntry, WarehouseError
+from ...warehouse import DIMENSION_TABLES, LogEntry, WarehouseError
 from ..arrow_sql import arrow_sql, quoted
 from .dimensions import TRACK_ARTISTS, Dimensions
 from .errors import FileRejected, IngestError
@@ -44,13 +45,21 @@ COMMIT_ROWS = 1_000_000
 
 @dataclass
 class IngestSummary:
-    """What one ingest call did. `errors` lists the refused files; `ok` is False if any."""
+    """What one ingest call did. `errors` lists the refused files; `ok` is False if any.
+
+    Fact rows are rows of chart_entries, track_streams and artist_audience; artists,
+    tracks and credits are counted apart, as new artists and new tracks (a stored one
+    that a file only fills in is not new)."""
 
     source: str
     files: int = 0  # files looked at (loaded, skipped as duplicates, or refused)
     loaded: int = 0  # files written
-    rows: int = 0  # data rows read from the loaded files
-    rows_written: int = 0  # warehouse rows new or changed, all tables
+    rows: int = 0  # data rows (lines) read from the loaded files
+    fact_rows: int = 0  # fact rows the loaded files hold
+    fact_rows_written: int = 0  # fact rows new or changed in the warehouse
+    new_artists: int = 0  # artists the warehouse did not hold before
+    new_tracks: int = 0  # tracks the warehouse did not hold before
+    rows_written: int = 0  # warehouse rows new or changed, every table (as in ingest_log)
     duplicates: int = 0  # files skipped: their checksum was already loaded
     errors: list[IngestError] = field(default_factory=list)
     warnings: list[IngestError] = field(default_factory=list)
@@ -63,15 +72,17 @@ class IngestSummary:
 
     @property
     def rows_per_second(self) -> float:
+        """Data rows read from the files per second."""
         return self.rows / self.seconds if self.seconds > 0 else 0.0
 
     def __str__(self) -> str:
         line = (
             f"{self.source}: {self.files:,} file(s), {self.loaded:,} loaded, "
-            f"{self.rows:,} rows ({self.rows_written:,} new or changed), "
             f"{self.duplicates:,} duplicate(s) skipped, {len(self.errors):,} error(s), "
-            f"{len(self.warnings):,} warning(s) in {self.seconds:.1f} s "
-            f"({self.rows_per_second:,.0f} rows/s)"
+            f"{len(self.warnings):,} warning(s); "
+            f"{self.fact_rows:,} fact rows read, {self.fact_rows_written:,} new or changed; "
+            f"{self.new_artists:,} new artist(s), {self.new_tracks:,} new track(s); "
+            f"{self.rows:,} file rows in {self.seconds:.1f} s ({self.rows_per_second:,.0f} rows/s)"
         )
         if self.stopped:
             line += "; stopped at the first error (--strict)"
@@ -193,9 +204,17 @@ def ingest_files(
                 raise
             refuse(IngestError(pending[0].file.shown, None, None, str(exc)), pending[0].file)
             return True
+        summary.new_artists += _new_keys(tables.get("artists"), dims, "artists")
+        summary.new_tracks += _new_keys(tables.get("tracks"), dims, "tracks")
         dims.written(tables)
         summary.loaded += len(pending)
         summary.rows += sum(p.rows for p in pending)
+        summary.fact_rows += sum(
+            t.num_rows for name, t in parsed.tables.items() if name not in DIMENSION_TABLES
+        )
+        summary.fact_rows_written += sum(
+            n for name, n in result.rows_written.items() if name not in DIMENSION_TABLES
+        )
         summary.rows_written += result.total_written
         summary.warnings.extend(parsed.warnings)
         loaded.update(p.file.checksum for p in pending)
@@ -240,20 +259,26 @@ def ingest_files(
                 spill.close()
             dims.names.learn(parsed.artist_names)
             dimension_rows = {n: r for n, r in dims.rows_for([parsed]).items() if r.num_rows}
-            written = 0
+            written = facts_written = 0
             for i, tables in enumerate(_read_ahead_one(spill.commits(COMMIT_ROWS))):
                 # the artists, tracks and credits go with the first commit
                 tables = {**dimension_rows, **tables} if i == 0 else tables
-                written += warehouse.write(
-                    tables, source=source, warehouse=root, log=()
-                ).total_written
+                result = warehouse.write(tables, source=source, warehouse=root, log=())
+                written += result.total_written
+                facts_written += sum(
+                    n for name, n in result.rows_written.items() if name not in DIMENSION_TABLES
+                )
             entry = LogEntry(
                 source, os.path.abspath(file.path), file.checksum, parsed.rows, written
             )
             warehouse.write({}, source=source, warehouse=root, log=[entry])
+        summary.new_artists += _new_keys(dimension_rows.get("artists"), dims, "artists")
+        summary.new_tracks += _new_keys(dimension_rows.get("tracks"), dims, "tracks")
         dims.written(dimension_rows)
         summary.loaded += 1
         summary.rows += parsed.rows
+        summary.fact_rows += spill.rows
+        summary.fact_rows_written += facts_written
         summary.rows_written += written
         summary.warnings.extend(parsed.warnings)
         loaded.add(file.checksum)
@@ -403,6 +428,17 @@ def _batch_tables(parsed: ParsedFile, dims: Dimensions) -> dict[str, pa.Table]:
         if rows.num_rows:
             out[name] = rows
     return out
+
+
+def _new_keys(written: pa.Table | None, dims: Dimensions, table: str) -> int:
+    """How many rows of `written` have a key the warehouse did not hold before the write."""
+    if written is None or not written.num_rows:
+        return 0
+    key = TABLES[table].key[0]
+    known = pc.is_in(
+        written.column(key), value_set=dims.existing[table].column(key).combine_chunks()
+    )
+    return written.num_rows - pc.sum(known).as_py()
 
 
 def _validate_chunks(

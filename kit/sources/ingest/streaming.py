@@ -72,6 +72,11 @@ class PartitionSpill:
                 writer.write_table(part_rows)
                 self._rows[key] = self._rows.get(key, 0) + part_rows.num_rows
 
+    @property
+    def rows(self) -> int:
+        """Rows kept, every table."""
+        return sum(self._rows.values())
+
     def close(self) -> None:
         for writer in self._writers.values():
             writer.close()

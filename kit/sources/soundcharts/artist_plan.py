@@ -4,6 +4,11 @@
 songs (main and featured) and their Spotify ids, then asks per platform for listeners,
 followers, each song's cumulative audience and the chart ranks (and, optionally, the
 chart rankings by date), all on the runner's pool, and maps the answers to rows.
+
+A refusal that concerns one song's dataset (404, 400, a 403 outside the plan) skips that
+dataset only and is named in the summary: a song whose identifiers are refused is stored
+as `sc:<uuid>` with its credit and streams; a song whose audience is refused keeps its
+track and credit, without streams.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from . import mapping
-from .client import NotFound, SoundChartsClient
+from .client import NotFound, SoundChartsClient, SoundChartsError
 from .windows import date_windows
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -48,7 +53,17 @@ class Song:
     title: str
     release_date: dt.date | None
     role: str  # main | featured
-    track_id: str | None = None  # known once its identifiers are fetched
+    track_id: str | None = None  # known once its identifiers are fetched (or refused)
+
+    @property
+    def label(self) -> str:
+        return f"song {self.title!r} ({self.uuid})"
+
+
+def refusal(exc: SoundChartsError) -> str:
+    """What a refused request got, in a few words: 'HTTP 404: Song not found'."""
+    said = f"HTTP {exc.status}" if exc.status is not None else exc.message
+    return f"{said}: {exc.api_message}" if exc.api_message else said
 
 
 class ArtistPlan:
@@ -125,7 +140,9 @@ class ArtistPlan:
                 self.runner.note("skipped", f"{platform}: SoundCharts has no per-song streams")
             if sc.charts:
                 tasks.append((("ranks", platform), lambda code=sc.code: self._ranks(code)))
-        results = self.runner.run(tasks)
+        refused: dict = {}
+        results = self.runner.run(tasks, refused)
+        self._note_refused(refused, by_uuid, len(song_windows))
 
         songs_audience: dict[tuple[str, str], list[dict]] = {}
         history_tasks = []
@@ -163,6 +180,26 @@ class ArtistPlan:
                             rows["chart_entries"].append(row)
         return rows
 
+    def _note_refused(self, refused: dict, by_uuid: dict[str, Song], windows: int) -> None:
+        """Name each refused dataset once in the summary, with what was not stored."""
+        songs: dict[tuple[str, str], list[SoundChartsError]] = {}
+        for key, exc in sorted(refused.items(), key=lambda item: str(item[0])):
+            if key[0] == "song":
+                songs.setdefault((key[1], key[2]), []).append(exc)
+            else:
+                self.runner.note("skipped", str(exc))
+        for (platform, song_uuid), errors in songs.items():
+            lost = (
+                "no streams stored for it"
+                if len(errors) == windows
+                else f"no streams stored for {len(errors)} of its {windows} date windows"
+            )
+            self.runner.note(
+                "skipped",
+                f"{platform} audience of {by_uuid[song_uuid].label} ({refusal(errors[0])}): "
+                f"{lost}; its track and credit are stored",
+            )
+
     # -- the song catalogue
 
     def _songs(self) -> list[Song]:
@@ -184,6 +221,7 @@ class ArtistPlan:
                         mapping.day(item.get("releaseDate")),
                         role,
                     )
+        refused: dict[str, SoundChartsError] = {}
         found = self.runner.run(
             [
                 (
@@ -193,13 +231,25 @@ class ArtistPlan:
                     ),
                 )
                 for uuid in songs
-            ]
+            ],
+            refused,
         )
         for uuid, song in songs.items():
-            if uuid in found:  # a song whose ids could not be fetched waits for the next run
+            if uuid in found:
                 song.track_id = mapping.track_id_for(
                     uuid, mapping.spotify_id_from_identifiers(found[uuid])
                 )
+            elif uuid in refused:
+                # SoundCharts will not say which Spotify track it is: the song is kept
+                # under its own id rather than dropped with its credit and streams
+                song.track_id = mapping.track_id_for(uuid, None)
+                self.runner.note(
+                    "skipped",
+                    f"identifiers of {song.label} ({refusal(refused[uuid])}): "
+                    f"stored as {song.track_id}",
+                )
+            # else the request failed (a server error, a stopped run): listed as failed,
+            # the song waits for the next run rather than being stored under a second id
         return list(songs.values())
 
     # -- per-request tasks

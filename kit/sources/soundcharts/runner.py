@@ -31,14 +31,22 @@ class Runner:
 
             self.bar = tqdm(total=0, desc=label, unit="req")
 
-    def run(self, tasks: Sequence[tuple[Any, Callable[[], Any]]]) -> dict[Any, Any]:
-        """{key: result} for the tasks that succeeded; failures go into the summary."""
+    def run(
+        self,
+        tasks: Sequence[tuple[Any, Callable[[], Any]]],
+        refusals: dict[Any, SoundChartsError] | None = None,
+    ) -> dict[Any, Any]:
+        """{key: result} for the tasks that succeeded; failures go into the summary.
+
+        A refusal that concerns one dataset (404, 400, a 403 outside the plan) is noted as
+        skipped, or, when `refusals` is given, put there by key for the caller to name in
+        its own words; the run goes on either way."""
         with self.lock:
             self.total += len(tasks)
         if self.bar is not None:
             self.bar.total = self.total
             self.bar.refresh()
-        futures = [(key, self.pool.submit(self._one, fn)) for key, fn in tasks]
+        futures = [(key, self.pool.submit(self._one, key, fn, refusals)) for key, fn in tasks]
         results = {}
         for key, future in futures:
             ok, value = future.result()
@@ -46,7 +54,9 @@ class Runner:
                 results[key] = value
         return results
 
-    def _one(self, fn: Callable[[], Any]) -> tuple[bool, Any]:
+    def _one(
+        self, key: Any, fn: Callable[[], Any], refusals: dict[Any, SoundChartsError] | None
+    ) -> tuple[bool, Any]:
         try:
             if self.stop.is_set():
                 return False, None
@@ -59,16 +69,25 @@ class Runner:
                 self._note_stop(f"auth ({exc})")
                 self.stop.set()
             else:
-                self.note("skipped", str(exc))
+                self._refused(key, exc, refusals)
             return False, None
         except NotFound as exc:
-            self.note("skipped", str(exc))
+            self._refused(key, exc, refusals)
             return False, None
         except SoundChartsError as exc:
             self.note("failed", str(exc))
             return False, None
         finally:
             self._tick()
+
+    def _refused(
+        self, key: Any, exc: SoundChartsError, refusals: dict[Any, SoundChartsError] | None
+    ) -> None:
+        if refusals is None:
+            self.note("skipped", str(exc))
+        else:
+            with self.lock:
+                refusals[key] = exc
 
     def _note_stop(self, reason: str) -> None:
         with self.lock:

@@ -25,7 +25,7 @@ class FetchSummary:
     quota_remaining: int | None = None
     stopped_reason: str | None = None  # 'quota' or 'auth' when the run stopped early
     failed: list[str] = field(default_factory=list)  # requests that failed after retries
-    skipped: list[str] = field(default_factory=list)  # what SoundCharts does not offer
+    skipped: list[str] = field(default_factory=list)  # what SoundCharts does not offer or refused
 
     @property
     def complete(self) -> bool:

@@ -6,7 +6,7 @@
 create or replace macro check_chart_gaps() as table
 with
 present as (
-    select distinct platform, country, chart, frequency, date from chart_entries
+    select platform, country, chart, frequency, date from check_chart_days
 ),
 series as (
     select

@@ -5,9 +5,7 @@
 create or replace macro check_thin_chart_days() as table
 with
 per_day as (
-    select platform, country, chart, frequency, date, count(*) as entries
-    from chart_entries
-    group by platform, country, chart, frequency, date
+    select platform, country, chart, frequency, date, entries from check_chart_days
 ),
 usual as (
     select platform, country, chart, frequency, median(entries) as usual_entries
