@@ -260,7 +260,7 @@ def ingest_files(
             dims.names.learn(parsed.artist_names)
             dimension_rows = {n: r for n, r in dims.rows_for([parsed]).items() if r.num_rows}
             written = facts_written = 0
-            for i, tables in enumerate(_read_ahead_one(spill.commits(COMMIT_ROWS))):
+            for i, tables in enumerate(spill.commits(COMMIT_ROWS)):
                 # the artists, tracks and credits go with the first commit
                 tables = {**dimension_rows, **tables} if i == 0 else tables
                 result = warehouse.write(tables, source=source, warehouse=root, log=())
@@ -476,8 +476,8 @@ _END = object()
 
 
 def _read_ahead_one(chunks: Iterator[Any]) -> Iterator[Any]:
-    """`chunks`, the next one prepared on a thread while the caller works on the one before
-    (pyarrow parses and sorts without holding the GIL): two in memory at most."""
+    """`chunks`, the next one read on a thread while the caller validates the one before
+    (pyarrow parses without holding the GIL): two chunks in memory at most."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         following = pool.submit(next, chunks, _END)
         while True:

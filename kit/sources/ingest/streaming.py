@@ -107,9 +107,7 @@ class PartitionSpill:
             )
 
     def commits(self, max_rows: int) -> Iterator[dict[str, pa.Table]]:
-        """The rows by commit: whole partitions, in order, up to about `max_rows` a commit.
-        Each partition comes sorted as the warehouse stores it, so that the write path's
-        own sort finds it in order (the loop prepares a commit while the one before writes)."""
+        """The rows by commit: whole partitions, in order, up to about `max_rows` a commit."""
         group: dict[str, list[pa.Table]] = {}
         rows = 0
         for key in sorted(self._paths):
@@ -119,8 +117,7 @@ class PartitionSpill:
             part = self._read(key)
             if ROW in part.column_names:
                 part = part.drop_columns([ROW])
-            sort = [(k, "ascending") for k in TABLES[key[0]].sort if k in part.column_names]
-            group.setdefault(key[0], []).append(part.sort_by(sort))
+            group.setdefault(key[0], []).append(part)
             rows += self._rows[key]
         if group:
             yield _tables(group)
