@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -307,8 +308,8 @@ def first_of_each(*columns: pa.ChunkedArray) -> pa.Array:
             size = int(key.max()) + 1 if len(key) else 1
         key = key * max(values, 1) + codes.astype(np.int64)
         size *= max(values, 1)
-    _, first = np.unique(key, return_index=True)
-    return pa.array(np.sort(first))
+    # a hash of the integer keys, in one pass (np.unique would sort them)
+    return pa.array(np.flatnonzero(~pd.Series(key).duplicated().to_numpy()))
 
 
 def daily_from_cumulative(
