@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import fmt
 from .countries import country_name
 from .errors import QueryError
 from .platforms import platform_name
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 DIGEST_TEMPLATE = "alerts_digest.html.j2"
 
 
@@ -126,16 +126,6 @@ def _read_rules_file(path: Path) -> dict[str, object]:
 # Messages
 
 
-def _metric_label(metric: str) -> str:
-    return {"monthly_listeners": "Monthly listeners"}.get(
-        metric, metric.replace("_", " ").capitalize()
-    )
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}"
-
-
 def _where(platform: str, country: str) -> str:
     place = "worldwide" if country == "GLOBAL" else f"in {country_name(country)}"
     return f"on {platform_name(platform)} {place}"
@@ -162,14 +152,15 @@ def alert_message(row: Mapping, baseline_days: int) -> str:
     where = _where(row["platform"], row["country"])
     pct = row["pct_change"]
     versus = (
-        f"{pct:+.0%} on the {baseline_days}-day median of {_number(row['baseline'])}"
+        f"{fmt.percent(pct, signed=True, digits=0)} on the {baseline_days}-day median of "
+        f"{fmt.count(row['baseline'])}"
         if isinstance(pct, float) and not math.isnan(pct)
-        else f"against a {baseline_days}-day median of {_number(row['baseline'])}"
+        else f"against a {baseline_days}-day median of {fmt.count(row['baseline'])}"
     )
     verb = "rose to" if kind == "spike" else "fell to"
     if subject is None:
-        return f"{_metric_label(row['metric'])} {where} {verb} {_number(row['value'])}: {versus}."
-    return f"{subject} {verb} {_number(row['value'])} streams a day {where}: {versus}."
+        return f"{fmt.metric_label(row['metric']).capitalize()} {where} {verb} {fmt.count(row['value'])}: {versus}."
+    return f"{subject} {verb} {fmt.count(row['value'])} streams a day {where}: {versus}."
 
 
 def alert_messages(frame: pd.DataFrame, rules: AlertRules) -> list[str]:
@@ -188,28 +179,16 @@ KIND_LABELS = {
 }
 
 
-def _environment():
-    # kit/templates/ is shared with the report's templates; this Environment is this
-    # module's own until they share one.
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined
-    )
-
-
 def _figure(value: object, kind: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
     if kind in {"chart_entry", "chart_exit", "new_peak"}:
         return f"#{value:.0f}"
-    return _number(float(value))
+    return fmt.count(float(value))
 
 
 def _percent(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{value:+.0%}"
+    return "" if fmt.is_missing(value) else fmt.percent(value, signed=True, digits=0)
 
 
 def digest_context(
@@ -267,5 +246,8 @@ def render_digest(
 ) -> str:
     """The alerts as one HTML page for a mail client: inline styles, no script, nothing
     fetched from elsewhere."""
-    template = _environment().get_template(DIGEST_TEMPLATE)
-    return template.render(**digest_context(alerts, since=since, until=until, rules=rules))
+    from .render import page_part
+
+    return page_part(
+        DIGEST_TEMPLATE, **digest_context(alerts, since=since, until=until, rules=rules)
+    )

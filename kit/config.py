@@ -9,6 +9,7 @@ first ask (never at import, so `import kit` touches no file and no secret).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,13 +38,16 @@ def env_files() -> tuple[Path, ...]:
     return ROOT / ".env", Path.cwd() / ".env"
 
 
-def setting(name: str, default: str | None = None) -> str | None:
-    """A setting or a secret (SOUNDCHARTS_API_KEY, CHARTROOM_WAREHOUSE…): the environment,
-    else the first `.env` of env_files() that names it, else `default`.
+def setting(
+    name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """A setting or a secret (SOUNDCHARTS_API_KEY, CHARTROOM_SMTP_PASSWORD…): the environment
+    (`environ`, default os.environ), else the first `.env` of env_files() that names it,
+    else `default`.
 
     A `.env` file is read on the first ask and kept; its values are returned, never copied
     into os.environ, so they do not reach the processes the kit starts."""
-    value = os.environ.get(name)
+    value = (os.environ if environ is None else environ).get(name)
     if value is not None:
         return value
     for path in env_files():

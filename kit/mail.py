@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import smtplib
 import ssl
@@ -77,16 +76,9 @@ def smtp_settings(environ: Mapping[str, str] | None = None) -> SmtpSettings:
     """The SMTP settings: from the environment, else a `.env` file beside the project or in
     the working folder (read, never loaded into the environment). MailError when the host
     or the sender is missing or a value is malformed."""
-    from dotenv import dotenv_values
-
     from . import config
 
-    values: dict[str, str] = {}
-    for path in (Path.cwd() / ".env", config.ROOT / ".env"):  # the project's .env wins
-        if path.is_file():
-            values.update({k: v for k, v in dotenv_values(path).items() if v is not None})
-    environ = os.environ if environ is None else environ
-    values.update({k: environ[k] for k in SETTINGS if k in environ})
+    values = {name: config.setting(name, environ=environ) for name in SETTINGS}
 
     host = (values.get("CHARTROOM_SMTP_HOST") or "").strip()
     sender = (values.get("CHARTROOM_MAIL_FROM") or "").strip()

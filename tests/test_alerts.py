@@ -204,7 +204,7 @@ def test_a_step_up_is_one_spike_against_the_median_of_the_previous_28_days(year)
     assert (step.platform, step.country, step.artist_id) == ("spotify", "IT", "a")
     assert pd.isna(step.track) and pd.isna(step.track_id)
     assert step.message == (
-        "Monthly listeners on Spotify in Italy rose to 150,500: +50% on the 28-day median of 100,000."
+        "Monthly listeners on Spotify in Italy rose to 150,500: +50 % on the 28-day median of 100,000."
     )
 
 
@@ -217,7 +217,7 @@ def test_a_one_day_spike_and_a_drop_in_a_tracks_streams(year):
     assert drop.pct_change == pytest.approx(-0.76)
     assert drop.score == pytest.approx(-15_200 / (1.4826 * 200))
     assert drop.message == (
-        "“Dune” fell to 4,800 streams a day on Spotify in Italy: -76% on the 28-day median of 20,000."
+        "“Dune” fell to 4,800 streams a day on Spotify in Italy: -76 % on the 28-day median of 20,000."
     )
 
 

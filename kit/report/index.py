@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .. import config
 from ..errors import PeriodError
 from ..period import parse_period
+from ..render import page_part
 from .history import read_runs
 
 INDEX_FILE = "index.html"
@@ -40,17 +40,6 @@ class IndexRow:
 class IndexMonth:
     month: str
     runs: list[IndexRow]
-
-
-def _environment():
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(config.PACKAGE_DIR / "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def _period_end(period: str) -> dt.date:
@@ -117,13 +106,10 @@ def write_index(output: Path, now: dt.datetime | None = None) -> Path:
     """(Re)draw `<output>/index.html` from `<output>/runs.jsonl`; returns its path."""
     output = Path(output)
     now = now or dt.datetime.now(dt.UTC)
-    page = (
-        _environment()
-        .get_template(TEMPLATE)
-        .render(
-            months=index_months(read_runs(output)),
-            generated=now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        )
+    page = page_part(
+        TEMPLATE,
+        months=index_months(read_runs(output)),
+        generated=now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
     path = output / INDEX_FILE
     tmp = path.with_name(f".{INDEX_FILE}.tmp")
