@@ -156,6 +156,57 @@ def test_a_byte_that_is_not_utf8_deep_in_the_file_is_refused_at_its_line(tmp_pat
     )
 
 
+def test_a_file_cut_inside_a_quoted_field_is_refused_at_its_last_line(tmp_path, small_limits):
+    text = "\n".join(quoted(r) for r in [HEADER, *_rows()]) + "\n"
+    path = write_bytes(tmp_path / "combined.csv", (text + '"Half a title,1,2026-10-28,Ar').encode())
+    root = tmp_path / "wh"
+    summary = load_spotify_charts(path, root, progress=False)
+    assert [str(e) for e in summary.errors] == [
+        f"{path}, line 290, field title: a quoted field is not closed: the file looks "
+        "truncated at its last line"
+    ]
+    assert snapshot(root)["files"] == []
+
+
+def test_a_large_file_loaded_before_is_a_duplicate_and_writes_nothing(
+    tmp_path, small_limits, commits
+):
+    path = _file(tmp_path / "combined.csv", _rows())
+    root = tmp_path / "wh"
+    assert load_spotify_charts(path, root, progress=False).ok
+    before = snapshot(root)
+    commits.clear()
+    again = load_spotify_charts(path, root, progress=False)
+    assert (again.files, again.loaded, again.duplicates, again.rows) == (1, 0, 1, 0)
+    assert commits == []
+    assert snapshot(root) == before
+    assert list(log(root)["outcome"]) == ["ok"]
+
+
+def test_the_same_large_file_twice_in_one_call_is_loaded_once(tmp_path, small_limits, commits):
+    first = _file(tmp_path / "a" / "combined.csv", _rows())
+    second = _file(tmp_path / "b" / "combined.csv", _rows())
+    root = tmp_path / "wh"
+    summary = load_spotify_charts([first, second], root, progress=False)
+    assert (summary.files, summary.loaded, summary.duplicates, summary.rows) == (2, 1, 1, 288)
+    # the first file's 3 commits and its log row; nothing for the second
+    assert [c[1] == () for c in commits] == [True, True, True, False]
+    assert list(log(root)["file"]) == [str(first)]
+
+
+def test_an_error_of_the_checksum_pass_reaches_the_caller(tmp_path, small_limits, monkeypatch):
+    class FailingDigest:
+        def update(self, block: bytes) -> None:
+            raise OSError("the disk went away")
+
+    path = _file(tmp_path / "combined.csv", _rows())
+    root = tmp_path / "wh"
+    monkeypatch.setattr(reading.hashlib, "sha256", FailingDigest)
+    with pytest.raises(OSError, match="the disk went away"):
+        load_spotify_charts(path, root, progress=False)
+    assert not (root / "chart_entries").exists()
+
+
 # A load cut short: killed right after its first commit (CHARTROOM_FAILPOINT), with the
 # same lowered thresholds as the tests above.
 _CUT_SHORT = """

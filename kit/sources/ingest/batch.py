@@ -248,15 +248,26 @@ def ingest_files(
         with tempfile.TemporaryDirectory(prefix="chartroom-ingest-") as folder:
             spill = PartitionSpill(Path(folder))
             try:
-                parsed = _validate_chunks(file, streamed, to_parsed, dims, spill)
-            except FileRejected as exc:
-                refuse(exc.error, file)
-                return
-            except WarehouseError as exc:
-                refuse(IngestError(file.shown, None, None, str(exc)), file)
-                return
+                parsed = _validate_chunks(
+                    file, streamed, to_parsed, dims, spill, lambda: file.checksum in loaded
+                )
+            except (FileRejected, WarehouseError) as exc:
+                # a file loaded before is skipped, as a file held whole is, whatever the
+                # checks (run before its checksum was known) now find in it
+                if file.checksum in loaded:
+                    parsed = None
+                elif isinstance(exc, FileRejected):
+                    refuse(exc.error, file)
+                    return
+                else:
+                    refuse(IngestError(file.shown, None, None, str(exc)), file)
+                    return
             finally:
                 spill.close()
+            if parsed is None:
+                # its checksum, known by now, is in the ingest_log: nothing to write
+                summary.duplicates += 1
+                return
             dims.names.learn(parsed.artist_names)
             dimension_rows = {n: r for n, r in dims.rows_for([parsed]).items() if r.num_rows}
             written = facts_written = 0
@@ -307,17 +318,18 @@ def ingest_files(
             bar.update(1)
             if file is None:
                 refuse(IngestError(shown, None, None, "no such file or folder"), None)
+            elif isinstance(prepared, StreamedFile):
+                # the files before it are written first, so that a later file still wins; its
+                # checksum is still being computed, and is looked up in the log once known
+                flush(batch)
+                batch, batch_rows = [], 0
+                in_batch.clear()
+                write_streamed(file, prepared)
             elif file.checksum in loaded or file.checksum in in_batch:
                 summary.duplicates += 1
                 continue
             elif isinstance(prepared, FileRejected):
                 refuse(prepared.error, file)
-            elif isinstance(prepared, StreamedFile):
-                # the files before it are written first, so that a later file still wins
-                flush(batch)
-                batch, batch_rows = [], 0
-                in_batch.clear()
-                write_streamed(file, prepared)
             else:
                 batch.append(_Pending(file, prepared, prepared.rows))
                 in_batch.add(file.checksum)
@@ -447,13 +459,17 @@ def _validate_chunks(
     convert: Callable[[Sequence[tuple[InputFile, Any]], Dimensions], ParsedFile],
     dims: Dimensions,
     spill: PartitionSpill,
-) -> ParsedFile:
+    loaded_before: Callable[[], bool],
+) -> ParsedFile | None:
     """Every chunk of a streamed file validated and kept in `spill`; the keys checked across
-    chunks. Returns the file's rows count, warnings, and who and what it names."""
+    chunks. Returns the file's rows count, warnings, and who and what it names; None, as
+    soon as its checksum is known, when `loaded_before()` says the file was loaded."""
     rows, names, warnings = 0, {}, []
     track_rows = TRACK_ARTISTS.empty_table()
     unique: dict[str, UniqueKey] = {}
     for chunk in _read_ahead_one(streamed.chunks()):
+        if file.checksum_known and loaded_before():
+            return None
         parsed = convert([(file, chunk)], dims)
         spill.add(conformed(parsed.tables))
         if parsed.unique is not None:
@@ -467,6 +483,8 @@ def _validate_chunks(
     if not rows:
         raise file.error(streamed.header_line, None, "the file has a header but no data rows")
     spill.close()
+    if loaded_before():
+        return None
     for name, key in unique.items():
         spill.check_unique(file, name, key)
     return ParsedFile(rows, {}, track_rows, list(names), warnings)

@@ -2,8 +2,8 @@
 
 A CSV is read by pyarrow with every column as text, so that validation (validation.py)
 sees what the file says; an .xlsx workbook's first sheet is read the same way. A file
-larger than STREAM_BYTES is never held whole: its checksum is computed block by block and
-a source that can (chart files) reads it in chunks of CHUNK_ROWS rows. A row is placed
+larger than STREAM_BYTES is never held whole: its checksum is computed block by block on
+a thread while a source that can (chart files) reads it in chunks of CHUNK_ROWS rows. A row is placed
 in its file and line (as an editor shows it) only when an error names it.
 
 Files are UTF-8 unless an encoding is given (a UTF-8 or UTF-16 byte-order mark is
@@ -21,6 +21,7 @@ import hashlib
 import io
 import itertools
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -68,22 +69,16 @@ class InputFile:
         self.size = path.stat().st_size
         self.streamed = self.size > STREAM_BYTES
         self._data: bytes | None = None
-        digest = hashlib.sha256()
-        quotes = 0
         if self.streamed:
             with open(path, "rb") as fh:
                 self.head = fh.read(HEAD_BYTES)
-                fh.seek(0)
-                for block in iter(lambda: fh.read(BLOCK_BYTES), b""):
-                    digest.update(block)
-                    quotes += block.count(b'"')
+            # the checksum pass runs beside the reading: nothing waits for it until the
+            # file's rows are about to be written
+            self._scan: _Scan | tuple[str, int] = _Scan(path)
         else:
             self._data = path.read_bytes()
-            digest.update(self._data)
-            quotes = self._data.count(b'"')
+            self._scan = (hashlib.sha256(self._data).hexdigest(), self._data.count(b'"'))
             self.head = self._data[:HEAD_BYTES]
-        self.checksum = digest.hexdigest()
-        self.odd_quotes = bool(quotes % 2)
         if encoding is not None:
             self.encoding = encoding
         elif self.head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -96,6 +91,20 @@ class InputFile:
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def checksum(self) -> str:
+        """The SHA-256 of the file's bytes (a streamed file: waits for its checksum pass)."""
+        return (self._scan.result() if isinstance(self._scan, _Scan) else self._scan)[0]
+
+    @property
+    def checksum_known(self) -> bool:
+        return not isinstance(self._scan, _Scan) or not self._scan.is_alive()
+
+    @property
+    def odd_quotes(self) -> bool:
+        """Whether the file holds an odd number of quotes: a quoted field never closes."""
+        return bool((self._scan.result() if isinstance(self._scan, _Scan) else self._scan)[1] % 2)
 
     @property
     def data(self) -> bytes:
@@ -166,6 +175,36 @@ class InputFile:
         else:
             message = f"the file is not {self.encoding}: byte {byte:#04x} cannot be read as such"
         raise self.error(line, _field_of_byte(self, line, offset, header), message)
+
+
+class _Scan(threading.Thread):
+    """A streamed file's checksum and quote count, computed block by block on a thread of
+    its own (hashlib and bytes.count release the GIL on large blocks)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(daemon=True)
+        self.path = path
+        self._found: tuple[str, int] | None = None
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        digest, quotes = hashlib.sha256(), 0
+        try:
+            with open(self.path, "rb") as fh:
+                for block in iter(lambda: fh.read(BLOCK_BYTES), b""):
+                    digest.update(block)
+                    quotes += block.count(b'"')
+            self._found = (digest.hexdigest(), quotes)
+        except BaseException as exc:  # handed to the thread that asks
+            self._error = exc
+
+    def result(self) -> tuple[str, int]:
+        self.join()
+        if self._error is not None:
+            raise self._error
+        assert self._found is not None
+        return self._found
 
 
 class BatchRows:
@@ -310,15 +349,20 @@ def check_csv_structure(file: InputFile, skip_records: int = 0) -> list[str]:
         raise file.error(None, None, "the file is empty: expected a header line and data rows")
     file.header_records = skip_records + 1
     header = _header(file, skip_records)
+    if not file.streamed:  # a streamed file is checked once read (stream_csv_text)
+        check_closed_quotes(file, header)
+    return header
+
+
+def check_closed_quotes(file: InputFile, header: Sequence[str]) -> None:
+    """Refuse a file with an odd number of quotes: its last quoted field never closes."""
     if file.odd_quotes and codecs.lookup(file.encoding).name not in ("utf-16", "utf-32"):
-        # an odd number of quotes: the last quoted field never closes
         line, fields = _last_record(file)
         raise file.error(
             line,
             _column_name(header, fields - 1),
             "a quoted field is not closed: the file looks truncated at its last line",
         )
-    return header
 
 
 def stream_csv_text(
@@ -342,6 +386,7 @@ def stream_csv_text(
             yield _lower_names(pa.Table.from_batches(batches))
     except (pa.ArrowInvalid, UnicodeError) as exc:
         raise _unreadable(file, header, exc) from None
+    check_closed_quotes(file, header)
 
 
 def _lower_names(rows: pa.Table) -> pa.Table:
@@ -354,6 +399,7 @@ _FIELD_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
 def _unreadable(file: InputFile, header: Sequence[str], exc: Exception) -> FileRejected:
     """pyarrow's refusal of a file, placed at its line: not in the file's encoding, or a
     record with too few or too many fields."""
+    check_closed_quotes(file, header)
     file.check_encoding(header)
     if _FIELD_COUNT.search(str(exc)):
         expected = len(header)
