@@ -298,7 +298,7 @@ def commit_lines(dump: ChartDump, runs: dict[str, ChildRun]) -> list[str]:
         f"alone, {secs(total)} in kit.warehouse.write, {secs(total / max(rows, 1) * 1e6)} per "
         f"million rows, a commit {secs(per[len(per) // 2])} at the median and "
         f"{secs(per[-1])} at most; the rest (the checksum pass, artists, tracks and credits, "
-        f"reading each commit.s partitions back) {secs(rest)}.",
+        f"reading each commit's partitions back) {secs(rest)}.",
         "",
     ]
 

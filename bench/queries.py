@@ -517,14 +517,16 @@ def with_query_measurements(
 
 
 def period_picks(root: Path, picks: list[BreakdownPick], rng: np.random.Generator) -> list[tuple]:
-    """The picks' artist × platform × country, each over a random 90-day period inside the
-    chart data's span (any start day, not a month): (pick, start, end)."""
+    """The picks' artist × platform × country, each over a random 90-day period (any start
+    day) that holds the pick's month, where they charted: (pick, start, end). The period
+    stays inside the chart data's span."""
     lo, hi = db.cursor(root).execute("select min(date), max(date) from chart_entries").fetchall()[0]
-    span = (hi - lo).days - 89
     out = []
     for pick in picks:
-        start = lo + dt.timedelta(days=int(rng.integers(max(span, 1))))
-        out.append((pick, start, min(hi, start + dt.timedelta(days=89))))
+        first = max(lo, pick.end - dt.timedelta(days=89))
+        last = min(pick.start, hi - dt.timedelta(days=89))
+        start = first + dt.timedelta(days=int(rng.integers(max((last - first).days, 0) + 1)))
+        out.append((pick, start, start + dt.timedelta(days=89)))
     return out
 
 
