@@ -134,7 +134,7 @@ def run(
 
     def guarded(key: str, title: str, goal: str, measure: Callable[[], list[Measurement]]):
         if key in plan.skip:
-            rows.append(not_run(key, title, "skipped by this run's plan (--skip)", goal))
+            rows.append(not_run(key, title, "skipped by this run's plan (--skip, --only)", goal))
             return
         log(f"bench: {title} … ({time.perf_counter() - started:,.0f} s into the run)")
         try:

@@ -41,14 +41,30 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help=f"leave out a measurement (repeatable): {', '.join(MEASUREMENTS)}",
     )
+    p.add_argument(
+        "--only",
+        action="append",
+        choices=MEASUREMENTS,
+        default=[],
+        metavar="NAME",
+        help="run only this measurement (repeatable); the other rows say they were left out",
+    )
     return p
+
+
+def plan_of(args: argparse.Namespace) -> BenchPlan:
+    """The run the command line asks for: its scale, less what --skip and --only leave out."""
+    plan = BenchPlan.small() if args.small else BenchPlan.default()
+    plan = plan.without(*args.skip)
+    if args.only:
+        plan = plan.without(*(set(MEASUREMENTS) - set(args.only)))
+    return plan
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
-    plan = BenchPlan.small() if args.small else BenchPlan.default()
-    plan = plan.without(*args.skip)
+    plan = plan_of(args)
     done = run(
         plan,
         out=args.out,

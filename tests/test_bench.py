@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from bench import BenchPlan, run
+from bench.__main__ import build_parser, plan_of
 from bench.components import ComponentMissing, require
 from bench.scale import NOTE, scale_warehouse
 
@@ -108,8 +109,18 @@ def test_skipped_measurements_say_not_run_and_why(bench_run):
     _, page, _ = bench_run
     rows = {cells[0]: cells for cells in _table(page)}
     reports = next(cells for title, cells in rows.items() if title.startswith("8."))
-    assert reports[1] == "not run: skipped by this run's plan (--skip)"
+    assert reports[1] == "not run: skipped by this run's plan (--skip, --only)"
     assert reports[4] == "not run"
+
+
+def test_only_runs_the_measurements_named_and_skip_still_applies():
+    args = build_parser().parse_args(["--small", "--only", "queries", "--only", "periods"])
+    plan = plan_of(args)
+    assert plan.name == "small"
+    assert plan.skip == {"summary", "spark", "ingest", "bigfile", "workbook", "explorer",
+                         "reports", "soundcharts", "fresh"}  # fmt: skip
+    both = plan_of(build_parser().parse_args(["--only", "queries", "--skip", "queries"]))
+    assert "queries" in both.skip and "periods" in both.skip
 
 
 def test_the_page_records_machine_versions_data_and_command(bench_run):
