@@ -132,8 +132,16 @@ class Distinct:
     titles and countries on many rows), and a bad value is placed at its first row."""
 
     def __init__(self, column: pa.ChunkedArray | pa.Array) -> None:
-        self.raw = pc.unique(column)
-        self.index = pc.index_in(column, value_set=self.raw)
+        # one hash pass gives both (unique, then index_in, hashed every row twice); a
+        # chunked column's chunks share one memo table, so its last chunk's dictionary
+        # holds every value at the code each chunk uses
+        encoded = pc.dictionary_encode(column, null_encoding="encode")
+        if isinstance(encoded, pa.ChunkedArray):
+            chunks = encoded.chunks
+            self.raw = chunks[-1].dictionary if chunks else pa.array([], column.type)
+            self.index = pa.chunked_array([c.indices for c in chunks], pa.int32())
+        else:
+            self.raw, self.index = encoded.dictionary, encoded.indices
         self.values = pc.utf8_trim_whitespace(self.raw)
 
     def first_row(self, bad: pa.Array) -> int | None:
