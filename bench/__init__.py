@@ -16,7 +16,9 @@ generator at Spotify's footprint, then measures, on the same machine in the same
 7. the Explorer's expand: query plus rendered table;
 8. `kit report` for several artists with --jobs 2 against --jobs 1;
 9. SoundCharts fetching with bounded concurrency against sequential calls;
-10. a fresh process: `import kit` and the first breakdown;
+10. the movers against the breakdown, on the same picks (bench/moved.py);
+11. the alerts of the whole warehouse for one month (bench/moved.py);
+12. a fresh process: `import kit` and the first breakdown;
 and the breakdown on Spark local mode beside DuckDB.
 
 A measurement whose component is missing, or that fails, gets a "not run: <reason>" row;
@@ -52,6 +54,7 @@ MEASUREMENTS = (
     "explorer",
     "reports",
     "soundcharts",
+    "moved",
 )
 
 
@@ -257,9 +260,16 @@ def run(
         "≥ 4× faster than sequential; 0 calls on a second run",
         measure_soundcharts,
     )
+
+    def measure_moved() -> list[Measurement]:
+        from . import moved
+
+        return moved.measurements(wh.path, picks, clock)
+
+    guarded("moved", "10, 11. Movers and alerts", "see bench/moved.py", measure_moved)
     guarded(
         "fresh",
-        "10. A fresh process: import kit plus the first breakdown",
+        "12. A fresh process: import kit plus the first breakdown",
         "≤ 1.5 s",
         measure_fresh,
     )
@@ -314,6 +324,8 @@ _ORDER = [
     "reports",
     "soundcharts",
     "soundcharts_rerun",
+    "movers",
+    "alerts",
     "fresh",
 ]
 

@@ -583,7 +583,7 @@ def fresh_process_measurement(root: Path, pick: BreakdownPick, repeat: int) -> M
     p50 = float(np.median(runs))
     return Measurement(
         "fresh",
-        f"10. A fresh process: import kit plus the first breakdown ({len(runs)} "
+        f"12. A fresh process: import kit plus the first breakdown ({len(runs)} "
         f"process{'es' if len(runs) != 1 else ''})",
         f"median {secs(p50)} · " + ", ".join(secs(r) for r in runs),
         goal="≤ 1.5 s (median)",

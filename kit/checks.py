@@ -25,6 +25,7 @@ from . import config, db
 from .countries import names as country_names
 from .platforms import PLATFORMS
 from .schema import CHARTS, FREQUENCIES, ROLES, TABLES
+from .warehouse import Snapshot, snapshot
 
 CHECKS_DIR = config.SQL_DIR / "checks"
 FINDING_COLUMNS = ["rule", "table", "severity", "count", "example", "message"]
@@ -95,9 +96,9 @@ def accepted_values() -> dict[str, tuple[str, tuple[str, ...]]]:
 DEFINED_FIRST = ("check_items", "check_describe", "check_chart_days")
 
 
-def _connect(warehouse: str | os.PathLike | None) -> duckdb.DuckDBPyConnection:
-    """A connection on the warehouse with kit/sql/ and the checks' definitions."""
-    con = db.connect(warehouse)
+def _connect(snap: Snapshot) -> duckdb.DuckDBPyConnection:
+    """A connection on one version of the warehouse with kit/sql/ and the checks' definitions."""
+    con = db.connect(snapshot=snap)
     rest = sorted(p.stem for p in CHECKS_DIR.glob("*.sql") if p.stem not in DEFINED_FIRST)
     for name in (*DEFINED_FIRST, *rest):
         con.execute((CHECKS_DIR / f"{name}.sql").read_text())
@@ -212,7 +213,7 @@ def run_checks(
 ) -> pd.DataFrame:
     """Every finding over the whole warehouse (columns FINDING_COLUMNS), errors first.
     `today` (default: today, UTC) is the day freshness is measured against."""
-    return _run(warehouse, freshness_days, today, None)
+    return _run(snapshot(warehouse), freshness_days, today, None)
 
 
 def report_findings(
@@ -225,14 +226,14 @@ def report_findings(
     and country, dated inside its period (or, for freshness, reaching into it), about its
     artists or the tracks credited to them. Same columns as `run_checks`."""
     scope = (list(q.artist_ids), list(q.platform_slugs), q.country_code, q.start, q.end)
-    return _run(q.warehouse_path, freshness_days, today, scope)
+    return _run(q.snapshot, freshness_days, today, scope)  # the version the report reads
 
 
-def _run(warehouse, freshness_days: int, today: dt.date | None, scope) -> pd.DataFrame:
+def _run(snap: Snapshot, freshness_days: int, today: dt.date | None, scope) -> pd.DataFrame:
     if freshness_days < 0:
         raise ValueError(f"freshness_days must be 0 or more, got {freshness_days}.")
     today = today or dt.datetime.now(dt.UTC).date()
-    con = _connect(warehouse)
+    con = _connect(snap)
     try:
         _collect(con, freshness_days, today, scope)
         counted = con.execute(

@@ -32,6 +32,7 @@ COMMANDS = (
     "movers",
     "alerts",
     "report",
+    "vacuum",
 )
 
 

@@ -1,9 +1,12 @@
 """DuckDB over the Parquet warehouse: the base views, then the SQL of kit/sql/.
 
 `connect(warehouse)` returns an in-memory DuckDB connection on which every table of
-kit/schema.py is a view over its Parquet files, as kit.schema.BASE_VIEWS describes it
-(partition columns `platform` and `month` come from the folder names), and every file of kit/sql/ has been run, in
-dependency order, to define the answer-shaped views and table macros.
+kit/schema.py is a view over the Parquet files of one snapshot (kit.warehouse: the latest
+committed version, or a pinned one), as kit.schema.BASE_VIEWS describes it (partition
+columns `platform` and `month` come from the folder names), and every file of kit/sql/
+has been run, in dependency order, to define the answer-shaped views and table macros.
+The views list the snapshot's files by name, so a commit made meanwhile changes nothing
+they read; `cursor()` keeps one connection per warehouse and version.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -18,7 +23,9 @@ import duckdb
 from . import config, warehouse
 from .schema import BASE_VIEWS, BaseView, duckdb_type
 
-_cache: dict[tuple, duckdb.DuckDBPyConnection] = {}
+# connections kept, one per snapshot (warehouse and version), the least recently used dropped
+CONNECTIONS_KEPT = 8
+_cache: OrderedDict[tuple, duckdb.DuckDBPyConnection] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -54,13 +61,13 @@ def _quote(path: str) -> str:
     return "'" + path.replace("'", "''") + "'"
 
 
-def _base_view(root: Path, view: BaseView) -> str:
-    """The DuckDB view over one table's files, as kit/schema.py describes it."""
-    if not view.has_files(root):
+def base_view_sql(view: BaseView, files: Sequence[Path]) -> str:
+    """The DuckDB view over exactly `files` of one table, as kit/schema.py describes it."""
+    if not files:
         empty = [f'cast(null as {duckdb_type(t)}) as "{c}"' for c, t in view.columns]
         return f"create or replace view {view.name} as select {', '.join(empty)} where false"
     columns = [f'cast("{c}" as {duckdb_type(t)}) as "{c}"' for c, t in view.columns]
-    source = _quote(str(root / view.files))
+    source = "[" + ", ".join(_quote(str(f)) for f in files) + "]"
     if view.partitions:
         types = dict(view.columns)
         hive = ", ".join(f"'{p}': {duckdb_type(types[p])}" for p in view.partitions)
@@ -71,34 +78,46 @@ def _base_view(root: Path, view: BaseView) -> str:
     )
 
 
-def _signature(root: Path) -> tuple:
-    """Which tables have files: a view over an empty table must be rebuilt once it has some."""
-    return (str(root), tuple(v.has_files(root) for v in BASE_VIEWS.values()))
-
-
-def connect(warehouse_dir: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
-    """A fresh connection with the warehouse's views and the macros of kit/sql/."""
-    root = config.warehouse_path(warehouse_dir)
-    if warehouse.needs_recovery(root):
-        warehouse.recover(root)
+def connect(
+    warehouse_dir: str | os.PathLike | None = None,
+    *,
+    version: int | None = None,
+    snapshot: warehouse.Snapshot | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """A fresh connection with the macros of kit/sql/ and the warehouse's views over the
+    files of one snapshot: `snapshot`, else `version`, else the latest committed version.
+    Nothing is written, whatever state the warehouse is in."""
+    snap = snapshot or warehouse.snapshot(warehouse_dir, version)
     con = duckdb.connect()
-    for view in BASE_VIEWS.values():
-        con.execute(_base_view(root, view))
+    for name, view in BASE_VIEWS.items():
+        con.execute(base_view_sql(view, snap.paths(name)))
     for path in sql_files():
         con.execute(path.read_text())
     return con
 
 
-def cursor(warehouse_dir: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
-    """A cursor on a cached connection for this warehouse (rebuilt when tables appear)."""
-    root = config.warehouse_path(warehouse_dir)
-    if warehouse.needs_recovery(root):
-        warehouse.recover(root)
-    key = _signature(root)
+def cursor(
+    warehouse_dir: str | os.PathLike | None = None,
+    *,
+    version: int | None = None,
+    snapshot: warehouse.Snapshot | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """A cursor on the cached connection of one snapshot (as `connect`): one connection per
+    warehouse and version, so a query pinned to a version keeps reading that version while
+    newer ones are committed. A pinned version no longer kept raises VersionGone."""
+    snap = snapshot or warehouse.snapshot(warehouse_dir, version)
+    if snapshot is not None and snap.version:
+        warehouse.read_version(snap.root, snap.version)  # still kept, else VersionGone
+    key = snap.key
     with _lock:
         con = _cache.get(key)
-        if con is None:
-            for old in [k for k in _cache if k[0] == key[0]]:
-                _cache.pop(old).close()
-            con = _cache[key] = connect(root)
+        if con is not None:
+            _cache.move_to_end(key)
+            return con.cursor()
+    con = connect(snapshot=snap)
+    with _lock:
+        con = _cache.setdefault(key, con)
+        while len(_cache) > CONNECTIONS_KEPT:
+            # dropped, not closed: a cursor taken from it keeps working until it is let go
+            _cache.popitem(last=False)
         return con.cursor()

@@ -3,7 +3,8 @@
 The engine is `CHARTROOM_ENGINE=duckdb|spark` (kit.config.engine_name), `--engine` on the
 commands, or `using(name)` around a block of Python. kit.query asks `cursor(warehouse)`
 for something that answers `.sql(sql, params=...)`: DuckDB's own cached cursor, or
-kit.spark's cursor, which translates the same SQL to Spark SQL.
+kit.spark's cursor, which translates the same SQL to Spark SQL. Both read the files of
+one snapshot of the warehouse (kit.warehouse): a Query's pinned version.
 
 Validating a `Query` (artist names, platforms with data) always runs on DuckDB: those
 are small lookups, and the answers (summary, breakdown, breakdown_totals, timeseries,
@@ -16,9 +17,13 @@ import contextlib
 import os
 from collections.abc import Iterator
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from . import config, db
 from .errors import QueryError
+
+if TYPE_CHECKING:
+    from .warehouse import Snapshot
 
 ENGINE_VARIABLE = "CHARTROOM_ENGINE"
 _chosen: ContextVar[str | None] = ContextVar("chartroom_engine", default=None)
@@ -55,10 +60,11 @@ def using(name: str) -> Iterator[str]:
             os.environ[ENGINE_VARIABLE] = before
 
 
-def cursor(warehouse_dir: str | os.PathLike | None = None):
-    """A cursor of the engine in force on this warehouse: `.sql(sql, params=...)`."""
+def cursor(warehouse_dir: str | os.PathLike | None = None, *, snapshot: Snapshot | None = None):
+    """A cursor of the engine in force on this warehouse: `.sql(sql, params=...)`, reading
+    `snapshot` (a Query's pinned version), else the latest committed version."""
     if engine_name() == "spark":
         from . import spark
 
-        return spark.cursor(warehouse_dir)
-    return db.cursor(warehouse_dir)
+        return spark.cursor(warehouse_dir, snapshot=snapshot)
+    return db.cursor(warehouse_dir, snapshot=snapshot)

@@ -25,6 +25,7 @@ from .platforms import PLATFORMS, platform_name, track_url
 from .sparkline import Sparkline, sparklines
 
 if TYPE_CHECKING:
+    from .render_moved import AlertBadge, CardChange, TrackChanges
     from .selection import PlatformData
 
 LISTENERS = "monthly_listeners"
@@ -107,11 +108,21 @@ class Card:
     coverage: str
     partial: bool
     points: str
+    versus: CardChange | None = None  # against the comparison period (kit.render_moved)
+    alerts: AlertBadge | None = None  # the period's alerts on the platform
 
 
-def cards(summary: pd.DataFrame) -> str:
+def cards(
+    summary: pd.DataFrame,
+    *,
+    versus: dict[tuple, CardChange] | None = None,
+    alerts: dict[tuple[str, str], AlertBadge] | None = None,
+) -> str:
     """One card per platform × metric of summary rows (one artist's): start, end,
-    difference with %, average, peak with its date, coverage."""
+    difference with %, average, peak with its date, coverage; with `versus` (by artist id,
+    platform, metric) a line against the comparison period, and with `alerts` (by artist id,
+    platform) a badge counting the period's alerts."""
+    versus, alerts = versus or {}, alerts or {}
     # Platforms in the query's order; on each, monthly listeners before other metrics.
     ordered = summary.assign(
         _platform=pd.factorize(summary["platform"])[0], _other=summary["metric"].ne(LISTENERS)
@@ -133,6 +144,8 @@ def cards(summary: pd.DataFrame) -> str:
             coverage=fmt.percent(row.coverage, digits=0),
             partial=not is_missing(row.coverage) and row.coverage < 1,
             points=fmt.count(row.points),
+            versus=versus.get((row.artist_id, row.platform, row.metric)),
+            alerts=alerts.get((row.artist_id, row.platform)),
         )
         for row in ordered.itertuples(index=False)
     ]
@@ -184,6 +197,7 @@ class TrackLine:
     source: str
     coverage: str
     partial: bool
+    moved: object = None  # kit.render_moved.ChangeCells, where compared with another period
 
 
 @dataclass(frozen=True)
@@ -194,6 +208,7 @@ class TrackTable:
     total_streams: str
     showing: str | None = None  # "Showing 20 of 23 tracks." where the rows are paged
     empty: str | None = None  # said instead of the table when no row is left to show
+    change_columns: int = 0  # compared with another period: its cells after "2nd half vs 1st"
 
 
 def _peak_date(row) -> str:
@@ -209,11 +224,13 @@ def track_table(
     *,
     showing: str | None = None,
     empty: str | None = None,
+    comparison: TrackChanges | None = None,
 ) -> TrackTable:
     """The track table of one breakdown: `rows` of it in their order (default: every
     track, in the breakdown's order), the top tracks tinted (kit.selection.top_track_ids)
     and the top track starred when it has streams, titles linked to the platform where
-    the id allows it, each track's sparkline and half-on-half change after its streams."""
+    the id allows it, each track's sparkline and half-on-half change after its streams; with
+    `comparison` (kit.render_moved.track_changes), its change since another period next."""
     rows = data.breakdown if rows is None else rows
     footer = data.footer
     leading = set(data.top_track_ids)
@@ -252,15 +269,20 @@ def track_table(
                 source=str(row.source),
                 coverage=fmt.percent(row.coverage, digits=0),
                 partial=not is_missing(row.coverage) and row.coverage < 1,
+                moved=None if comparison is None else comparison.cells.get(row.track_id),
             )
         )
+    columns = TRACK_COLUMNS
+    if comparison is not None:
+        columns = TRACK_COLUMNS[:6] + comparison.columns + TRACK_COLUMNS[6:]
     return TrackTable(
-        columns=TRACK_COLUMNS,
+        columns=columns,
         lines=tuple(lines),
         total_label=f"Total: {fmt.plural(footer['track_count'], 'track')}",
         total_streams=fmt.count(footer["total_streams"]),
         showing=showing,
         empty=empty,
+        change_columns=0 if comparison is None else len(comparison.columns),
     )
 
 
@@ -368,11 +390,15 @@ class Fold:
 
 
 def fold(data: PlatformData) -> Fold:
-    """The report's fold: every track, its notes and streams per listener."""
+    """The report's fold: every track (with its change since the comparison period when
+    the data has one), its notes and streams per listener."""
+    from .render_moved import track_changes
+
+    comparison = track_changes(data.moved)
     return Fold(
         summary=fold_summary(data),
         notes=tuple(partial_notes(data)),
-        table=track_table(data) if data.footer["track_count"] else None,
+        table=track_table(data, comparison=comparison) if data.footer["track_count"] else None,
         per_listener=per_listener(data),
     )
 

@@ -10,7 +10,6 @@ tables keep `platform` and `month` in their folder names only (hive style):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyarrow as pa
 
@@ -214,10 +213,11 @@ class BaseView:
     """One table as a view over its Parquet files.
 
     `columns` are the view's columns in order, with their types: the table's schema, then
-    for a partitioned table the partition columns it does not hold (`month`). `files` is
-    where its Parquet files are, under the warehouse: a partitioned table's files sit in
-    one folder per partition value (`chart_entries/platform=spotify/month=2026-09/`). A
-    table without files is an empty view with the same columns."""
+    for a partitioned table the partition columns it does not hold (`month`), whose values
+    come from the folder names of its files (`…/platform=spotify/month=2026-09/part-….parquet`).
+    kit's readers render it over the files one snapshot lists (kit.db, kit.spark); `files`
+    is where plain tools find the latest version's files. A table without files is an
+    empty view with the same columns."""
 
     name: str
     columns: tuple[tuple[str, pa.DataType], ...]
@@ -225,11 +225,8 @@ class BaseView:
 
     @property
     def files(self) -> str:
-        """The glob of the table's Parquet files, relative to the warehouse."""
+        """The glob of the table's files in the public tree, relative to the warehouse."""
         return "/".join([self.name, *(f"{p}=*" for p in self.partitions), "*.parquet"])
-
-    def has_files(self, root: Path) -> bool:
-        return next(root.glob(self.files), None) is not None
 
 
 def _base_view(table: Table) -> BaseView:

@@ -5,9 +5,11 @@ Three parts:
 - `session()`: one Spark session per process. Local mode by default (`local[2]`), a
   cluster when `SPARK_MASTER` names a master URL, or Spark Connect when `SPARK_REMOTE`
   is set.
-- Base views: every table of kit/schema.py becomes a temporary view over its Parquet
-  files, read in place (hive partitions `platform` and `month` come from the folder
-  names, as strings), rendered from kit.schema.BASE_VIEWS as kit/db.py renders DuckDB's.
+- Base views: every table of kit/schema.py becomes a temporary view over the Parquet
+  files of one snapshot of the warehouse (kit.warehouse: the latest version, or a
+  Query's pinned one), read in place (hive partitions `platform` and `month` come from
+  the folder names, as strings), rendered from kit.schema.BASE_VIEWS as kit/db.py
+  renders DuckDB's.
 - `translate(sql, params)`: the DuckDB SQL that kit.query runs — with `$name` parameters
   and calls to the views and macros of kit/sql/ — becomes one self-contained Spark SQL
   statement. sqlglot parses the DuckDB text; parameters become literals built by sqlglot
@@ -56,8 +58,6 @@ LOCAL_CONF = {
     "spark.driver.memory": "1g",
     "spark.sql.shuffle.partitions": "1",
     "spark.ui.showConsoleProgress": "false",
-    # A warehouse write swaps partition files: never answer from a cached file listing.
-    "spark.sql.hive.filesourcePartitionFileCacheSize": "0",
 }
 # Settings every session needs, a cluster's too: dates are UTC days (README, "What the numbers mean"), and
 # partition values stay strings ('2026-09' would otherwise be inferred as a date).
@@ -176,39 +176,62 @@ def warehouse_uri(root: Path) -> str:
     return config.setting("CHARTROOM_SPARK_WAREHOUSE") or root.as_uri()
 
 
-def _base_view(name: str, uri: str, view: BaseView, has_files: bool) -> str:
-    """The Spark view over one table's files, as kit/schema.py describes it. Spark reads
-    the table's folder and finds the partition folders itself (as strings: SESSION_CONF)."""
-    if not has_files:
+def _base_path(rel: str) -> str:
+    """The table's folder for a file's path: what precedes its partition folders."""
+    parts = rel.split("/")[:-1]
+    while parts and "=" in parts[-1]:
+        parts.pop()
+    return "/".join(parts)
+
+
+def _base_view(name: str, view: BaseView, files: Sequence[str]) -> str:
+    """The Spark view over one table, as kit/schema.py describes it, on `files`: the name
+    of a view over the snapshot's files (Spark reads the partition values, as strings,
+    from their folder names: SESSION_CONF), or none for a table without files."""
+    if not files:
         empty = [f"cast(null as {sql_type(t, 'spark')}) as `{c}`" for c, t in view.columns]
         return f"create or replace temporary view `{name}` as select {', '.join(empty)} where false"
     columns = [f"cast(`{c}` as {sql_type(t, 'spark')}) as `{c}`" for c, t in view.columns]
-    location = f"{uri.rstrip('/')}/{view.name}".replace("`", "``")
     return (
         f"create or replace temporary view `{name}` as "
-        f"select {', '.join(columns)} from parquet.`{location}`"
+        f"select {', '.join(columns)} from `{name}__files`"
     )
 
 
-def views(root: Path) -> dict[str, str]:
-    """{table: Spark view name} for this warehouse, created on first use.
+# views kept per session, one set per snapshot (warehouse and version), the oldest dropped
+SNAPSHOTS_KEPT = 8
 
-    The views are SQL text, so Spark lists the files again at each query, as DuckDB's
-    read_parquet does; they are recreated once an empty table gets files."""
-    if warehouse.needs_recovery(root):
-        warehouse.recover(root)
-    uri = warehouse_uri(root)
-    filled = tuple(v.has_files(root) for v in BASE_VIEWS.values())
-    key = (uri, filled)
+
+def views(snap: warehouse.Snapshot) -> dict[str, str]:
+    """{table: Spark view name} over the files of one snapshot, created on first use.
+
+    Each view reads exactly the files its snapshot lists (`spark.read.parquet(*files)`
+    with the table's folder as `basePath`, so the partition columns come from the folder
+    names), so a query pinned to a version keeps its answers while newer ones are
+    committed. The names carry a hash of the warehouse's location and of the snapshot."""
+    uri = warehouse_uri(snap.root).rstrip("/")
+    key = (uri, snap.key)
     with _lock:
         spark = session()
         names = _views.get(key)
-        if names is None:
-            prefix = "chartroom_" + hashlib.sha1(uri.encode()).hexdigest()[:12]
-            names = {t: f"{prefix}_{t}" for t in BASE_VIEWS}
-            for (table, view), has_files in zip(BASE_VIEWS.items(), filled, strict=True):
-                spark.sql(_base_view(names[table], uri, view, has_files))
-            _views[key] = names
+        if names is not None:
+            _views[key] = _views.pop(key)  # most recently used last
+            return names
+        prefix = "chartroom_" + hashlib.sha1(repr(key).encode()).hexdigest()[:12]
+        names = {t: f"{prefix}_{t}" for t in BASE_VIEWS}
+        for table, view in BASE_VIEWS.items():
+            files = snap.files.get(table, ())
+            if files:
+                frame = spark.read.option("basePath", f"{uri}/{_base_path(files[0])}").parquet(
+                    *(f"{uri}/{rel}" for rel in files)
+                )
+                frame.createOrReplaceTempView(f"{names[table]}__files")
+            spark.sql(_base_view(names[table], view, files))
+        _views[key] = names
+        while len(_views) > SNAPSHOTS_KEPT:
+            for name in _views.pop(next(iter(_views))).values():
+                spark.catalog.dropTempView(name)
+                spark.catalog.dropTempView(f"{name}__files")
         return names
 
 
@@ -489,14 +512,23 @@ class Result:
 class Cursor:
     """Runs kit.query's DuckDB SQL on Spark: `cursor.sql(sql, params=…)` → `Result`."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, snap: warehouse.Snapshot) -> None:
+        self.snapshot = snap
 
     def sql(self, query: str, params: Mapping[str, object] | Sequence[object] | None = None):
-        tables = views(self.root)
+        tables = views(self.snapshot)
         return Result(session().sql(translate(query, params, tables)))
 
 
-def cursor(warehouse_dir: str | os.PathLike | None = None) -> Cursor:
-    """A Spark cursor on this warehouse (the session starts on first use)."""
-    return Cursor(config.warehouse_path(warehouse_dir))
+def cursor(
+    warehouse_dir: str | os.PathLike | None = None,
+    *,
+    version: int | None = None,
+    snapshot: warehouse.Snapshot | None = None,
+) -> Cursor:
+    """A Spark cursor on one snapshot of this warehouse: `snapshot`, else `version`, else
+    the latest committed version (the session starts on first use)."""
+    snap = snapshot or warehouse.snapshot(warehouse_dir, version)
+    if snapshot is not None and snap.version:
+        warehouse.read_version(snap.root, snap.version)  # still kept, else VersionGone
+    return Cursor(snap)

@@ -2,8 +2,8 @@
 breaks each of them once; the demo warehouse has no error.
 
 The fixture is written through kit.warehouse.write, except the rows the write path refuses
-(a repeated natural key, a role outside main/featured), which are written as raw Parquet
-files beside the committed ones."""
+(a repeated natural key, a role outside main/featured), which are committed unmerged as
+files beside the merged ones (kit.warehouse.transaction)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import json
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from kit import Query, cli, selection, warehouse
@@ -86,18 +85,22 @@ def broken(tmp_path_factory):
             warehouse=root,
             log=[LogEntry("charts", f"week-{n}.csv", rows=rows)],
         )
-    # What the write path refuses: a second row for a track id, a credit role it does not know.
-    pq.write_table(
-        pa.Table.from_pylist([{"track_id": "t01", "title": "Song t01 (again)"}], TRACKS.schema),
-        root / "tracks" / "part-raw-duplicate.parquet",
-    )
-    pq.write_table(
-        pa.Table.from_pylist(
-            [{"track_id": "t02", "artist_id": "bruno", "role": "producer", "credit_order": 3}],
-            TRACK_CREDITS.schema,
-        ),
-        root / "track_credits" / "part-raw-role.parquet",
-    )
+    # What the write path refuses: a second row for a track id, a credit role it does not know,
+    # committed as files beside the merged ones (a transaction's `add` does not merge).
+    with warehouse.transaction(root) as txn:
+        txn.add(
+            "tracks",
+            "",
+            pa.Table.from_pylist([{"track_id": "t01", "title": "Song t01 (again)"}], TRACKS.schema),
+        )
+        txn.add(
+            "track_credits",
+            "",
+            pa.Table.from_pylist(
+                [{"track_id": "t02", "artist_id": "bruno", "role": "producer", "credit_order": 3}],
+                TRACK_CREDITS.schema,
+            ),
+        )
     return root
 
 
@@ -278,10 +281,12 @@ def repeated_entry(tmp_path_factory):
     )
     again = {"date": D(2026, 9, 3), "country": "IT", "frequency": "daily", "chart": "top",
              "position": 9, "track_id": "t01", "streams": None, "source": "charts"}  # fmt: skip
-    folder = root / "chart_entries" / "platform=spotify" / "month=2026-09"
-    pq.write_table(
-        pa.Table.from_pylist([again], CHART_ENTRIES.file_schema), folder / "part-raw.parquet"
-    )
+    with warehouse.transaction(root) as txn:  # beside the merged file, unmerged
+        txn.add(
+            "chart_entries",
+            "platform=spotify/month=2026-09",
+            pa.Table.from_pylist([again], CHART_ENTRIES.file_schema),
+        )
     return root
 
 

@@ -108,6 +108,29 @@ def test_every_answer_on_the_demo_is_the_same_frame_on_spark(spark_session, demo
     pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True, check_exact=True)
 
 
+@pytest.mark.spark
+def test_a_query_pinned_to_a_version_reads_its_files_on_spark_after_newer_commits(
+    spark_session, tmp_path
+):
+    from snapshot_states import PERIOD, write_state
+
+    root = tmp_path / "warehouse"
+    write_state(root, "A")
+    held = Query("Alba", PERIOD, country="IT", warehouse=root)
+    write_state(root, "B")
+    fresh = Query("Alba", PERIOD, country="IT", warehouse=root)
+    # tests/snapshot_states.py: t1's streams over both days in state A, then in state B
+    for q, t1 in ((held, 100 + 200), (fresh, 1000 + 2000)):
+        for name, answer in ANSWERS.items():
+            on_duckdb, on_spark = _on_both(answer, q, "Alba", "spotify")
+            pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True, check_exact=True)
+            if name == "breakdown":
+                assert on_spark.set_index("track_id").loc["t1", "total_streams"] == t1
+    assert cli.main(["vacuum", "--grace", "0", "--warehouse", str(root)]) == 0
+    with pytest.raises(warehouse.VersionGone, match="no longer kept"):
+        kit_spark.cursor(snapshot=held.snapshot)
+
+
 # The messier parts of the metric fixture (tests/test_metrics.py): overlapping weekly
 # entries of two sources, a viral-only track, an own-series-only artist, and platforms with
 # data only in another country or period.
@@ -233,7 +256,7 @@ def test_every_warehouse_table_reads_the_same_on_spark(spark_session, metric_wh,
 
 
 @pytest.mark.spark
-def test_rows_written_after_a_spark_query_count_in_the_next_one(spark_session, tmp_path):
+def test_rows_written_after_a_spark_query_count_in_the_next_fresh_one(spark_session, tmp_path):
     root = tmp_path / "warehouse"
     audience = {
         "date": [D(2026, 9, 1)],
@@ -252,7 +275,9 @@ def test_rows_written_after_a_spark_query_count_in_the_next_one(spark_session, t
         assert list(summary(q)["points"]) == [1]
         audience.update(date=[D(2026, 9, 2)], value=[300])
         warehouse.write({"artist_audience": pd.DataFrame(audience)}, source="test", warehouse=root)
-        after = summary(q)
+        held = summary(q)  # the query keeps the version it was built on
+        after = summary(q.refresh())
+    assert list(held["points"]) == [1]
     assert list(after["points"]) == [2]
     assert list(after["end_value"]) == [300]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from kit import db, warehouse
+from kit import cli, db, warehouse
 from kit.warehouse import WarehouseError
 
 D = dt.date
@@ -45,7 +46,12 @@ def _snapshot(root: Path) -> dict[str, list]:
 
 
 def _files(root: Path) -> set[str]:
-    return {str(p.relative_to(root)) for p in root.rglob("*.parquet")}
+    """The public tree's files: what a plain Parquet reader globs."""
+    return {
+        str(p.relative_to(root))
+        for p in root.rglob("*.parquet")
+        if not p.relative_to(root).parts[0].startswith("_")
+    }
 
 
 def test_partitions_follow_platform_and_month_in_hive_style(empty_warehouse):
@@ -126,19 +132,59 @@ def test_an_unknown_column_is_refused_by_name(empty_warehouse):
         warehouse.write(rows, source="test", warehouse=empty_warehouse)
 
 
+def _every_file(root: Path) -> dict[str, int]:
+    """Every file under the warehouse, hidden ones included, with its inode: what a reader
+    must leave exactly as it found it."""
+    return {str(p.relative_to(root)): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
+
+
+def _store_is_what_the_versions_list(root: Path) -> None:
+    listed = set()
+    for manifest in (root / "_versions").glob("*.json"):
+        for table, rels in json.loads(manifest.read_text())["tables"].items():
+            listed.update(f"_files/{table}/{rel}" for rel in rels)
+    stored = {str(p.relative_to(root)) for p in (root / "_files").rglob("*") if p.is_file()}
+    assert stored == listed
+    assert not list((root / "_versions").glob(".*"))  # no marker, no half-written manifest
+
+
 def test_an_exception_half_way_removes_what_was_staged(empty_warehouse, monkeypatch):
     warehouse.write(_rows(), source="test", warehouse=empty_warehouse)
-    before, files = _snapshot(empty_warehouse), _files(empty_warehouse)
+    before, files = _snapshot(empty_warehouse), _every_file(empty_warehouse)
 
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(warehouse, "_commit", boom)
+    monkeypatch.setattr("kit.warehouse.commit.commit_version", boom)
     with pytest.raises(OSError, match="disk full"):
         warehouse.write(_rows(value=70), source="test", warehouse=empty_warehouse)
     assert _snapshot(empty_warehouse) == before
-    assert _files(empty_warehouse) == files
-    assert not list(empty_warehouse.rglob("*.pending"))
+    assert _every_file(empty_warehouse) == files
+
+
+def test_an_error_after_the_commit_point_keeps_the_committed_version(empty_warehouse, monkeypatch):
+    warehouse.write(_rows(), source="test", warehouse=empty_warehouse)
+
+    def failing_fsync(path):
+        raise OSError("fsync failed")
+
+    monkeypatch.setattr("kit.warehouse.versions.fsync_dir", failing_fsync)
+    with pytest.raises(OSError, match="fsync failed"):
+        warehouse.write(_rows(value=70), source="test", warehouse=empty_warehouse)
+    monkeypatch.undo()
+    # the manifest was renamed into place: its files stay, and the next writer publishes them
+    assert sorted(
+        warehouse.read_table("artist_audience", empty_warehouse)["value"].to_pylist()
+    ) == [
+        70,
+        71,
+        72,
+        73,
+        74,
+    ]
+    warehouse.write({"artists": _rows()["artists"]}, source="next", warehouse=empty_warehouse)
+    assert _plain_values(empty_warehouse) == [70, 71, 72, 73, 74]
+    _store_is_what_the_versions_list(empty_warehouse)
 
 
 _KILLED_WRITE = """
@@ -148,6 +194,12 @@ rows = pd.DataFrame({"date": [dt.date(2026, 9, 28), dt.date(2026, 10, 2)], "plat
     "country": "IT", "artist_id": "a", "metric": "followers", "value": [500, 501], "source": "killed"})
 warehouse.write({"artist_audience": rows}, source="killed", warehouse=sys.argv[1])
 """
+# the audience values before the killed write (_rows: 10 to 14 from 28 September) and after
+# it (28 September and 2 October replaced by 500 and 501)
+OLD_VALUES = [10, 11, 12, 13, 14]
+NEW_VALUES = [11, 12, 13, 500, 501]
+BEFORE_THE_COMMIT_POINT = ["staged", "manifest-written"]
+AFTER_THE_COMMIT_POINT = ["committed", "publishing", "published", "vacuumed"]
 
 
 def _killed_write(root: Path, failpoint: str) -> int:
@@ -158,29 +210,65 @@ def _killed_write(root: Path, failpoint: str) -> int:
     return proc.returncode
 
 
-def test_a_write_killed_before_its_commit_leaves_the_previous_state(empty_warehouse):
+def _kit_values(root: Path) -> list[int]:
+    """The audience values as kit's readers see them: a fresh DuckDB connection."""
+    con = db.connect(root)
+    return [
+        r[0] for r in con.execute("select value from artist_audience order by value").fetchall()
+    ]
+
+
+def _plain_values(root: Path) -> list[int]:
+    """The audience values as a plain Parquet reader globbing the public tree sees them."""
+    return sorted(pq.read_table(root / "artist_audience").column("value").to_pylist())
+
+
+@pytest.mark.parametrize("failpoint", BEFORE_THE_COMMIT_POINT + AFTER_THE_COMMIT_POINT)
+def test_a_write_killed_at_any_step_leaves_the_old_or_the_new_state_whole(
+    empty_warehouse, failpoint
+):
     warehouse.write(_rows(), source="test", warehouse=empty_warehouse)
-    before, files = _snapshot(empty_warehouse), _files(empty_warehouse)
+    public_before = _files(empty_warehouse)
+    assert _killed_write(empty_warehouse, failpoint) == -9
+    committed = failpoint in AFTER_THE_COMMIT_POINT
+    expected = NEW_VALUES if committed else OLD_VALUES
+
+    # kit's readers see one whole state at once, and write nothing to see it
+    files = _every_file(empty_warehouse)
+    assert _kit_values(empty_warehouse) == expected
+    assert sorted(
+        warehouse.read_table("artist_audience", empty_warehouse)["value"].to_pylist()
+    ) == (expected)
+    assert _every_file(empty_warehouse) == files
+    if not committed:  # a plain reader too, before anyone tidies
+        assert _files(empty_warehouse) == public_before
+        assert _plain_values(empty_warehouse) == OLD_VALUES
+
+    # the next writer tidies: plain readers see the state kit's readers saw
+    warehouse.write({"artists": _rows()["artists"]}, source="next", warehouse=empty_warehouse)
+    assert _kit_values(empty_warehouse) == expected
+    assert _plain_values(empty_warehouse) == expected
+    _store_is_what_the_versions_list(empty_warehouse)
+
+
+@pytest.mark.parametrize("failpoint", AFTER_THE_COMMIT_POINT)
+def test_kit_vacuum_completes_a_write_killed_after_its_commit(empty_warehouse, failpoint):
+    warehouse.write(_rows(), source="test", warehouse=empty_warehouse)
+    assert _killed_write(empty_warehouse, failpoint) == -9
+    assert cli.main(["vacuum", "--warehouse", str(empty_warehouse)]) == 0
+    assert _plain_values(empty_warehouse) == NEW_VALUES
+    assert _kit_values(empty_warehouse) == NEW_VALUES
+    _store_is_what_the_versions_list(empty_warehouse)
+
+
+def test_recover_drops_what_a_write_killed_before_its_commit_staged(empty_warehouse):
+    warehouse.write(_rows(), source="test", warehouse=empty_warehouse)
+    before = _snapshot(empty_warehouse)
     assert _killed_write(empty_warehouse, "staged") == -9
-    # readable as it was by any Parquet reader, before any recovery ran
-    assert _files(empty_warehouse) == files
-    assert pq.read_table(empty_warehouse / "artist_audience").num_rows == 5
+    assert len(list((empty_warehouse / "_versions").glob(".writing-*"))) == 1
+    assert warehouse.recover(empty_warehouse) == 1
     assert _snapshot(empty_warehouse) == before
-    warehouse.recover(empty_warehouse)
-    assert not list(empty_warehouse.rglob("*.pending"))
-    assert _snapshot(empty_warehouse) == before
-
-
-def test_a_write_killed_after_its_commit_is_completed_on_the_next_open(empty_warehouse):
-    warehouse.write(_rows(), source="test", warehouse=empty_warehouse)
-    assert _killed_write(empty_warehouse, "committed") == -9
-    con = db.connect(empty_warehouse)  # rolls the journal forward
-    values = con.execute(
-        "select date, value from artist_audience where source = 'killed' order by date"
-    ).fetchall()
-    assert values == [(D(2026, 9, 28), 500), (D(2026, 10, 2), 501)]
-    assert con.execute("select count(*) from artist_audience").fetchall()[0][0] == 5
-    assert not list((empty_warehouse / "_journal").glob("*.json"))
+    _store_is_what_the_versions_list(empty_warehouse)
 
 
 def test_within_one_load_the_later_row_of_a_key_wins(empty_warehouse):

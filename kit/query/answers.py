@@ -33,7 +33,7 @@ def summary(q: Query, compare: str | None = None) -> pd.DataFrame:
     follow, with their changes (AUDIENCE_COMPARISON_COLUMNS, kit/sql/audience_comparison.sql)."""
     if compare is not None:
         return audience_comparison(q, compare)
-    cur = engine.cursor(q.warehouse_path)
+    cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,
         "select * from audience_summary($artists, $platforms, $country, $start, $end)",
@@ -99,7 +99,7 @@ def breakdown(
     elif offset:
         page = "offset $offset"
         params["offset"] = int(offset)
-    cur = engine.cursor(q.warehouse_path)
+    cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,
         f"select * from track_breakdown($artist, $platform, $country, $start, $end) {where} {order} {page}",
@@ -111,7 +111,7 @@ def breakdown(
 def breakdown_totals(q: Query, artist: str, platform: str) -> pd.DataFrame:
     """The footer of a breakdown, one row: total, track count, top track, streams per listener."""
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
-    cur = engine.cursor(q.warehouse_path)
+    cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,
         "select * from breakdown_totals($artist, $platform, $country, $start, $end)",
@@ -134,7 +134,7 @@ def timeseries(
         "metric": metric,
         **_base_params(q),
     }
-    cur = engine.cursor(q.warehouse_path)
+    cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,
         """
@@ -165,7 +165,7 @@ def track_timeseries(
         "tracks": list(tracks) if tracks is not None else None,
         **_base_params(q),
     }
-    cur = engine.cursor(q.warehouse_path)
+    cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,
         """
@@ -184,7 +184,7 @@ SOURCES_COLUMNS = ["data", "platform", "source", "row_count", "first_date", "las
 def sources(q: Query) -> pd.DataFrame:
     """Where the query's figures come from: one row per table × platform × source with
     the rows it holds for these artists in the country and period, and its date span."""
-    cur = engine.cursor(q.warehouse_path)
+    cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,
         "select * from period_sources($artists, $platforms, $country, $start, $end)",
@@ -202,7 +202,7 @@ def platforms_with_data(q: Query) -> pd.DataFrame:
     own-series values there (kit/sql/platforms_with_data.sql), how many rows, and the first
     and last date; known platforms first, in the order of kit.platforms. What a query's
     default platforms are, and what a platform picker offers."""
-    cur = engine.cursor(q.warehouse_path)
+    cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,
         "select * from platforms_with_data($artists, $country, $start, $end)",

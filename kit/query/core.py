@@ -1,5 +1,5 @@
-"""A Query, validated once against the warehouse, and how kit.query runs SQL on the engine in
-force: `_run` (Arrow) and `_frame` (typed pandas). The catalogue of what a warehouse holds.
+"""A Query, validated once against one version of the warehouse and pinned to it, and how
+kit.query runs SQL on the engine in force: `_run` (Arrow) and `_frame` (typed pandas).
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from .. import config, db
+from .. import config, warehouse
 from ..countries import country_code, country_name
 from ..errors import QueryError
 from ..period import PeriodError, PeriodLike, parse_period, period_label
 from ..platforms import PLATFORMS, normalise_platform
 from ..schema import GLOBAL
+from ..warehouse import Snapshot
+from .catalogue import Lookups, lookups, platforms_in_order
 
 SUMMARY_COLUMNS = [
     "artist", "platform", "metric", "start_value", "end_value", "difference", "pct_change",
@@ -65,7 +67,11 @@ class Query:
     `period` is 'YYYY-MM', 'YYYY-MM-DD:YYYY-MM-DD', a (start, end) pair, or '28d:YYYY-MM-DD'
     (the 28 days that make up the monthly listeners of that day). `platforms` defaults to
     every platform with data for these artists in the country and period (kit/sql/
-    platforms_with_data.sql); `country` to GLOBAL (worldwide)."""
+    platforms_with_data.sql); `country` to GLOBAL (worldwide).
+
+    A Query is pinned to the version of the warehouse it was validated on (`snapshot`):
+    every answer asked of it reads that version's files, whatever is committed meanwhile,
+    until `refresh()` (or `replace(...)`) gives a query on the latest version."""
 
     artists: str | Sequence[str]
     period: PeriodLike
@@ -81,6 +87,7 @@ class Query:
     start: dt.date = field(init=False)
     end: dt.date = field(init=False)
     warehouse_path: Path = field(init=False)
+    snapshot: Snapshot = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         root = config.warehouse_path(self.warehouse)
@@ -88,9 +95,11 @@ class Query:
             raise QueryError(f"No warehouse at {root}: run `kit demo` or ingest data first.")
         set_ = object.__setattr__
         set_(self, "warehouse_path", root)
-        cur = db.cursor(root)
+        set_(self, "snapshot", warehouse.snapshot(root))
+        known = lookups(self.snapshot)
 
         def window_start(d: dt.date) -> dt.date:
+            cur = known.cursor()
             return cur.execute("select listeners_window_start(?)", [d]).fetchall()[0][0]
 
         try:
@@ -103,16 +112,21 @@ class Query:
             set_(self, "country_code", country_code(self.country))
         except ValueError as exc:
             raise QueryError(str(exc)) from None
-        ids, names = _resolve_artists(cur, self.artists)
+        ids, names = _resolve_artists(known, self.artists)
         set_(self, "artist_ids", ids)
         set_(self, "artist_names", names)
         set_(
             self,
             "platform_slugs",
-            _resolve_platforms(cur, self.platforms, ids, self.country_code, start, end),
+            _resolve_platforms(known, self.platforms, ids, self.country_code, start, end),
         )
         if self.check_data:
-            _require_data(cur, self)
+            _require_data(known, self)
+
+    @property
+    def version(self) -> int:
+        """The version of the warehouse this query reads (0: one of the previous kit)."""
+        return self.snapshot.version
 
     @property
     def period_label(self) -> str:
@@ -147,7 +161,7 @@ class Query:
         return slug
 
     def replace(self, **changes) -> Query:
-        """A new, validated query with some fields changed."""
+        """A new query with some fields changed, validated on the latest version."""
         fields = {
             "artists": self.artists,
             "period": self.period,
@@ -159,14 +173,18 @@ class Query:
         fields.update(changes)
         return Query(**fields)
 
+    def refresh(self) -> Query:
+        """The same query on the latest version of the warehouse (validated again)."""
+        return self.replace()
 
-def _resolve_artists(cur, artists: str | Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+
+def _resolve_artists(
+    known: Lookups, artists: str | Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     wanted = [artists] if isinstance(artists, str) else list(artists)
     if not wanted:
         raise QueryError("No artist given: name at least one artist.")
-    known = cur.execute("select artist_id, name from artists order by name").fetchall()
-    by_id = {a: n for a, n in known}
-    by_name = {n.casefold(): (a, n) for a, n in known}
+    by_id, by_name = known.by_id, known.by_name
     ids, names = [], []
     for w in wanted:
         text = str(w).strip()
@@ -178,14 +196,14 @@ def _resolve_artists(cur, artists: str | Sequence[str]) -> tuple[tuple[str, ...]
             ids.append(a)
             names.append(n)
         else:
-            close = difflib.get_close_matches(text, [n for _, n in known], n=3, cutoff=0.6)
+            close = difflib.get_close_matches(text, [n for _, n in known.artists], n=3, cutoff=0.6)
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
             raise QueryError(f"Unknown artist {text!r}.{hint}")
     return tuple(dict.fromkeys(ids)), tuple(dict.fromkeys(names))
 
 
 def _resolve_platforms(
-    cur,
+    known: Lookups,
     platforms: str | Sequence[str] | None,
     artist_ids: tuple[str, ...],
     country: str,
@@ -193,13 +211,7 @@ def _resolve_platforms(
     end: dt.date,
 ) -> tuple[str, ...]:
     if platforms is None or platforms == [] or platforms == ():
-        return _platforms_in_order(
-            r[0]
-            for r in cur.execute(
-                "select platform from platforms_with_data($artists, $country, $start, $end)",
-                {"artists": list(artist_ids), "country": country, "start": start, "end": end},
-            ).fetchall()
-        )
+        return platforms_in_order(known.platforms_with_data(artist_ids, country, start, end))
     wanted = [platforms] if isinstance(platforms, str) else list(platforms)
     out = []
     for p in wanted:
@@ -214,30 +226,19 @@ def _resolve_platforms(
     return tuple(dict.fromkeys(out))
 
 
-def _platforms_in_order(slugs) -> tuple[str, ...]:
-    """Known platforms in the order of kit.platforms, then any others by name."""
-    found = set(slugs)
-    return tuple([p for p in PLATFORMS if p in found] + sorted(found - set(PLATFORMS)))
+_platforms_in_order = platforms_in_order
 
 
-# A period that holds every date the warehouse can carry: "anywhere in the warehouse".
-_ALL_TIME = {"start": dt.date(1900, 1, 1), "end": dt.date(2999, 12, 31)}
-
-
-def _require_data(cur, q: Query) -> None:
+def _require_data(known: Lookups, q: Query) -> None:
     if q.platform_slugs and not q.platforms:
         return  # the default platforms are those with data (platforms_with_data)
-    # the About sheet's list of sources is exactly "the data there is": none means no answer
-    found = cur.execute(
-        "select count(*) from period_sources($artists, $platforms, $country, $start, $end)",
-        _selection_params(q),
-    ).fetchall()[0][0]
-    if found:
+    # The About sheet's list of sources (period_sources) is exactly "the data there is":
+    # none means no answer. Both it and platforms_with_data count the rows of period_rows,
+    # so it has rows on the query's platforms exactly when one of them has data.
+    with_data = known.platforms_with_data(q.artist_ids, q.country_code, q.start, q.end)
+    if set(q.platform_slugs) & set(with_data):
         return
-    span = cur.execute(
-        "select min(first_date), max(last_date) from platforms_with_data($artists, $country, $start, $end)",
-        {"artists": list(q.artist_ids), "country": q.country_code, **_ALL_TIME},
-    ).fetchall()[0]
+    span = known.data_span(q.artist_ids, q.country_code)
     where = (
         f" The warehouse has data for them in {q.country_code} from {span[0]} to {span[1]}."
         if span and span[0]
@@ -274,32 +275,3 @@ def _base_params(q: Query) -> dict:
 def _selection_params(q: Query) -> dict:
     """The query's artists, platforms, country and period, as the macros take them."""
     return {"artists": list(q.artist_ids), "platforms": list(q.platform_slugs), **_base_params(q)}
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """What a warehouse holds, for pickers: artists (id, name) by name, the platforms and
-    countries with dated data, and the first and last date with data anywhere."""
-
-    artists: tuple[tuple[str, str], ...]
-    platforms: tuple[str, ...]
-    countries: tuple[str, ...]
-    first_date: dt.date | None
-    last_date: dt.date | None
-
-
-def catalogue(warehouse: str | os.PathLike | None = None) -> Catalogue:
-    """The warehouse's artists, platforms, countries and date span (kit/sql/data_span.sql)."""
-    cur = db.cursor(config.warehouse_path(warehouse))
-    artists = cur.execute("select artist_id, name from artists order by name, artist_id").fetchall()
-    platforms = [r[0] for r in cur.execute("select distinct platform from data_span").fetchall()]
-    countries = cur.execute("select distinct country from data_span order by country").fetchall()
-    first, last = cur.execute("select min(first_date), max(last_date) from data_span").fetchall()[0]
-    ordered = [p for p in PLATFORMS if p in platforms] + sorted(set(platforms) - set(PLATFORMS))
-    return Catalogue(
-        artists=tuple((a, n) for a, n in artists),
-        platforms=tuple(ordered),
-        countries=tuple(r[0] for r in countries),
-        first_date=first,
-        last_date=last,
-    )

@@ -13,8 +13,10 @@ from .. import config, db, engine
 from ..countries import country_code
 from ..errors import QueryError
 from ..platforms import PLATFORMS, normalise_platform
+from ..warehouse import snapshot as warehouse_snapshot
 from . import core
-from .core import _frame, _resolve_artists
+from .catalogue import lookups
+from .core import Query, _frame, _resolve_artists
 
 # ---------------------------------------------------------------------------------------
 # What is noteworthy: unusual days against each series' own trailing baseline, and chart
@@ -36,12 +38,14 @@ def alerts(
     countries: Sequence[str] | None = None,
     rules=None,
     warehouse: str | os.PathLike | None = None,
+    snapshot=None,
 ) -> pd.DataFrame:
     """The alerts dated from `since` to `until` (both included): one row per spike or drop
     of an audience metric or of a track's counted daily streams, and per chart entry, exit
     or new peak, for the artists (default: all), platforms and countries (default: all with
     data). `until` defaults to the last day with data, `since` to the week ending on it;
-    `rules` is a kit.alerts.AlertRules (default: the documented thresholds).
+    `rules` is a kit.alerts.AlertRules (default: the documented thresholds); `snapshot` a
+    version of the warehouse to read (a Query's; default the latest).
     `.attrs` holds since, until and the rules."""
     from ..alerts import AlertRules, alert_messages
 
@@ -49,14 +53,15 @@ def alerts(
     if not root.exists():
         raise QueryError(f"No warehouse at {root}: run `kit demo` or ingest data first.")
     rules = rules or AlertRules()
-    cur = db.cursor(root)
+    snap = snapshot or warehouse_snapshot(root)  # every read below from this one version
+    cur = db.cursor(snapshot=snap)
     last = cur.execute("select max(last_date) from data_span").fetchall()[0][0]
     until = _alert_day(until, "until") or last or dt.date.today()
     since = _alert_day(since, "since") or until - dt.timedelta(days=ALERT_DAYS - 1)
     if until < since:
         raise QueryError(f"The alerts' period ends ({until}) before it starts ({since}).")
     if artists:
-        artist_ids = list(_resolve_artists(cur, artists)[0])
+        artist_ids = list(_resolve_artists(lookups(snap), artists)[0])
     else:
         artist_ids = [r[0] for r in cur.execute("select artist_id from artists").fetchall()]
     slugs = _alert_platforms(platforms)
@@ -97,7 +102,7 @@ def alerts(
             f"select * from series_alerts($artists, $platform_{n}, $country_{n}, $since, $until, {arguments})"
         )
     result = core._run(
-        engine.cursor(root),
+        engine.cursor(snapshot=snap),
         f"""
         select * from ({" union all ".join(parts)}) as found
         order by date, artist, artist_id, platform, country, track_id nulls first, metric,
@@ -110,6 +115,22 @@ def alerts(
     out = out[ALERT_COLUMNS]
     out.attrs.update(since=since, until=until, rules=rules)
     return out
+
+
+def period_alerts(q: Query, rules=None) -> pd.DataFrame:
+    """The alerts of a query's artists on its platforms in its country, dated inside its
+    period, read from the query's version of the warehouse: what the report's "Noteworthy"
+    lists and the Explorer's cards count."""
+    return alerts(
+        q.start,
+        q.end,
+        artists=list(q.artist_ids),
+        platforms=list(q.platform_slugs),
+        countries=[q.country_code],
+        rules=rules,
+        warehouse=q.warehouse_path,
+        snapshot=q.snapshot,
+    )
 
 
 def _alert_day(value: str | dt.date | None, what: str) -> dt.date | None:

@@ -38,7 +38,7 @@ ALIGNMENTS = {
 def resolve_track(q: Query, track: str) -> str:
     """The id of a track given by id, or by title among the tracks credited to the query's
     artists (case-insensitive). An unknown or ambiguous title raises QueryError."""
-    cur = db.cursor(q.warehouse_path)
+    cur = db.cursor(snapshot=q.snapshot)
     text = str(track).strip()
     if cur.execute("select 1 from tracks where track_id = ?", [text]).fetchall():
         return text
@@ -83,7 +83,7 @@ def positions(
         wanted = [country_code(c) for c in countries] if countries else None
     except ValueError as exc:
         raise QueryError(str(exc)) from None
-    cur = engine.cursor(q.warehouse_path)
+    cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,
         """
@@ -106,7 +106,7 @@ def track_growth(q: Query, artist: str, platform: str) -> pd.DataFrame:
     """Per track of the artist's breakdown: its counted streams in the first and second
     half of the period and the change between them (kit/sql/track_growth.sql)."""
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
-    cur = engine.cursor(q.warehouse_path)
+    cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,
         "select * from track_growth($artist, $platform, $country, $start, $end) order by track_id",
@@ -137,7 +137,7 @@ def track_comparison(
         raise QueryError(f"Unknown alignment {align!r}: expected one of {', '.join(ALIGNMENTS)}.")
     if not 2 <= len(tracks) <= 6:
         raise QueryError(f"Pick 2 to 6 tracks to compare ({len(tracks)} picked).")
-    cur = engine.cursor(q.warehouse_path)
+    cur = engine.cursor(snapshot=q.snapshot)
     frames, titles, unaligned = [], [], []
     for platform, track in tracks:
         slug = normalise_platform(platform)

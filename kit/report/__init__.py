@@ -13,9 +13,11 @@ from .blocks import (
     explanation,
     header,
     load,
+    noteworthy,
     query,
     save_workbook,
     track_detail,
+    what_moved,
 )
 from .plan import ConfigError, ReportPlan, load_config
 from .runs import KERNEL, NOTEBOOK, ReportSpec, RunResult, notebook_html, run_report, run_reports
@@ -33,10 +35,12 @@ __all__ = [
     "header",
     "load",
     "load_config",
+    "noteworthy",
     "notebook_html",
     "query",
     "run_report",
     "run_reports",
     "save_workbook",
     "track_detail",
+    "what_moved",
 ]

@@ -134,7 +134,7 @@ def fetch_missing_tracks(
     if not track_ids:
         return summary_only
     known = dict(
-        db.cursor(q.warehouse_path)
+        db.cursor(snapshot=q.snapshot)
         .execute(
             "select track_id, soundcharts_uuid from tracks where track_id in (select unnest(?))",
             [track_ids],

@@ -1,0 +1,147 @@
+"""What a warehouse holds, read once per version in a process: the artists and their
+names, the platforms with data for a selection, the data spans, the pickers' catalogue.
+
+A Query is validated against these (kit/query/core.py). They are kept per snapshot
+(kit.warehouse: warehouse and version), so nothing goes stale: a commit, by this process
+or another, is a new version, and the next Query built reads the new one. The answers
+come from the same SQL as always (kit/sql/platforms_with_data.sql, data_span.sql); only
+the reading is not repeated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from .. import config, db, warehouse
+from ..platforms import PLATFORMS
+from ..warehouse import Snapshot
+
+# snapshots whose lookups are kept, the least recently used dropped
+SNAPSHOTS_KEPT = 8
+# selections whose platforms with data are kept per snapshot
+SELECTIONS_KEPT = 4096
+# A period that holds every date the warehouse can carry: "anywhere in the warehouse".
+ALL_TIME = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What a warehouse holds, for pickers: artists (id, name) by name, the platforms and
+    countries with dated data, and the first and last date with data anywhere."""
+
+    artists: tuple[tuple[str, str], ...]
+    platforms: tuple[str, ...]
+    countries: tuple[str, ...]
+    first_date: dt.date | None
+    last_date: dt.date | None
+
+
+def platforms_in_order(slugs) -> tuple[str, ...]:
+    """Known platforms in the order of kit.platforms, then any others by name."""
+    found = set(slugs)
+    return tuple([p for p in PLATFORMS if p in found] + sorted(found - set(PLATFORMS)))
+
+
+@dataclass
+class Lookups:
+    """One snapshot's answers to what validating a Query asks, each read once."""
+
+    snapshot: Snapshot
+    artists: tuple[tuple[str, str], ...]  # (artist_id, name), by name then id
+    by_id: dict[str, str] = field(init=False)
+    by_name: dict[str, tuple[str, str]] = field(init=False)  # casefolded name → (id, name)
+    _platforms: OrderedDict = field(init=False, default_factory=OrderedDict)
+    _catalogue: Catalogue | None = field(init=False, default=None)
+    _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.by_id = dict(self.artists)
+        self.by_name = {n.casefold(): (a, n) for a, n in self.artists}
+
+    def cursor(self):
+        return db.cursor(snapshot=self.snapshot)
+
+    def platforms_with_data(
+        self, artist_ids: tuple[str, ...], country: str, start: dt.date, end: dt.date
+    ) -> dict[str, tuple[dt.date, dt.date]]:
+        """{platform: (first date, last date)} with rows of period_rows for these artists
+        in the country and period (kit/sql/platforms_with_data.sql)."""
+        key = (tuple(artist_ids), country, start, end)
+        with self._lock:
+            found = self._platforms.get(key)
+        if found is None:
+            rows = self.cursor().execute(
+                "select platform, first_date, last_date "
+                "from platforms_with_data($artists, $country, $start, $end)",
+                {"artists": list(artist_ids), "country": country, "start": start, "end": end},
+            )
+            found = {p: (first, last) for p, first, last in rows.fetchall()}
+            with self._lock:
+                self._platforms[key] = found
+                while len(self._platforms) > SELECTIONS_KEPT:
+                    self._platforms.popitem(last=False)
+        return found
+
+    def data_span(
+        self, artist_ids: tuple[str, ...], country: str
+    ) -> tuple[dt.date | None, dt.date | None]:
+        """The first and last date with data for these artists in the country, anywhere."""
+        spans = self.platforms_with_data(artist_ids, country, *ALL_TIME).values()
+        if not spans:
+            return None, None
+        return min(first for first, _ in spans), max(last for _, last in spans)
+
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            cur = self.cursor()
+            platforms = [
+                r[0] for r in cur.execute("select distinct platform from data_span").fetchall()
+            ]
+            countries = cur.execute(
+                "select distinct country from data_span order by country"
+            ).fetchall()
+            first, last = cur.execute(
+                "select min(first_date), max(last_date) from data_span"
+            ).fetchall()[0]
+            self._catalogue = Catalogue(
+                artists=self.artists,
+                platforms=platforms_in_order(platforms),
+                countries=tuple(r[0] for r in countries),
+                first_date=first,
+                last_date=last,
+            )
+        return self._catalogue
+
+
+_kept: OrderedDict[tuple, Lookups] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def lookups(snap: Snapshot) -> Lookups:
+    """The lookups of one snapshot, read on first use and kept."""
+    with _kept_lock:
+        found = _kept.get(snap.key)
+        if found is not None:
+            _kept.move_to_end(snap.key)
+            return found
+    artists = (
+        db.cursor(snapshot=snap)
+        .execute("select artist_id, name from artists order by name, artist_id")
+        .fetchall()
+    )
+    found = Lookups(snap, tuple((a, n) for a, n in artists))
+    with _kept_lock:
+        found = _kept.setdefault(snap.key, found)
+        while len(_kept) > SNAPSHOTS_KEPT:
+            _kept.popitem(last=False)
+    return found
+
+
+def catalogue(warehouse_dir: str | os.PathLike | None = None) -> Catalogue:
+    """The warehouse's artists, platforms, countries and date span (kit/sql/data_span.sql),
+    as of its latest version."""
+    return lookups(warehouse.snapshot(config.warehouse_path(warehouse_dir))).catalogue()

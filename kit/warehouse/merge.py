@@ -1,0 +1,148 @@
+"""New rows merged into a partition on the table's natural key.
+
+Loading the same rows twice changes nothing: a row whose key is stored replaces the
+stored one, and within one load the later row of a key wins. `rows_written` counts the
+rows that are new or changed, found by joining the load's rows to the stored ones on the
+key and comparing the other columns (a partition none of whose rows changed is not
+rewritten). Dimension rows (artists, tracks, track_credits) are first merged column by
+column (`keep_known_values`, README "How writes behave").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ..schema import Table
+from .layout import partition_rel
+
+# tables whose rows describe what the facts name: merged column by column (keep_known_values)
+DIMENSION_TABLES = frozenset({"artists", "tracks", "track_credits"})
+
+
+def split_partitions(table: Table, rows: pa.Table) -> Iterator[tuple[str, pa.Table]]:
+    """(partition folder inside the table, its rows without the partition columns)."""
+    if not table.partitioned:
+        yield partition_rel(None, None), rows
+        return
+    # an integer year * 100 + month sorts and groups far faster than a formatted string
+    dates = rows.column("date")
+    month = pc.add(pc.multiply(pc.year(dates), 100), pc.month(dates))
+    order = [("platform", "ascending"), ("_month", "ascending")]
+    rows = rows.append_column("_month", month).sort_by(order)
+    # after sorting, each platform × month is one contiguous slice; group_by does not keep the
+    # order it met the groups in (pyarrow 26 hashes), so the groups are sorted the same way
+    groups = (
+        rows.group_by(["platform", "_month"], use_threads=False)
+        .aggregate([([], "count_all")])
+        .sort_by(order)
+    )
+    offset = 0
+    for platform, month_, count in zip(
+        groups.column("platform").to_pylist(),
+        groups.column("_month").to_pylist(),
+        groups.column("count_all").to_pylist(),
+        strict=True,
+    ):
+        part = rows.slice(offset, count).drop_columns(["platform", "_month"])
+        offset += count
+        yield partition_rel(platform, f"{month_ // 100:04d}-{month_ % 100:02d}"), part
+
+
+def keys_unique(rows: pa.Table, key_columns: list[str]) -> bool:
+    groups = rows.select(key_columns).group_by(key_columns, use_threads=False).aggregate([])
+    return groups.num_rows == rows.num_rows
+
+
+def keep_known_values(
+    table: Table,
+    stored: pa.Table,
+    new: pa.Table,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    changed_only: bool = False,
+) -> pa.Table:
+    """The rows of `new` as a load stores them (see "Dimension rows"): one per key, each
+    column's stored value if any, else its first non-empty value in `new`. `changed_only`
+    leaves out rows stored exactly so already. All tables have `table`'s columns."""
+    if not new.num_rows or (not stored.num_rows and keys_unique(new, list(table.key))):
+        return new  # nothing stored, each key once: the rows are what the rule stores
+    key = ", ".join(f'"{k}"' for k in table.key)
+    values = ", ".join(
+        f'"{c}"'
+        if c in table.key
+        else f'arg_min("{c}", _order) filter (where "{c}" is not null) as "{c}"'
+        for c in new.column_names
+    )
+    columns = ", ".join(f'"{c}"' for c in new.column_names)
+    unchanged = f"except select {columns} from kept_stored" if changed_only else ""
+    con.register("kept_new", new.append_column("_order", pa.array(range(new.num_rows), pa.int64())))
+    con.register(
+        "kept_stored", stored.append_column("_order", pa.repeat(pa.scalar(-1), stored.num_rows))
+    )
+    rows = con.sql(
+        f"select {values} from (select * from kept_stored semi join kept_new using ({key}) "
+        f"union all by name select * from kept_new) group by {key} {unchanged}"
+    ).to_arrow_table()
+    con.unregister("kept_new")
+    con.unregister("kept_stored")
+    return rows.cast(new.schema)
+
+
+def read_files(files: list[Path], table: Table) -> pa.Table:
+    schema = table.file_schema
+    if not files:
+        return schema.empty_table()
+    return pa.concat_tables([pq.read_table(f, schema=schema) for f in files])
+
+
+def merge_partition(
+    con: duckdb.DuckDBPyConnection, old_files: list[Path], new: pa.Table, table: Table
+) -> tuple[pa.Table | None, int]:
+    """The partition's rows once `new` is merged into its stored files, sorted for the
+    readers, and how many of `new`'s rows are new or changed (None, 0: nothing changes)."""
+    schema = table.file_schema
+    key_columns = [k for k in table.key if k in schema.names]
+    sort = [(k, "ascending") for k in table.sort if k in schema.names]
+    stored = read_files(old_files, table)
+    if table.name in DIMENSION_TABLES:
+        new = keep_known_values(table, stored, new, con)
+    if not stored.num_rows and keys_unique(new, key_columns):
+        # a new partition whose keys are all distinct needs no merge: sorting is enough
+        merged = new.sort_by(sort).cast(schema)
+        return merged, merged.num_rows
+    key = ", ".join(f'"{k}"' for k in key_columns)
+    order = ", ".join(f'"{k}"' for k, _ in sort)
+    # within one load, the later row of a key wins: _seq keeps the order rows were given in
+    con.register("new_seq", new.append_column("_seq", pa.array(range(new.num_rows), pa.int64())))
+    con.register("stored_rows", stored)
+    try:
+        latest = con.sql(
+            f"select * exclude (_seq) from new_seq "
+            f"qualify row_number() over (partition by {key} order by _seq desc) = 1"
+        ).to_arrow_table()
+        con.register("latest_rows", latest)
+        on = " and ".join(f'n."{k}" = s."{k}"' for k in key_columns)
+        differs = " or ".join(
+            f'n."{c}" is distinct from s."{c}"' for c in schema.names if c not in key_columns
+        )
+        written = con.execute(
+            f"select count(*) from latest_rows as n left join "
+            f"(select *, true as _stored from stored_rows) as s on {on} "
+            f"where s._stored is null {f'or {differs}' if differs else ''}"
+        ).fetchall()[0][0]
+        if written == 0:
+            return None, 0
+        merged = con.sql(
+            f"select * from stored_rows anti join latest_rows using ({key}) "
+            f"union all by name select * from latest_rows order by {order}"
+        ).to_arrow_table()
+    finally:
+        for name in ("new_seq", "stored_rows", "latest_rows"):
+            con.unregister(name)
+    return merged.select(schema.names).cast(schema), int(written)
