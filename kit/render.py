@@ -3,8 +3,8 @@ Artist × Platform table and, under each row, the notes where data is partial, t
 table and streams per listener.
 
 Python prepares every value here, formatted (kit.fmt) and ready to show; the Jinja2
-templates in kit/templates/ (autoescaped) only lay them out, as nbconvert's own page
-templates do. Nothing is computed: every figure comes from kit/sql/ through kit.query,
+templates in kit/templates/ (kit.templating, autoescaped) only lay them out, as
+nbconvert's own page templates do. Nothing is computed: every figure comes from kit/sql/ through kit.query,
 fetched once into kit.selection's objects. The HTML has inline CSS only (no script, no
 CDN), so the report works as a file attached to an e-mail.
 """
@@ -16,44 +16,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from . import fmt
-from .definitions import DEFINITIONS, TOP_TRACK_FILL
+from .definitions import DEFINITIONS, LISTENERS, TOP_TRACK_FILL
 from .fmt import MISSING, is_missing
 from .platforms import PLATFORMS, platform_name, track_url
+from .render_moved import AlertBadge, CardChange, TrackChanges, track_changes
 from .sparkline import Sparkline, sparklines
+from .templating import Column, macro, page_part
 
 if TYPE_CHECKING:
-    from .render_moved import AlertBadge, CardChange, TrackChanges
     from .selection import PlatformData
 
-LISTENERS = "monthly_listeners"
-
-TEMPLATES = Environment(
-    loader=PackageLoader("kit", "templates"),
-    autoescape=True,
-    undefined=StrictUndefined,
-    keep_trailing_newline=False,
-)
-
-
-def page_part(template: str, **values) -> str:
-    """The HTML of one template of kit/templates/ with `values`."""
-    return TEMPLATES.get_template(template).render(**values)
-
-
-def macro(template: str, name: str):
-    """A macro of a template, to call from Python; it returns escaped Markup."""
-    return getattr(TEMPLATES.get_template(template).module, name)
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    css: str = ""  # "n" for a number, aligned right
-    width: int = 0  # pixels, where rows are drawn as separate tables (the Explorer)
-
+__all__ = ["Column", "macro", "page_part"]  # the one Jinja2 environment, as kit.render's
 
 # ---------------------------------------------------------------- heading and cards
 
@@ -392,8 +367,6 @@ class Fold:
 def fold(data: PlatformData) -> Fold:
     """The report's fold: every track (with its change since the comparison period when
     the data has one), its notes and streams per listener."""
-    from .render_moved import track_changes
-
     comparison = track_changes(data.moved)
     return Fold(
         summary=fold_summary(data),

@@ -4,7 +4,8 @@ table, the change line and the alerts badge of a card, the line under an Explore
 compared with another period, one artist's "What moved" (per platform: the audience
 change, the streams change, the new and gone tracks named, the notes where the comparison
 period is incomplete, and the largest changes; every track's change is in its breakdown)
-and "Noteworthy" (the alerts).
+and "Noteworthy" (the alerts), and the alerts digest that `kit alerts --format html` and
+the mail send (render_digest).
 
 As in kit.render, Python prepares every value here, formatted (kit.fmt), and the Jinja2
 templates of kit/templates/ lay them out. Every figure comes from kit.query through
@@ -14,6 +15,7 @@ the movers is kit.query's (movers_order). Nothing is added up here.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,10 +23,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import fmt, query
+from .alerts import AlertRules, digest_context
+from .definitions import LISTENERS
 from .fmt import is_missing
 from .period import period_label
 from .platforms import platform_name, track_url
-from .render import LISTENERS, Column, page_part
+from .templating import Column, page_part
 
 if TYPE_CHECKING:
     from .selection import Moved, PlatformData, Selection
@@ -403,8 +407,6 @@ def what_moved(selection: Selection, artist: str) -> str:
 def noteworthy(alerts: pd.DataFrame, artist_id: str, place: str, period: str) -> str:
     """One artist's alerts in the period (kit.query.period_alerts), as a table: date, kind,
     where, the message, value, baseline, change; and the thresholds."""
-    from .alerts import digest_context
-
     mine = alerts[alerts["artist_id"] == artist_id]
     context = digest_context(
         mine, since=alerts.attrs["since"], until=alerts.attrs["until"], rules=alerts.attrs["rules"]
@@ -413,6 +415,16 @@ def noteworthy(alerts: pd.DataFrame, artist_id: str, place: str, period: str) ->
     overview = context["overview"] if items else f"Nothing unusual {place} in {period}: no alert."
     return page_part(
         "noteworthy.html.j2", alerts=items, overview=overview, rules_note=context["rules_note"]
+    )
+
+
+def render_digest(
+    alerts: pd.DataFrame, *, since: dt.date, until: dt.date, rules: AlertRules
+) -> str:
+    """The alerts (kit.query.alerts) as one HTML page for a mail client: inline styles, no
+    script, nothing fetched from elsewhere."""
+    return page_part(
+        "alerts_digest.html.j2", **digest_context(alerts, since=since, until=until, rules=rules)
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 from collections.abc import Sequence
 
@@ -12,7 +11,6 @@ import pandas as pd
 from .. import config, db, engine
 from ..countries import country_code
 from ..errors import QueryError
-from ..platforms import PLATFORMS, normalise_platform
 from ..warehouse import snapshot as warehouse_snapshot
 from . import core
 from .catalogue import lookups
@@ -147,16 +145,4 @@ def _alert_day(value: str | dt.date | None, what: str) -> dt.date | None:
 
 
 def _alert_platforms(platforms: Sequence[str] | None) -> list[str] | None:
-    if not platforms:
-        return None
-    out = []
-    for p in platforms:
-        slug = normalise_platform(str(p))
-        if slug not in PLATFORMS:
-            close = difflib.get_close_matches(slug, list(PLATFORMS), n=3, cutoff=0.6)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise QueryError(
-                f"Unknown platform {p!r}: expected one of {', '.join(PLATFORMS)}.{hint}"
-            )
-        out.append(slug)
-    return list(dict.fromkeys(out))
+    return list(core.known_platforms(platforms)) if platforms else None

@@ -20,7 +20,8 @@ from .blocks import (
     what_moved,
 )
 from .plan import ConfigError, ReportPlan, load_config
-from .runs import KERNEL, NOTEBOOK, ReportSpec, RunResult, notebook_html, run_report, run_reports
+from .runs import KERNEL, notebook_html, run_report, run_reports
+from .spec import NOTEBOOK, ReportSpec, RunResult
 
 __all__ = [
     "DEFAULT_TOP_N",

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from ... import ids
-from .events import plant_single
 from .parameters import (
     COLLABS,
     DEFAULT_ARTIST,
@@ -24,6 +23,7 @@ from .parameters import (
     REACH_OTHER,
 )
 from .scale import DemoScale, Timeline
+from .single import plant_single
 from .words import (
     BAND_ADJECTIVES,
     BAND_NOUNS,
@@ -319,7 +319,7 @@ def make_cast(rng: np.random.Generator, scale: DemoScale, tl: Timeline) -> Cast:
     spike = np.clip(rng.lognormal(np.log(2.0), 0.6, n), 0.3, 10)
     tau = rng.uniform(8, 45, n)
     decay = rng.uniform(0.25, 0.55, n)
-    # the default artist's most popular track is his new single (kit.sources.demo.events)
+    # the default artist's most popular track is his new single (kit.sources.demo.single)
     single = int(starts[index[DEFAULT_ARTIST]]) if DEFAULT_ARTIST in index else None
     plant_single(release, spike, tau, single, scale, tl)
 

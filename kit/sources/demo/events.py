@@ -7,7 +7,8 @@ default artist's tracks, each chosen by a rule on the cast (not by title, so ano
 plants them on its own tracks):
 
 - **release**: his most popular track is his new single, released on the third Friday of
-  the month (a spike of 3 decaying over 21 days), so it starts late in the month;
+  the month (a spike of 3 decaying over 21 days), so it starts late in the month; it is
+  planted in the cast itself, as its release day (single.py);
 - **viral**: his least popular solo track from at least a year before the month takes off
   in the country from the 8th: its streams there grow to 9× in a week, then slowly fade;
 - **drop**: his most popular solo catalogue track leaves a large Spotify playlist in the
@@ -27,43 +28,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .parameters import DEFAULT_ARTIST, DEFAULT_COUNTRY, DEFAULT_MONTH, FRIDAY
+from .parameters import DEFAULT_ARTIST, DEFAULT_COUNTRY, DEFAULT_MONTH
 from .scale import DemoScale, Timeline
 
 if TYPE_CHECKING:
     from .cast import Cast
 
-SINGLE_SPIKE, SINGLE_TAU = 3.0, 21.0
 VIRAL_DAY, VIRAL_PEAK, VIRAL_RAMP_DAYS, VIRAL_FADE_DAYS = 8, 9.0, 7, 45.0
 DROP_DAY, DROP_TO = 14, 0.35
 TAKEDOWN_DAY = 21
 CATALOGUE_DAYS = 365  # a viral track was released at least this long before the month
-
-
-def third_friday(month: str) -> date:
-    first = date.fromisoformat(f"{month}-01")
-    return first + timedelta(days=(FRIDAY - first.weekday()) % 7 + 14)
-
-
-def plant_single(
-    release: np.ndarray,
-    spike: np.ndarray,
-    tau: np.ndarray,
-    track: int | None,
-    scale: DemoScale,
-    tl: Timeline,
-) -> None:
-    """The release: `track` (the default artist's most popular) becomes his new single,
-    out on the third Friday of DEFAULT_MONTH, when the demo covers that day."""
-    month_start = date.fromisoformat(f"{DEFAULT_MONTH}-01")
-    single = tl.index(third_friday(DEFAULT_MONTH))
-    if track is not None and scale.start <= month_start and single <= tl.last:
-        release[track], spike[track], tau[track] = single, SINGLE_SPIKE, SINGLE_TAU
 
 
 @dataclass(frozen=True)
