@@ -25,7 +25,6 @@ from .batch import (
     READ_AHEAD,
     READ_THREADS,
     IngestSummary,
-    ParsedFile,
     expand_paths,
     ingest_files,
     merge_parsed,
@@ -44,6 +43,7 @@ from .dimensions import (
     track_artists,
 )
 from .errors import FileRejected, IngestError
+from .parsed import ParsedFile
 from .reading import (
     BatchRows,
     InputFile,

@@ -31,6 +31,7 @@ from ...warehouse import DIMENSION_TABLES, LogEntry, WarehouseError
 from ..arrow_sql import arrow_sql, quoted
 from .dimensions import TRACK_ARTISTS, Dimensions
 from .errors import FileRejected, IngestError
+from .parsed import ParsedFile
 from .reading import InputFile, encoding_name
 from .streaming import PartitionSpill, StreamedFile, UniqueKey, conformed, first_of_each
 from .validation import has_repeats
@@ -87,18 +88,6 @@ class IngestSummary:
         if self.stopped:
             line += "; stopped at the first error (--strict)"
         return line
-
-
-@dataclass
-class ParsedFile:
-    """A validated file: rows for the warehouse's fact tables, and who/what they name."""
-
-    rows: int  # data rows read, for the summary
-    tables: dict[str, pa.Table] = field(default_factory=dict)  # fact tables
-    track_artists: pa.Table | None = None  # TRACK_ARTISTS rows
-    artist_names: list[str] = field(default_factory=list)  # artists named one by one
-    warnings: list[IngestError] = field(default_factory=list)
-    unique: UniqueKey | None = None  # a streamed file's chunk: keys the loop checks across chunks
 
 
 # ---------------------------------------------------------------- the loop
