@@ -97,20 +97,25 @@ class Lookups:
 
     def catalogue(self) -> Catalogue:
         if self._catalogue is None:
-            cur = self.cursor()
-            platforms = [
-                r[0] for r in cur.execute("select distinct platform from data_span").fetchall()
-            ]
-            countries = cur.execute(
-                "select distinct country from data_span order by country"
-            ).fetchall()
-            first, last = cur.execute(
-                "select min(first_date), max(last_date) from data_span"
-            ).fetchall()[0]
+            # data_span reads every dated row of the warehouse: once, not once per answer
+            platforms, countries, first, last = (
+                self.cursor()
+                .execute(
+                    """
+                    with spans as materialized (select * from data_span)
+                    select
+                        (select list(distinct platform order by platform) from spans),
+                        (select list(distinct country order by country) from spans),
+                        (select min(first_date) from spans),
+                        (select max(last_date) from spans)
+                    """
+                )
+                .fetchall()[0]
+            )
             self._catalogue = Catalogue(
                 artists=self.artists,
-                platforms=platforms_in_order(platforms),
-                countries=tuple(r[0] for r in countries),
+                platforms=platforms_in_order(platforms or ()),
+                countries=tuple(countries or ()),
                 first_date=first,
                 last_date=last,
             )
