@@ -50,8 +50,10 @@ def sql_files() -> list[Path]:
         # only the names the body spells out can be references
         words = set(re.findall(r"\w+", body))
         for other in files:
-            if other != name and other in words and re.search(
-                rf"\b{other}\s*\(|\bfrom\s+{other}\b|\bjoin\s+{other}\b", body
+            if (
+                other != name
+                and other in words
+                and re.search(rf"\b{other}\s*\(|\bfrom\s+{other}\b|\bjoin\s+{other}\b", body)
             ):
                 visit(other, (*path, name))
         ordered.append(name)
