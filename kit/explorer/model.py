@@ -126,6 +126,8 @@ class BreakdownState:
         if text:
             rows = rows[rows["title"].str.contains(text, case=False, regex=False, na=False)]
         keys = query.breakdown_order(self.sort, self.descending)
+        if keys == query.breakdown_order():
+            return rows  # already in the order kit.query.breakdown returns (PlatformData)
         return rows.sort_values(
             [column for column, _ in keys],
             ascending=[not descending for _, descending in keys],
