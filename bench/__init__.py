@@ -13,6 +13,8 @@ generator, then measures, on the same machine in the same run:
 7. the Explorer's expand: query plus rendered table;
 8. `kit report` for several artists with --jobs 2 against --jobs 1;
 9. SoundCharts fetching with bounded concurrency against sequential calls;
+10. the movers against the breakdown, on the same picks (bench/moved.py);
+11. the alerts of the whole warehouse for one month (bench/moved.py);
 and the breakdown on Spark local mode beside DuckDB.
 
 A measurement whose component is missing, or that fails, gets a "not run: <reason>" row;
@@ -45,6 +47,7 @@ MEASUREMENTS = (
     "explorer",
     "reports",
     "soundcharts",
+    "moved",
 )
 
 
@@ -215,6 +218,13 @@ def run(
         "≥ 4× faster than sequential; 0 calls on a second run",
         measure_soundcharts,
     )
+
+    def measure_moved() -> list[Measurement]:
+        from . import moved
+
+        return moved.measurements(wh.path, picks, clock)
+
+    guarded("moved", "10, 11. Movers and alerts", "see bench/moved.py", measure_moved)
     rows.sort(key=_row_order)
 
     floor_row = next((m for m in rows if m.key == "floor"), None)
@@ -256,6 +266,8 @@ _ORDER = [
     "reports",
     "soundcharts",
     "soundcharts_rerun",
+    "movers",
+    "alerts",
 ]
 
 

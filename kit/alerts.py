@@ -3,8 +3,8 @@
 The alerts themselves are found by SQL (kit/sql/series_alerts.sql, kit/sql/chart_alerts.sql)
 run through `kit.query.alerts`; this module holds what surrounds them: `AlertRules` (the
 thresholds, with the defaults of README "What moved and what is noteworthy", read from
-flags or an alerts.yaml), the one-line message of each alert, and `render_digest`, the
-alerts as one HTML page that reads well in a mail client.
+flags or an alerts.yaml), the one-line message of each alert, and `digest_context`, the
+values of the alerts' HTML page (laid out by kit.render_moved.render_digest).
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ from . import fmt
 from .countries import country_name
 from .errors import QueryError
 from .platforms import platform_name
-
-DIGEST_TEMPLATE = "alerts_digest.html.j2"
 
 
 class AlertRulesError(QueryError):
@@ -238,16 +236,4 @@ def rules_note(rules: AlertRules) -> str:
         f"A chart entry follows at least {rules.chart_days} editions off the chart, an exit at "
         f"least {rules.chart_days} on it; a new peak is a best position so far, up to "
         f"#{rules.peak_top}."
-    )
-
-
-def render_digest(
-    alerts: pd.DataFrame, *, since: dt.date, until: dt.date, rules: AlertRules
-) -> str:
-    """The alerts as one HTML page for a mail client: inline styles, no script, nothing
-    fetched from elsewhere."""
-    from .render import page_part
-
-    return page_part(
-        DIGEST_TEMPLATE, **digest_context(alerts, since=since, until=until, rules=rules)
     )

@@ -13,6 +13,9 @@ from __future__ import annotations
 TOP_TRACKS = 3
 TOP_TRACK_FILL = "#fff6d6"
 
+# The audience metric a card and the report's headline lead with.
+LISTENERS = "monthly_listeners"
+
 DEFINITIONS: tuple[tuple[str, str], ...] = (
     (
         "Monthly listeners",

@@ -11,6 +11,9 @@ Sheets:
 - Daily: `timeseries(q, metric=None)`, the audience points of every metric;
 - Track Daily: `track_timeseries` per artist × platform, the streams as the breakdown
   counts them (days = 7 for a weekly chart value dated on its last day);
+- Movers: `movers` per artist × platform against the comparison period (a selection
+  loaded with a comparison), the largest changes first;
+- Noteworthy: `period_alerts(q)`, the alerts of the period (likewise);
 - About: the parameters, any sheets continued, the data checks' findings about the
   report (kit.checks.report_findings), the definitions, the sources, the coverage, when
   it was made.
@@ -55,6 +58,8 @@ TIMESTAMP = 'yyyy-mm-dd hh:mm:ss "UTC"'
 # Formats by column name where the dtype alone does not say it (fractions are floats).
 FORMATS = {
     "pct_change": PERCENT,
+    "contribution": PERCENT,
+    "previous_coverage": PERCENT,
     "share": PERCENT,
     "coverage": PERCENT,
     "top_track_share": PERCENT,
@@ -128,6 +133,7 @@ def workbook(data: Selection, path: str | os.PathLike) -> Path:
         _breakdown_sheet(rows),
         Sheet("Daily", data.timeseries.drop(columns=["artist_id"])),
         Sheet("Track Daily", _stack(rows, lambda p: p.series)),
+        *_moved_sheets(data),
     ]
     book = Workbook(write_only=True)
     continued = [parts for sheet in sheets if len(parts := _write_table(book, sheet)) > 1]
@@ -150,6 +156,20 @@ def _breakdown_sheet(rows: Sequence[PlatformData]) -> Sheet:
         links=[track_url(p, t) for _, p, t in keys],
         tinted=[k in tops for k in keys],
     )
+
+
+def _moved_sheets(data: Selection) -> list[Sheet]:
+    """Movers and Noteworthy, for a selection loaded with a comparison: every artist ×
+    platform's movers (those with data to compare with), and the period's alerts."""
+    if data.compare is None:
+        return []
+    compared = [p for p in data.platforms if p.moved is not None and p.moved.movers is not None]
+    sheets = []
+    if compared:
+        sheets.append(Sheet("Movers", _stack(compared, lambda p: p.moved.movers)))
+    if data.alerts is not None:
+        sheets.append(Sheet("Noteworthy", data.alerts))
+    return sheets
 
 
 def _stack(
@@ -260,6 +280,20 @@ def _write_part(book: Workbook, sheet: Sheet, part: SheetPart) -> None:
         ws.append(cells)
 
 
+def _comparison_parameters(data: Selection) -> list[tuple[str, str]]:
+    """The comparison period behind Movers, and the thresholds behind Noteworthy."""
+    if data.previous_period is None:
+        return []
+    from .alerts import rules_note
+    from .period import period_label
+
+    start, end = data.previous_period
+    said = [("Compared with", f"{period_label(start, end)} ({start} to {end}; {data.compare})")]
+    if data.alerts is not None:
+        said.append(("Alerts", rules_note(data.alerts.attrs["rules"])))
+    return said
+
+
 def _continuations(parts: Sequence[SheetPart]) -> list[tuple[str, str]]:
     """(title, what it holds) for each worksheet after a Sheet's first."""
     out = []
@@ -325,6 +359,7 @@ def _write_about(
         ("Start", styled(q.start, DATE)),
         ("End", styled(q.end, DATE)),
         ("Days", styled(q.days, INTEGER)),
+        *_comparison_parameters(data),
         ("Warehouse", str(q.warehouse_path)),
         ("Generated at", styled(generated, TIMESTAMP)),
     ]:

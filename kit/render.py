@@ -3,8 +3,8 @@ Artist × Platform table and, under each row, the notes where data is partial, t
 table and streams per listener.
 
 Python prepares every value here, formatted (kit.fmt) and ready to show; the Jinja2
-templates in kit/templates/ (autoescaped) only lay them out, as nbconvert's own page
-templates do. Nothing is computed: every figure comes from kit/sql/ through kit.query,
+templates in kit/templates/ (kit.templating, autoescaped) only lay them out, as
+nbconvert's own page templates do. Nothing is computed: every figure comes from kit/sql/ through kit.query,
 fetched once into kit.selection's objects. The HTML has inline CSS only (no script, no
 CDN), so the report works as a file attached to an e-mail.
 """
@@ -16,46 +16,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from . import fmt
-from .definitions import DEFINITIONS, TOP_TRACK_FILL
+from .definitions import DEFINITIONS, LISTENERS, TOP_TRACK_FILL
 from .fmt import MISSING, is_missing
 from .platforms import PLATFORMS, platform_name, track_url
+from .render_moved import AlertBadge, CardChange, TrackChanges, track_changes
 from .sparkline import Sparkline, sparklines
+from .templating import Column, macro, page_part
 
 if TYPE_CHECKING:
     from .selection import PlatformData
 
-LISTENERS = "monthly_listeners"
-
-TEMPLATES = Environment(
-    loader=PackageLoader("kit", "templates"),
-    autoescape=True,
-    undefined=StrictUndefined,
-    keep_trailing_newline=False,
-    # the templates are files of the installed package: compiled once per process, not
-    # checked on disk each time a page part is rendered
-    auto_reload=False,
-)
-
-
-def page_part(template: str, **values) -> str:
-    """The HTML of one template of kit/templates/ with `values`."""
-    return TEMPLATES.get_template(template).render(**values)
-
-
-def macro(template: str, name: str):
-    """A macro of a template, to call from Python; it returns escaped Markup."""
-    return getattr(TEMPLATES.get_template(template).module, name)
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    css: str = ""  # "n" for a number, aligned right
-    width: int = 0  # pixels, where rows are drawn as separate tables (the Explorer)
-
+__all__ = ["Column", "macro", "page_part"]  # the one Jinja2 environment, as kit.render's
 
 # ---------------------------------------------------------------- heading and cards
 
@@ -110,11 +83,21 @@ class Card:
     coverage: str
     partial: bool
     points: str
+    versus: CardChange | None = None  # against the comparison period (kit.render_moved)
+    alerts: AlertBadge | None = None  # the period's alerts on the platform
 
 
-def cards(summary: pd.DataFrame) -> str:
+def cards(
+    summary: pd.DataFrame,
+    *,
+    versus: dict[tuple, CardChange] | None = None,
+    alerts: dict[tuple[str, str], AlertBadge] | None = None,
+) -> str:
     """One card per platform × metric of summary rows (one artist's): start, end,
-    difference with %, average, peak with its date, coverage."""
+    difference with %, average, peak with its date, coverage; with `versus` (by artist id,
+    platform, metric) a line against the comparison period, and with `alerts` (by artist id,
+    platform) a badge counting the period's alerts."""
+    versus, alerts = versus or {}, alerts or {}
     # Platforms in the query's order; on each, monthly listeners before other metrics.
     ordered = summary.assign(
         _platform=pd.factorize(summary["platform"])[0], _other=summary["metric"].ne(LISTENERS)
@@ -136,6 +119,8 @@ def cards(summary: pd.DataFrame) -> str:
             coverage=fmt.percent(row.coverage, digits=0),
             partial=not is_missing(row.coverage) and row.coverage < 1,
             points=fmt.count(row.points),
+            versus=versus.get((row.artist_id, row.platform, row.metric)),
+            alerts=alerts.get((row.artist_id, row.platform)),
         )
         for row in ordered.itertuples(index=False)
     ]
@@ -187,6 +172,7 @@ class TrackLine:
     source: str
     coverage: str
     partial: bool
+    moved: object = None  # kit.render_moved.ChangeCells, where compared with another period
 
 
 @dataclass(frozen=True)
@@ -197,6 +183,7 @@ class TrackTable:
     total_streams: str
     showing: str | None = None  # "Showing 20 of 23 tracks." where the rows are paged
     empty: str | None = None  # said instead of the table when no row is left to show
+    change_columns: int = 0  # compared with another period: its cells after "2nd half vs 1st"
 
 
 def _peak_date(row) -> str:
@@ -212,11 +199,13 @@ def track_table(
     *,
     showing: str | None = None,
     empty: str | None = None,
+    comparison: TrackChanges | None = None,
 ) -> TrackTable:
     """The track table of one breakdown: `rows` of it in their order (default: every
     track, in the breakdown's order), the top tracks tinted (kit.selection.top_track_ids)
     and the top track starred when it has streams, titles linked to the platform where
-    the id allows it, each track's sparkline and half-on-half change after its streams."""
+    the id allows it, each track's sparkline and half-on-half change after its streams; with
+    `comparison` (kit.render_moved.track_changes), its change since another period next."""
     rows = data.breakdown if rows is None else rows
     footer = data.footer
     leading = set(data.top_track_ids)
@@ -255,15 +244,20 @@ def track_table(
                 source=str(row.source),
                 coverage=fmt.percent(row.coverage, digits=0),
                 partial=not is_missing(row.coverage) and row.coverage < 1,
+                moved=None if comparison is None else comparison.cells.get(row.track_id),
             )
         )
+    columns = TRACK_COLUMNS
+    if comparison is not None:
+        columns = TRACK_COLUMNS[:6] + comparison.columns + TRACK_COLUMNS[6:]
     return TrackTable(
-        columns=TRACK_COLUMNS,
+        columns=columns,
         lines=tuple(lines),
         total_label=f"Total: {fmt.plural(footer['track_count'], 'track')}",
         total_streams=fmt.count(footer["total_streams"]),
         showing=showing,
         empty=empty,
+        change_columns=0 if comparison is None else len(comparison.columns),
     )
 
 
@@ -371,11 +365,13 @@ class Fold:
 
 
 def fold(data: PlatformData) -> Fold:
-    """The report's fold: every track, its notes and streams per listener."""
+    """The report's fold: every track (with its change since the comparison period when
+    the data has one), its notes and streams per listener."""
+    comparison = track_changes(data.moved)
     return Fold(
         summary=fold_summary(data),
         notes=tuple(partial_notes(data)),
-        table=track_table(data) if data.footer["track_count"] else None,
+        table=track_table(data, comparison=comparison) if data.footer["track_count"] else None,
         per_listener=per_listener(data),
     )
 

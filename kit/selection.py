@@ -2,10 +2,12 @@
 Explorer row show.
 
 `load(q)` runs each kit.query function once per report (summary, the audience points,
-the sources), the data checks once (kit.checks.report_findings: the findings that concern
-the report), and once per artist × platform (breakdown, its footer, the tracks' counted
-streams, the half-on-half growth, and the chart positions of the top tracks), and
-returns frozen objects. The page parts, the charts and the workbook take these objects
+the sources, and with a comparison the audience beside the comparison period's and the
+alerts), the data checks once (kit.checks.report_findings: the findings that concern the
+report), and once per artist × platform (breakdown, its footer, the tracks' counted
+streams, the half-on-half growth, the chart positions of the top tracks, and with a
+comparison the movers and their footer), and returns frozen objects. The page parts,
+the charts and the workbook take these objects
 and run no query of their own, so a figure shown twice is the same figure.
 """
 
@@ -19,6 +21,7 @@ import pandas as pd
 
 from . import checks, query
 from .definitions import TOP_TRACKS
+from .errors import QueryError
 from .query import Query
 
 
@@ -40,6 +43,35 @@ class TopTracks:
 
 
 @dataclass(frozen=True)
+class Moved:
+    """What moved on one artist × platform between the comparison period and the period
+    (README, "What moved and what is noteworthy"). Without data in the comparison period,
+    `movers` and `totals` are None and `refused` says why."""
+
+    compare: str  # "previous" or "year" (kit.period.comparison_period)
+    previous_start: dt.date
+    previous_end: dt.date
+    movers: pd.DataFrame | None  # kit.query.movers: one row per track of either period
+    totals: pd.DataFrame | None  # kit.query.movers_totals: their footer, one row
+    refused: str | None = None
+
+    @property
+    def footer(self) -> pd.Series | None:
+        return None if self.totals is None else self.totals.iloc[0]
+
+
+def load_moved(q: Query, artist: str, platform: str, compare: str = "previous") -> Moved:
+    """The movers of one artist × platform of `q` and their footer; a comparison period
+    without data gives a Moved that says so (`refused`) rather than an error."""
+    start, end = query.previous_period(q, compare)
+    try:
+        movers = query.movers(q, artist, platform, compare)
+    except QueryError as exc:
+        return Moved(compare, start, end, None, None, refused=str(exc))
+    return Moved(compare, start, end, movers, query.movers_totals(q, artist, platform, compare))
+
+
+@dataclass(frozen=True)
 class PlatformData:
     """One artist on one platform over the period, as kit.query returns it."""
 
@@ -53,6 +85,7 @@ class PlatformData:
     series: pd.DataFrame  # kit.query.track_timeseries: the counted streams per track and day
     growth: pd.DataFrame  # kit.query.track_growth: first vs second half of the period
     top: TopTracks | None = None  # None where it was not asked for (the Explorer's rows)
+    moved: Moved | None = None  # None where it was not asked for (the Explorer's rows)
 
     @property
     def footer(self) -> pd.Series:
@@ -80,6 +113,15 @@ class Selection:
     sources: pd.DataFrame  # kit.query.sources
     platforms: tuple[PlatformData, ...]
     findings: pd.DataFrame  # kit.checks.report_findings: rule, table, severity, count, …
+    compare: str | None = None  # what the period is compared with: "previous", "year", None
+    # kit.query.summary(q, compare=…): the audience beside the comparison period's
+    audience_change: pd.DataFrame | None = None
+    alerts: pd.DataFrame | None = None  # kit.query.period_alerts: the period's alerts
+
+    @property
+    def previous_period(self) -> tuple[dt.date, dt.date] | None:
+        """The comparison period (start, end), None without a comparison."""
+        return None if self.compare is None else query.previous_period(self.query, self.compare)
 
     def rows(self, artist: str) -> list[PlatformData]:
         """One artist's PlatformData (by name or id), in the query's platform order."""
@@ -87,28 +129,47 @@ class Selection:
         return [p for p in self.platforms if p.artist_id == aid]
 
 
-def load(q: Query, *, top_tracks: bool = True, today: dt.date | None = None) -> Selection:
+def load(
+    q: Query,
+    *,
+    top_tracks: bool = True,
+    today: dt.date | None = None,
+    compare: str | None = None,
+) -> Selection:
     """Every figure of the query `q`, each kit.query function run once (per artist ×
     platform for the breakdown's), and the data checks' findings about it (freshness
     measured against `today`, default today UTC). `top_tracks=False` leaves out the chart
-    positions and comparison of the top tracks, which only the report's track detail shows."""
+    positions and comparison of the top tracks, which only the report's track detail shows.
+    With `compare` ("previous" or "year"), what moved since the comparison period and the
+    period's alerts come too; None leaves them out."""
     return Selection(
         query=q,
         summary=query.summary(q),
         timeseries=query.timeseries(q, None),
         sources=query.sources(q),
         platforms=tuple(
-            load_platform(q, artist_id, platform, top_tracks=top_tracks)
+            load_platform(q, artist_id, platform, top_tracks=top_tracks, compare=compare)
             for artist_id in q.artist_ids
             for platform in q.platform_slugs
         ),
         findings=checks.report_findings(q, today=today),
+        compare=compare,
+        audience_change=None if compare is None else query.summary(q, compare=compare),
+        alerts=None if compare is None else query.period_alerts(q),
     )
 
 
-def load_platform(q: Query, artist: str, platform: str, *, top_tracks: bool = True) -> PlatformData:
-    """One artist × platform of `q`: its breakdown, footer, track series and growth, and
-    with `top_tracks` the positions and comparison of its top tracks."""
+def load_platform(
+    q: Query,
+    artist: str,
+    platform: str,
+    *,
+    top_tracks: bool = True,
+    compare: str | None = None,
+) -> PlatformData:
+    """One artist × platform of `q`: its breakdown, footer, track series and growth, with
+    `top_tracks` the positions and comparison of its top tracks, and with `compare` what
+    moved since the comparison period (load_moved)."""
     aid, slug = q.artist_id(artist), q.platform(platform)
     tracks = query.breakdown(q, aid, slug)
     return PlatformData(
@@ -122,6 +183,7 @@ def load_platform(q: Query, artist: str, platform: str, *, top_tracks: bool = Tr
         series=query.track_timeseries(q, aid, slug),
         growth=query.track_growth(q, aid, slug),
         top=_top_tracks(q, slug, tracks) if top_tracks else None,
+        moved=None if compare is None else load_moved(q, aid, slug, compare),
     )
 
 

@@ -44,8 +44,9 @@ import pandas as pd
 import pytest
 
 from kit import QueryError, cli, query, warehouse
-from kit.alerts import RULE_NAMES, AlertRules, AlertRulesError, load_rules, render_digest
+from kit.alerts import RULE_NAMES, AlertRules, AlertRulesError, load_rules
 from kit.commands.alerts import THRESHOLD_FLAGS
+from kit.render_moved import render_digest
 
 D = dt.date
 YEAR = [D(2026, 1, 1) + dt.timedelta(days=n) for n in range(365)]

@@ -81,6 +81,21 @@ def test_timed_rows_show_what_the_runs_clock_measured(bench_run):
     assert _row(done, "floor").ratio == "kit ÷ floor (p50): 1.00×"
 
 
+def test_the_movers_and_alerts_rows_show_what_the_runs_clock_measured(bench_run):
+    done, page, _ = bench_run
+    figures = {cells[0]: cells for cells in _table(page)}
+    movers, alerts = _row(done, "movers"), _row(done, "alerts")
+    assert movers.title.startswith("10.") and alerts.title.startswith("11.")
+    assert figures[movers.title][1:] == [
+        "p95 1.00 ms · p50 1.00 ms; breakdown p95 1.00 ms · p50 1.00 ms",
+        "movers ÷ breakdown (p95): 1.00×",
+        "≤ 2× the breakdown's p95",
+        "yes",
+    ]
+    assert figures[alerts.title][1].startswith("1.00 ms: ")
+    assert figures[alerts.title][3:] == ["≤ 60 s", "yes"]
+
+
 def test_the_seed_way_and_pandas_give_the_same_answers_as_kit(bench_run):
     done, _, _ = bench_run
     assert _row(done, "seed_way").values["mismatches"] == 0

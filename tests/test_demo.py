@@ -602,3 +602,132 @@ def test_the_bench_scale_is_sized_by_row_counts():
 def test_a_scale_that_cannot_be_built_is_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         DemoScale(**kwargs)
+
+
+# ---------------------------------------------------------------- the planted events
+
+
+@pytest.fixture(scope="module")
+def without_events(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    """TINY built twice, once as it is (`e`) and once with no event planted (`n`)."""
+    from kit.sources.demo import events
+
+    planned = _build(tmp_path_factory, "demo_events", TINY)[0]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(events, "plan", lambda cast, scale, tl: ())
+        plain = _build(tmp_path_factory, "demo_no_events", TINY)[0]
+    return _connect(("e", planned), ("n", plain))
+
+
+def test_the_events_change_nothing_before_the_8th_of_the_default_month(without_events):
+    for name in ("chart_entries", "track_streams", "artist_audience"):
+        first, changed = _one(
+            without_events,
+            f"select min(date), count(*) from (from e_{name} except all from n_{name})",
+        )
+        assert changed > 0, name
+        assert first >= date(2026, 9, 8), name
+
+
+def test_the_events_touch_three_tracks_of_the_default_artist_and_only_their_artists(
+    without_events,
+):
+    touched = {
+        r[0]
+        for r in without_events.execute(
+            "select distinct track_id from (from e_track_streams except all from n_track_streams)"
+        ).fetchall()
+    }
+    credited = {
+        r[0]
+        for r in without_events.execute(
+            "select track_id from e_track_credits where artist_id = ?", [DEFAULT_ARTIST_ID]
+        ).fetchall()
+    }
+    assert len(touched) == 3 and touched <= credited
+    moved_audience = {
+        r[0]
+        for r in without_events.execute(
+            "select distinct artist_id from (from e_artist_audience except all from n_artist_audience)"
+        ).fetchall()
+    }
+    on_touched = {
+        r[0]
+        for r in without_events.execute(
+            "select artist_id from e_track_credits where list_contains(?, track_id)",
+            [sorted(touched)],
+        ).fetchall()
+    }
+    assert DEFAULT_ARTIST_ID in moved_audience and moved_audience <= on_touched
+
+
+def _own_ratio(full, title: str, weeks: tuple[str, str, str, str]) -> float:
+    """A default-artist track's own Spotify series in the default country: the streams of
+    one week over those of another."""
+    return _one(
+        full,
+        """
+        select sum(s.streams) filter (where s.date between ?::date and ?::date)
+             / sum(s.streams) filter (where s.date between ?::date and ?::date)
+        from w_track_streams as s join w_tracks as t using (track_id)
+        join w_track_credits as c using (track_id)
+        where t.title = ? and c.artist_id = ? and s.country = ?
+        """,
+        [*weeks, title, DEFAULT_ARTIST_ID, DEFAULT_COUNTRY],
+    )[0]
+
+
+def test_an_old_track_goes_viral_in_the_default_country_from_the_8th(full):
+    # "Senza Luna" (2020): ×1 before the 8th, ×9 from the 14th, fading by e^(−days/45)
+    # after: about ×8.7 over 14–20 September against the same weekdays of late August
+    assert 7 < _own_ratio(full, "Senza Luna", ("2026-09-14", "2026-09-20", "2026-08-25", "2026-08-31")) < 10  # fmt: skip
+    before, during = _one(
+        full,
+        """
+        select min(e.position) filter (where e.date < date '2026-09-08'),
+               min(e.position) filter (where e.date >= date '2026-09-08')
+        from w_chart_entries as e join w_tracks as t using (track_id)
+        where t.title = 'Senza Luna' and e.platform = 'spotify' and e.country = ?
+          and e.frequency = 'daily' and e.date <= date '2026-09-30'
+        """,
+        [DEFAULT_COUNTRY],
+    )
+    assert before > 100 and during <= 5
+
+
+def test_a_catalogue_hit_drops_to_about_a_third_on_spotify_in_the_default_country_from_the_14th(
+    full,
+):
+    # "Mille volte": ×0.35 on Spotify from the 14th; YouTube is not touched
+    assert 0.3 < _own_ratio(full, "Mille volte", ("2026-09-21", "2026-09-27", "2026-09-07", "2026-09-13")) < 0.4  # fmt: skip
+    on_youtube = _one(
+        full,
+        """
+        select sum(e.streams) filter (where e.date between date '2026-09-21' and date '2026-09-27')
+             / sum(e.streams) filter (where e.date between date '2026-09-07' and date '2026-09-13')
+        from w_chart_entries as e join w_tracks as t using (track_id)
+        where t.title = 'Mille volte' and e.platform = 'youtube' and e.country = ?
+          and e.frequency = 'daily'
+        """,
+        [DEFAULT_COUNTRY],
+    )[0]
+    assert 0.8 < on_youtube < 1.25
+
+
+def test_a_featured_track_is_taken_down_everywhere_on_the_21st(full):
+    last_day, after, own_after, own_largest = _one(
+        full,
+        """
+        with besos as (select track_id from w_tracks where title = 'Besos de Calle')
+        select (select max(date) from w_chart_entries
+                where frequency = 'daily' and track_id in (from besos)),
+               (select count(*) from w_chart_entries
+                where frequency = 'daily' and date >= date '2026-09-21' and track_id in (from besos)),
+               (select count(*) from w_track_streams
+                where date >= date '2026-09-21' and track_id in (from besos)),
+               (select max(streams) from w_track_streams
+                where date >= date '2026-09-21' and track_id in (from besos))
+        """,
+    )
+    assert (last_day, after) == (date(2026, 9, 20), 0)
+    assert own_after > 90 and own_largest == 0  # its Spotify for Artists series reads 0

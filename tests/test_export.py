@@ -15,6 +15,7 @@ from kit import (
     breakdown,
     breakdown_totals,
     export,
+    query,
     selection,
     summary,
     timeseries,
@@ -95,6 +96,13 @@ def tiny(tiny_selection, tmp_path_factory):
     return load_workbook(workbook(tiny_selection, path))
 
 
+@pytest.fixture(scope="module")
+def tiny_compared(tiny_selection, tmp_path_factory):
+    """The same selection loaded with a comparison: August has no data to compare with."""
+    data = selection.load(tiny_selection.query, today=D(2026, 10, 1), compare="previous")
+    return load_workbook(workbook(data, tmp_path_factory.mktemp("export_out") / "compared.xlsx"))
+
+
 def _records(ws) -> list[dict]:
     rows = list(ws.iter_rows(values_only=True))
     return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
@@ -109,6 +117,33 @@ def test_the_workbook_has_its_sheets_in_order(tiny):
         "Track Daily",
         "About",
     ]
+
+
+def test_with_a_comparison_the_workbook_adds_noteworthy_and_movers_where_there_is_a_past(
+    tiny_compared,
+):
+    # no data in August 2026: nothing to compare with, so no Movers sheet
+    assert tiny_compared.sheetnames == [
+        "Summary",
+        "Totals",
+        "Track Breakdown",
+        "Daily",
+        "Track Daily",
+        "Noteworthy",
+        "About",
+    ]
+    # 'Sole' climbs from #5 on 3 September to #4 on the 4th: a new best (up to #10)
+    (peak,) = _records(tiny_compared["Noteworthy"])
+    assert (peak["date"], peak["track"], peak["kind"], peak["value"], peak["baseline"]) == (
+        dt.datetime(2026, 9, 4),
+        "Sole",
+        "new_peak",
+        4,
+        5,
+    )
+    about = {r[0]: r[1] for r in tiny_compared["About"].iter_rows(values_only=True) if r[0]}
+    assert about["Compared with"] == "August 2026 (2026-08-01 to 2026-08-31; previous)"
+    assert about["Alerts"].startswith("A spike or a drop is a day at least 10% (and 1,000)")
 
 
 def test_the_summary_sheet_holds_the_audience_figures_worked_out_by_hand(tiny):
@@ -240,7 +275,7 @@ def demo(demo_warehouse, tmp_path_factory):
         warehouse=demo_warehouse,
     )
     path = tmp_path_factory.mktemp("demo_export") / "demo.xlsx"
-    book = load_workbook(workbook(selection.load(q), path))
+    book = load_workbook(workbook(selection.load(q, compare="previous"), path))
     return q, book
 
 
@@ -262,10 +297,22 @@ def _expected(q: Query, sheet: str) -> pd.DataFrame:
         "Track Breakdown": lambda: stacked(breakdown),
         "Daily": lambda: timeseries(q, None).drop(columns=["artist_id"]),
         "Track Daily": lambda: stacked(track_timeseries),
+        "Movers": lambda: stacked(query.movers),
+        "Noteworthy": lambda: query.alerts(
+            q.start,
+            q.end,
+            artists=list(q.artist_ids),
+            platforms=list(q.platform_slugs),
+            countries=[q.country_code],
+            warehouse=q.warehouse_path,
+        ),
     }[sheet]()
 
 
-@pytest.mark.parametrize("sheet", ["Summary", "Totals", "Track Breakdown", "Daily", "Track Daily"])
+SHEETS = ["Summary", "Totals", "Track Breakdown", "Daily", "Track Daily", "Movers", "Noteworthy"]
+
+
+@pytest.mark.parametrize("sheet", SHEETS)
 def test_every_sheet_equals_the_query_results_cell_by_cell(demo, sheet):
     q, book = demo
     expected = _expected(q, sheet)

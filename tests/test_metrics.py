@@ -616,6 +616,7 @@ def _answers(wh) -> dict[str, pd.DataFrame]:
         "track_comparison": query.track_comparison(q, [("spotify", "Aria"), ("spotify", "Faro")]),
         "audience_comparison": query.audience_comparison(q),
         "movers": query.movers(q, "Alba", "spotify"),
+        "movers_totals": query.movers_totals(q, "Alba", "spotify"),
         # thresholds low enough for the fixture's few points to make alerts
         "alerts": query.alerts("2026-09-01", "2026-09-30", rules=_EAGER_RULES, warehouse=wh),
     }

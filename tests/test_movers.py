@@ -302,6 +302,72 @@ def test_sort_and_limit(q):
     assert list(rising["title"]) == ["Gamma", "Alpha"]
 
 
+def test_a_status_sorts_the_gains_first_then_the_largest_change(q):
+    # new, up (Alpha +1400, Eta +300, Zeta by position: no change, last), same, down, gone
+    by_status = query.movers(q, "Alba", "spotify", sort="status")
+    assert list(by_status["title"]) == ["Gamma", "Alpha", "Eta", "Zeta", "Epsilon", "Beta", "Delta"]
+    losses_first = query.movers(q, "Alba", "spotify", sort="status", descending=True)
+    assert list(losses_first["title"]) == [
+        "Delta",
+        "Beta",
+        "Epsilon",
+        "Alpha",
+        "Eta",
+        "Zeta",
+        "Gamma",
+    ]
+
+
+@pytest.mark.parametrize("column", query.MOVERS_COLUMNS)
+def test_fetched_movers_re_sorted_by_kit_query_come_in_the_sql_order(alba, q, column):
+    for descending in (True, False):
+        keys = query.movers_order(column, descending)
+        sql = query.movers(q, "Alba", "spotify", sort=column, descending=descending)
+        assert list(query.order_movers(alba, keys)["track_id"]) == list(sql["track_id"]), column
+
+
+def test_the_movers_order_is_the_sort_column_then_the_largest_change():
+    assert query.movers_order("contribution") == [
+        ("contribution", True), ("abs_change", True), ("rank", False), ("previous_rank", False),
+        ("track_id", False),
+    ]  # fmt: skip
+    assert query.movers_order("title", True)[0] == ("title", True)
+    assert query.movers_order()[0] == ("abs_change", True)
+
+
+def test_the_footer_of_the_movers_holds_both_totals_and_the_tracks_by_status(q):
+    # September 9610 against August 10110 (the module docstring): −500; six tracks in each
+    # period; Gamma new, Delta gone, Alpha Zeta Eta up, Beta down, Epsilon the same; Delta
+    # (10 days of 31) and Zeta (positions without stream counts) incomplete in August
+    (alba,) = query.movers_totals(q, "Alba", "spotify").to_dict("records")
+    assert alba == {
+        "streams": 9610, "previous_streams": 10110, "change": -500,
+        "pct_change": pytest.approx(-500 / 10110), "tracks": 6, "previous_tracks": 6,
+        "new_tracks": 1, "gone_tracks": 1, "up_tracks": 3, "down_tracks": 1, "same_tracks": 1,
+        "previous_partial_tracks": 2,
+    }  # fmt: skip
+    (carla,) = query.movers_totals(q, "Carla", "spotify").to_dict("records")
+    assert (carla["streams"], carla["previous_streams"], carla["change"], carla["pct_change"]) == (
+        310,
+        310,
+        0,
+        0,
+    )
+    assert list(query.movers_totals(q, "Alba", "spotify").columns) == query.MOVERS_TOTALS_COLUMNS
+
+
+def test_the_footer_is_refused_without_a_comparison_period_as_the_movers_are(wh):
+    q = Query("Alba", "2026-08", platforms="spotify", country="IT", warehouse=wh)
+    with pytest.raises(QueryError, match=r"No data for Alba on spotify in IT from 2025-08-01"):
+        query.movers_totals(q, "Alba", "spotify", "year")
+
+
+def test_the_period_alerts_are_those_of_the_query(q):
+    found = query.period_alerts(q)
+    assert (found.attrs["since"], found.attrs["until"]) == (q.start, q.end)
+    assert list(found.columns) == query.ALERT_COLUMNS
+
+
 def test_an_unknown_sort_column_is_refused(q):
     with pytest.raises(QueryError, match=r"Cannot sort by 'streamz': expected one of track_id"):
         query.movers(q, "Alba", "spotify", sort="streamz")

@@ -47,7 +47,15 @@ ANSWERS = {
         q, "Alba", "spotify", "year", sort="contribution"
     ),
     "summary with the previous period": lambda q: query.summary(q, compare="previous"),
+    "movers by status": lambda q: query.movers(q, "Alba", "spotify", sort="status"),
 }
+
+
+@pytest.mark.spark
+def test_the_footer_of_the_movers_is_the_same_row_on_spark(spark_session, q):
+    on_duckdb, on_spark = _on_both(lambda: query.movers_totals(q, "Alba", "spotify"))
+    assert len(on_duckdb) == 1
+    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=True, check_exact=True)
 
 
 @pytest.mark.spark

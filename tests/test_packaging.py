@@ -282,7 +282,7 @@ def test_an_installed_wheel_finds_its_notebooks_inside_the_package(wheel, tmp_pa
         import json
         import kit
         from kit import config
-        from kit.report.runs import NOTEBOOK
+        from kit.report.spec import NOTEBOOK
         print(json.dumps([kit.__file__, str(config.NOTEBOOKS_DIR), str(NOTEBOOK), NOTEBOOK.is_file()]))
         """,
         tmp_path,

@@ -1,6 +1,7 @@
 """One selection shown both ways, on the small demo: the monthly report's HTML and the
-Explorer's widgets show the same figures, labels, marks and notes, row by row, because
-both render the same data (kit.selection) through the same templates (kit.render)."""
+Explorer's widgets (comparing with the previous period, as the report does) show the same
+figures, labels, marks and notes, row by row, because both render the same data
+(kit.selection) through the same templates (kit.render, kit.render_moved)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from kit import Query, query, report, selection
 from kit.explorer import BreakdownState, Explorer
-from kit.explorer.model import SORT_COLUMNS
+from kit.explorer.model import CHANGE_SORT_COLUMNS, SORT_COLUMNS
 
 
 class NoFetcher:
@@ -26,7 +27,7 @@ def q(demo_warehouse) -> Query:
 
 @pytest.fixture(scope="module")
 def report_page(q) -> BeautifulSoup:
-    parts = report.artist_section(selection.load(q), q.artist_ids[0])
+    parts = report.artist_section(report.load(q), q.artist_ids[0])
     html = "".join(p.data for p in parts if type(p).__name__ == "HTML")
     return BeautifulSoup(html, "html.parser")
 
@@ -40,6 +41,7 @@ def explorer(q) -> Explorer:
         period=q.period,
         warehouse=q.warehouse_path,
         fetcher=NoFetcher(),
+        compare="previous",
     )
     assert ex.error.value == ""
     for row in ex.rows:
@@ -128,6 +130,7 @@ def test_the_explorer_pages_the_same_table_the_report_shows_whole(q, report_page
         period=q.period,
         warehouse=q.warehouse_path,
         fetcher=NoFetcher(),
+        compare="previous",
     )
     row = ex.row(q.artist_names[0], "spotify")
     row.toggle.value = True
@@ -148,3 +151,29 @@ def test_re_sorting_the_cached_rows_matches_the_sql_order_on_the_demo(q, platfor
             state.shown = len(data.breakdown)
             sql = query.breakdown(q, q.artist_ids[0], platform, sort=column, descending=descending)
             assert list(state.visible()["track_id"]) == list(sql["track_id"]), column
+
+
+def test_both_show_the_change_of_every_track_since_the_previous_month(report_page, explorer):
+    compared = 0
+    for row in explorer.rows:
+        fold = report_page.find(
+            "details", attrs={"data-artist-id": row.artist_id, "data-platform": row.platform}
+        )
+        shown = [th.get_text() for th in soup(row.tracks.value).select("table.tracks thead th")]
+        assert shown == [th.get_text() for th in fold.select("table.tracks thead th")]
+        compared += "Previous streams" in shown
+    assert compared >= 2  # Spotify and YouTube count streams; the others compare positions
+
+
+@pytest.mark.parametrize("platform", ["spotify", "apple_music"])
+def test_re_sorting_the_cached_rows_by_a_change_matches_the_movers_sql_order(q, platform):
+    data = selection.load_platform(q, q.artist_ids[0], platform, top_tracks=False)
+    moved = selection.load_moved(q, q.artist_ids[0], platform)
+    for _, column in CHANGE_SORT_COLUMNS:
+        for descending in (True, False):
+            state = BreakdownState(data, moved=moved)
+            state.set_sort(column, descending)
+            state.shown = len(data.breakdown)
+            sql = query.movers(q, q.artist_ids[0], platform, sort=column, descending=descending)
+            in_period = sql[sql["rank"].notna()]
+            assert list(state.visible()["track_id"]) == list(in_period["track_id"]), column

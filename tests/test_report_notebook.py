@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 
 import nbformat
+import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from kit import Query, breakdown, summary
+from kit import Query, breakdown, query, summary
 from kit.checks import report_findings
+from kit.platforms import platform_name
 from kit.report import NOTEBOOK, notebook_html
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -187,6 +189,68 @@ def test_the_workbook_lies_beside_the_report_and_is_linked(executed):
     assert page.find("a", href="report.xlsx") is not None
 
 
+def test_each_artist_gets_what_moved_since_august_on_every_platform(executed, demo_query):
+    _, _, page = executed
+    headings = [h.get_text() for h in page.find_all("h3") if "what moved" in h.get_text()]
+    assert headings == [f"{name}: what moved since August 2026" for name in demo_query.artist_names]
+    for aid in demo_query.artist_ids:
+        for platform in demo_query.platform_slugs:
+            block = page.find(
+                "div",
+                class_="moved-platform",
+                attrs={"data-artist-id": aid, "data-platform": platform},
+            )
+            totals = query.movers_totals(demo_query, aid, platform).iloc[0]
+            said = block.find("ul", class_="moved-lines").get_text(" ", strip=True)
+            assert (
+                f"{int(totals['tracks'])} tracks ({int(totals['previous_tracks'])} in August 2026)"
+                in said
+            )
+            if pd.notna(totals["streams"]):
+                assert f"Streams: {int(totals['streams']):,} in September 2026" in said
+            top = query.movers(demo_query, aid, platform, limit=5)
+            shown = [tr["data-track-id"] for tr in block.select("table.movers tbody tr")]
+            assert shown == list(top["track_id"])
+            if pd.isna(
+                totals["streams"]
+            ):  # compared by position: no note that every track is "incomplete"
+                assert f"No stream counts on {platform_name(platform)}" in said
+                notes = [li.get_text() for li in block.select("ul.notes li")]
+                assert not any("incomplete figures" in note for note in notes)
+
+
+def test_each_artist_gets_the_alerts_of_the_period_in_the_country(executed, demo_query):
+    _, _, page = executed
+    found = query.alerts(
+        "2026-09-01", "2026-09-30", countries=["IT"], warehouse=demo_query.warehouse_path,
+        artists=list(demo_query.artist_ids), platforms=list(demo_query.platform_slugs),
+    )  # fmt: skip
+    sections = [
+        t.find_next("div", class_="noteworthy")
+        for t in page.find_all("h3")
+        if "noteworthy in Italy" in t.get_text()
+    ]
+    assert len(sections) == len(demo_query.artist_ids)
+    for aid, section in zip(demo_query.artist_ids, sections, strict=True):
+        mine = found[found["artist_id"] == aid]
+        rows = section.select("table.alerts tbody tr")
+        assert [r.find_all("td")[3].get_text() for r in rows] == list(mine["message"])
+        assert len(rows) > 0
+
+
+def test_the_breakdowns_show_each_tracks_change_since_august(executed, demo_query):
+    _, _, page = executed
+    aid = demo_query.artist_ids[0]
+    details = page.find("details", attrs={"data-artist-id": aid, "data-platform": "spotify"})
+    assert "Previous streams" in [th.get_text() for th in details.find_all("th")]
+    moved = query.movers(demo_query, aid, "spotify").set_index("track_id")
+    for tr in details.find("tbody").find_all("tr"):
+        cells = [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+        previous = moved.loc[tr["data-track-id"], "previous_streams"]
+        assert cells[6] == ("—" if pd.isna(previous) else f"{int(previous):,}")
+        assert cells[10].split()[1] == moved.loc[tr["data-track-id"], "status"]
+
+
 def test_a_month_13_fails_the_run_with_a_clear_message(demo_query, tmp_path):
     from papermill.exceptions import PapermillExecutionError
 
@@ -207,12 +271,15 @@ def test_a_month_13_fails_the_run_with_a_clear_message(demo_query, tmp_path):
 
 # The SQL definition (kit/sql/) each kit.query call runs, by the name it selects from.
 DEFINITION = re.compile(r"\bfrom\s+(\w+)")
-PER_REPORT = {"audience_summary", "audience_daily", "period_sources"}
+# the alerts are one statement (chart_alerts, then series_alerts per platform × country)
+PER_REPORT = {"audience_summary", "audience_daily", "period_sources", "audience_comparison", "chart_alerts"}  # fmt: skip
 PER_ARTIST_AND_PLATFORM = {
     "track_breakdown",
     "breakdown_totals",
     "artist_track_daily",
     "track_growth",
+    "track_movers",
+    "track_movers_totals",
 }
 PER_TOP_TRACK = {"track_positions", "track_milestones", "track_comparison"}
 

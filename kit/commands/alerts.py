@@ -58,8 +58,9 @@ def _cmd_alerts(args: argparse.Namespace) -> int:
     import contextlib
     import io
 
-    from ..alerts import load_rules, render_digest
+    from ..alerts import load_rules
     from ..query import alerts
+    from ..render_moved import render_digest
 
     overrides = {name: getattr(args, name) for name, _, _ in THRESHOLD_FLAGS.values()}
     rules = load_rules(args.config, **overrides)

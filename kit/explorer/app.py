@@ -1,9 +1,9 @@
 """The Explorer's widgets: pick artists, platforms, a country and a period, then open any
 Artist × Platform row into the tracks that carried it (README, "The Explorer").
 
-`BreakdownRow` and `Explorer` wire ipywidgets controls to the model (kit.explorer.model)
-and show what the view builds (kit.explorer.view): the report's own page parts, plus the
-controls. Widgets are filled by setting their values (HTML.value, Image.value), never
+`Explorer` (and each of its rows, kit.explorer.row's `BreakdownRow`) wires ipywidgets
+controls to the model (kit.explorer.model) and shows what the view builds
+(kit.explorer.view): the report's own page parts, plus the controls. Widgets are filled by setting their values (HTML.value, Image.value), never
 through `with output:`, so a test reads them without a kernel. Every handler reports
 failures in an error box inside the widget, never as a traceback.
 
@@ -21,41 +21,31 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import ipywidgets as widgets
-import pandas as pd
 
 from .. import config, render
 from ..countries import country_code, country_name
-from ..period import PRESET_PERIODS
+from ..period import PRESET_PERIODS, period_label
 from ..platforms import normalise_platform, platform_name
-from ..query import Query, QueryError
+from ..query import Query, QueryError, previous_period
 from ..schema import GLOBAL
 from .model import (
     COMPARE_MAX,
-    PAGE,
-    SORT_COLUMNS,
-    BreakdownState,
     ExplorerModel,
     Fetcher,
     TrackPick,
-    TrackPositions,
     default_fetcher,
 )
+from .row import BreakdownRow
 from .view import (
-    LOADING,
     STYLE,
     describe_failure,
-    render_breakdown,
     render_cards,
     render_download,
     render_error,
     render_heading,
     render_loading,
-    render_note,
     render_picks,
-    render_positions,
-    render_row_cells,
     render_row_head,
-    render_totals,
 )
 
 ALIGN_OPTIONS = [
@@ -64,221 +54,12 @@ ALIGN_OPTIONS = [
     ("by days since chart entry", "chart_entry"),
 ]
 CUSTOM = "custom"
-
-
-class BreakdownRow(widgets.VBox):
-    """One Artist × Platform row: its figures, a toggle, and the breakdown under it, which
-    is queried on the first opening only."""
-
-    def __init__(
-        self,
-        model: ExplorerModel,
-        q: Query,
-        artist_id: str,
-        platform: str,
-        listeners: pd.Series | None,
-        fetcher: Fetcher | None = None,
-        on_pick: Callable[[TrackPick], None] | None = None,
-    ) -> None:
-        self.model, self.q, self.artist_id, self.platform = model, q, artist_id, platform
-        self.listeners = listeners
-        self.fetcher = fetcher
-        self.on_pick = on_pick
-        self.state: BreakdownState | None = None
-        self.toggle = widgets.ToggleButton(
-            description="▸ tracks", tooltip="Show the tracks", layout=widgets.Layout(width="90px")
-        )
-        self.cells = widgets.HTML(self._cells())
-        self.message = widgets.HTML()
-        self.sort = widgets.Dropdown(
-            options=SORT_COLUMNS,
-            value="total_streams",
-            description="Sort by",
-            layout=widgets.Layout(width="220px"),
-        )
-        self.direction = widgets.Dropdown(
-            options=[("descending", True), ("ascending", False)],
-            value=True,
-            layout=widgets.Layout(width="120px"),
-        )
-        self.search = widgets.Text(
-            placeholder="Search titles", layout=widgets.Layout(width="200px")
-        )
-        self.tracks = widgets.HTML()
-        self.more = widgets.Button(description=f"Load more (+{PAGE})")
-        self.totals = widgets.HTML()
-        self.charts = widgets.HBox()
-        self.fetch = widgets.Button(
-            description="Fetch track data", icon="download", layout=widgets.Layout(width="170px")
-        )
-        self.fetch.layout.display = "" if self.fetch_available() else "none"
-        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="Fetching")
-        self.progress.layout.display = "none"
-        toolbar = widgets.HBox([self.sort, self.direction, self.search, self.fetch])
-        # Track detail: a click on a track in this list shows its chart positions; the
-        # button adds it to the Explorer's comparison.
-        self.picker = widgets.Select(options=[], rows=8, layout=widgets.Layout(width="300px"))
-        self.add_to_compare = widgets.Button(
-            description="Add to comparison", icon="plus", layout=widgets.Layout(width="170px")
-        )
-        self.history = widgets.Image(format="png", layout=widgets.Layout(width="820px"))
-        self.history.layout.display = "none"
-        self.history_rows = widgets.HTML()
-        # Classes that name the parts, so a browser (and its test) can find them.
-        self.picker.add_class("kit-track-picker")
-        self.add_to_compare.add_class("kit-add-to-compare")
-        self.history.add_class("kit-history")
-        detail = widgets.HBox(
-            [
-                widgets.VBox(
-                    [
-                        widgets.HTML(render_note("Click a track for its chart positions")),
-                        self.picker,
-                        self.add_to_compare,
-                    ]
-                ),
-                widgets.VBox([self.history, self.history_rows]),
-            ]
-        )
-        self.body = widgets.VBox(
-            [
-                self.message,
-                toolbar,
-                self.progress,
-                self.tracks,
-                self.more,
-                self.totals,
-                self.charts,
-                detail,
-            ],
-            layout=widgets.Layout(display="none", margin="0 0 8px 24px"),
-        )
-        super().__init__([widgets.HBox([self.toggle, self.cells]), self.body])
-        self.toggle.observe(self._on_toggle, "value")
-        for control, handler in [
-            (self.sort, self._on_sort),
-            (self.direction, self._on_direction),
-            (self.search, self._on_search),
-        ]:
-            control.observe(lambda change, h=handler: self._safely(lambda: h(change)), "value")
-        self.more.on_click(lambda _: self._safely(self._load_more))
-        self.fetch.on_click(lambda _: self._safely(self._fetch))
-        self.picker.observe(lambda change: self._safely(lambda: self._on_pick(change)), "value")
-        self.add_to_compare.on_click(lambda _: self._safely(self._add_to_compare))
-
-    def fetch_available(self) -> bool:
-        return self.fetcher is not None and bool(self.fetcher.is_configured())
-
-    def _safely(self, action: Callable[[], None]) -> None:
-        try:
-            action()
-        except Exception as exc:  # shown in the row: the analyst never sees a traceback
-            self.message.value = render_error(describe_failure(exc))
-
-    def _on_toggle(self, change: dict) -> None:
-        opened = change["new"]
-        self.toggle.description = "▾ tracks" if opened else "▸ tracks"
-        self.body.layout.display = "" if opened else "none"
-        if opened and self.state is None:
-            self._safely(self.load)
-
-    def _cells(self) -> str:
-        data = None if self.state is None else self.state.data
-        name = self.q.artist_name(self.artist_id)
-        return render_row_cells(name, self.artist_id, self.platform, self.listeners, data)
-
-    def load(self) -> None:
-        """Query the row's figures (or take them from the cache), then show them and its
-        charts: the row's own streams, tracks and top track, its notes, tracks and footer."""
-        self.message.value = LOADING
-        data = self.model.load_breakdown(self.q, self.artist_id, self.platform)
-        self.state = BreakdownState(data)
-        self.sort.value, self.direction.value, self.search.value = "total_streams", True, ""
-        self.message.value = ""
-        self.cells.value = self._cells()
-        self.show()
-        self.totals.value = render_totals(data)
-        pngs = self.model.load_charts(self.q, self.artist_id, self.platform)
-        self.charts.children = [
-            widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="48%"))
-            for png in pngs
-        ]
-
-    def show(self) -> None:
-        if self.state is None:
-            return
-        self.tracks.value = render_breakdown(self.state)
-        hidden = self.state.shown >= len(self.state.matching())
-        self.more.layout.display = "none" if hidden else ""
-        visible = self.state.visible()
-        chosen = self.picker.value
-        self.picker.options = list(zip(visible["title"], visible["track_id"], strict=True))
-        self.picker.value = chosen if chosen in set(visible["track_id"]) else None
-
-    def show_positions(self, track_id: str) -> TrackPositions:
-        """The chart position history of one of the row's tracks, under the table."""
-        found = self.model.load_positions(self.q, track_id, self.platform)
-        self.history.value = found.png
-        self.history.layout.display = ""
-        self.history_rows.value = render_positions(found, self._title(track_id))
-        return found
-
-    def _title(self, track_id: str) -> str:
-        assert self.state is not None
-        tracks = self.state.data.breakdown
-        return str(tracks.loc[tracks["track_id"] == track_id, "title"].iloc[0])
-
-    def _on_pick(self, change: dict) -> None:
-        if change["new"] is not None:
-            self.show_positions(change["new"])
-
-    def _add_to_compare(self) -> None:
-        track_id = self.picker.value
-        if track_id is None:
-            raise QueryError("Click a track in the list first, then add it to the comparison.")
-        if self.on_pick is not None:
-            artist = self.q.artist_name(self.artist_id)
-            self.on_pick(TrackPick(artist, self.platform, track_id, self._title(track_id)))
-
-    def _on_sort(self, change: dict) -> None:
-        if self.state is not None:
-            self.state.set_sort(change["new"])
-            self.direction.value = self.state.descending
-            self.show()
-
-    def _on_direction(self, change: dict) -> None:
-        if self.state is not None:
-            self.state.descending = change["new"]
-            self.show()
-
-    def _on_search(self, change: dict) -> None:
-        if self.state is not None:
-            self.state.set_search(change["new"])
-            self.show()
-
-    def _load_more(self) -> None:
-        if self.state is not None:
-            self.state.load_more()
-            self.show()
-
-    def _fetch(self) -> None:
-        """Ask the provider for the tracks' missing daily streams, then re-query the row."""
-        assert self.fetcher is not None
-        self.progress.value, self.progress.max = 0, 1
-        self.progress.layout.display = ""
-
-        def progress(done: int, total: int) -> None:
-            self.progress.max = max(total, 1)
-            self.progress.value = min(done, self.progress.max)
-
-        result = self.fetcher.fetch_missing_tracks(
-            self.q, self.q.artist_name(self.artist_id), self.platform, progress=progress
-        )
-        self.progress.layout.display = "none"
-        self.model.forget(self.q, self.artist_id, self.platform)
-        self.q = self.q.refresh()  # the fetched rows are in a newer version
-        self.load()
-        self.message.value = render_note(f"Fetched: {result}")
+# "Compare with": the period before (kit.period.comparison_period) or a year earlier
+COMPARE_OPTIONS = [
+    ("none", "none"),
+    ("the previous period", "previous"),
+    ("a year earlier", "year"),
+]
 
 
 class Explorer(widgets.VBox):
@@ -288,8 +69,9 @@ class Explorer(widgets.VBox):
     `period` is "last_month", "28d", "90d" (counted back from the last day with data, or
     from the day before `today`), a (start, end) pair, or any period Query accepts.
     `artists` defaults to the warehouse's first artist by name; `platforms` to every
-    platform with data for them. `fetcher` is the provider behind "Fetch track data"
-    (default: kit.sources.soundcharts when present and configured)."""
+    platform with data for them. `compare` ("previous", "year" or None) is what the
+    period is compared with ("Compare with"). `fetcher` is the provider behind "Fetch track
+    data" (default: kit.sources.soundcharts when present and configured)."""
 
     def __init__(
         self,
@@ -302,8 +84,17 @@ class Explorer(widgets.VBox):
         *,
         fetcher: Fetcher | None = None,
         export_dir: str | os.PathLike | None = None,
+        compare: str | None = None,
     ) -> None:
         self.error = widgets.HTML()
+        self.compare_with = widgets.Dropdown(
+            options=COMPARE_OPTIONS,
+            value=compare or "none",
+            description="Compare with",
+            style={"description_width": "initial"},
+        )
+        self.compare_with.observe(lambda _: self._safely(self._on_compare), "value")
+        self._summary = None
         self.status = widgets.HTML()
         self.export_link = widgets.HTML()
         self.heading = widgets.HTML()
@@ -337,7 +128,7 @@ class Explorer(widgets.VBox):
                 widgets.HBox([self.artist_input, self.add_artist, self.artists]),
                 widgets.HBox([self.platforms, widgets.VBox([self.country, self.period])]),
                 widgets.HBox([self.start, self.end]),
-                widgets.HBox([self.update, self.export, self.status]),
+                widgets.HBox([self.update, self.export, self.compare_with, self.status]),
                 self.error,
                 self.export_link,
                 self.heading,
@@ -494,9 +285,9 @@ class Explorer(widgets.VBox):
         assert self.model is not None
         q = self.build_query()
         summary = self.model.summary(q)
-        self.q = q
+        self.q, self._summary = q, summary
         self.heading.value = render_heading(q, self.model.anchor)
-        self.cards.value = render_cards(summary, q)
+        self.cards.value = self._cards()
         self.rows = [
             BreakdownRow(
                 self.model,
@@ -506,11 +297,40 @@ class Explorer(widgets.VBox):
                 render.listeners_row(summary, aid, slug),
                 fetcher=self.fetcher,
                 on_pick=self.pick,
+                compare=self.compared_with(),
             )
             for aid in q.artist_ids
             for slug in q.platform_slugs
         ]
         self.table.children = [widgets.HTML(render_row_head()), *self.rows]
+
+    def compared_with(self) -> str | None:
+        """What the period is compared with: "previous", "year", or None."""
+        return None if self.compare_with.value == "none" else self.compare_with.value
+
+    def _cards(self) -> str:
+        """The cards of the selection shown: a change line against the comparison period
+        (when there is one) and a badge where the period has alerts (fetched once)."""
+        assert self.model is not None and self.q is not None
+        compare = self.compared_with()
+        return render_cards(
+            self._summary,
+            self.q,
+            audience_change=None
+            if compare is None
+            else self.model.audience_change(self.q, compare),
+            previous="" if compare is None else period_label(*previous_period(self.q, compare)),
+            alerts=self.model.alerts(self.q),
+        )
+
+    def _on_compare(self) -> None:
+        """Compare with another period, or with none: the cards and every row follow; what
+        was fetched for a comparison before is not fetched again."""
+        if self.q is None:
+            return
+        self.cards.value = self._cards()
+        for row in self.rows:
+            row.set_compare(self.compared_with())
 
     def row(self, artist: str, platform: str) -> BreakdownRow:
         """The row of one artist (name or id) on one platform."""
@@ -562,7 +382,9 @@ class Explorer(widgets.VBox):
         assert self.model is not None
         self.export_link.value = render_loading("Writing the workbook…")
         try:
-            path = self.model.export_workbook(self.q, self.export_dir)
+            path = self.model.export_workbook(
+                self.q, self.export_dir, self.compared_with() or "previous"
+            )
         except Exception:
             self.export_link.value = ""
             raise

@@ -23,7 +23,7 @@ from .. import config, query, selection
 from ..period import anchor_day, preset_period
 from ..platforms import platform_name
 from ..query import Query, QueryError
-from ..selection import PlatformData
+from ..selection import Moved, PlatformData
 
 PAGE = 20  # track rows shown on opening a row, and added by "Load more"
 CHART_TOP_TRACKS = 5  # tracks drawn in a row's daily-streams chart
@@ -46,6 +46,18 @@ SORT_COLUMNS = [
     ("Source", "source"),
     ("Coverage", "coverage"),
 ]
+# Sortable too while the Explorer compares the period with another: the movers' columns,
+# ordered as kit.query.movers orders them (movers_order).
+CHANGE_SORT_COLUMNS = [
+    ("Previous streams", "previous_streams"),
+    ("Change", "change"),
+    ("% change", "pct_change"),
+    ("Contribution", "contribution"),
+    ("Status", "status"),
+]
+CHANGE_SORTS = frozenset(column for _, column in CHANGE_SORT_COLUMNS)
+# The movers' columns a breakdown row needs to be sorted by a change
+_MOVERS_KEYS = ["track_id", "previous_streams", "change", "pct_change", "contribution", "status", "rank", "previous_rank"]  # fmt: skip
 
 
 class Fetcher(Protocol):
@@ -84,6 +96,20 @@ def row_key(q: Query, artist: str, platform: str) -> RowKey:
     )
 
 
+def selection_key(q: Query) -> tuple:
+    """What a selection's figures depend on: warehouse and the version the query reads,
+    artists, platforms, country, period."""
+    return (
+        q.warehouse_path,
+        q.version,
+        q.artist_ids,
+        q.platform_slugs,
+        q.country_code,
+        q.start,
+        q.end,
+    )
+
+
 @dataclass(frozen=True)
 class TrackPositions:
     """One track's chart positions (kit.query.positions) and their chart as a PNG."""
@@ -111,20 +137,32 @@ class TrackPick:
 @dataclass
 class BreakdownState:
     """The view of one open row: which column it is sorted by, the title search, and how
-    many rows are shown. Sorting and searching reorder and filter the cached rows, in
-    kit.query's breakdown order; nothing is added up and no query runs here."""
+    many rows are shown, and, where the Explorer compares the period with another, the
+    row's movers. Sorting and searching reorder and filter the cached rows, in kit.query's
+    breakdown order (the movers' order for a change column); nothing is added up and no
+    query runs here."""
 
     data: PlatformData
     sort: str = "total_streams"
     descending: bool = True
     search: str = ""
     shown: int = PAGE
+    moved: Moved | None = None
+
+    @property
+    def compared(self) -> bool:
+        return self.moved is not None and self.moved.movers is not None
 
     def matching(self) -> pd.DataFrame:
         rows = self.data.breakdown
         text = self.search.strip()
         if text:
             rows = rows[rows["title"].str.contains(text, case=False, regex=False, na=False)]
+        if self.sort in CHANGE_SORTS and self.compared:
+            assert self.moved is not None and self.moved.movers is not None
+            keyed = rows.merge(self.moved.movers[_MOVERS_KEYS], on="track_id", how="left")
+            ordered = query.order_movers(keyed, query.movers_order(self.sort, self.descending))
+            return ordered[list(rows.columns)]
         keys = query.breakdown_order(self.sort, self.descending)
         if keys == query.breakdown_order():
             return rows  # already in the order kit.query.breakdown returns (PlatformData)
@@ -144,7 +182,17 @@ class BreakdownState:
     def set_sort(self, column: str, descending: bool | None = None) -> None:
         """Sort by `column`, in the direction it opens with unless `descending` is given;
         an unknown column raises QueryError."""
-        self.sort, self.descending = query.breakdown_order(column, descending)[0]
+        if column in CHANGE_SORTS:
+            self.sort, self.descending = query.movers_order(column, descending)[0]
+        else:
+            self.sort, self.descending = query.breakdown_order(column, descending)[0]
+
+    def set_moved(self, moved: Moved | None) -> None:
+        """Compare with another period (the row's movers), or stop comparing (None); a sort
+        by a change column that no longer applies goes back to the breakdown's."""
+        self.moved = moved
+        if self.sort in CHANGE_SORTS and not self.compared:
+            self.set_sort("total_streams")
 
     def set_search(self, text: str) -> None:
         self.search = text
@@ -165,6 +213,9 @@ class ExplorerModel:
     _rows: dict[RowKey, PlatformData] = field(init=False, default_factory=dict)
     _charts: dict[RowKey, tuple[bytes, ...]] = field(init=False, default_factory=dict)
     _positions: dict[tuple, TrackPositions] = field(init=False, default_factory=dict)
+    _moved: dict[tuple, Moved] = field(init=False, default_factory=dict)
+    _audience_changes: dict[tuple, pd.DataFrame] = field(init=False, default_factory=dict)
+    _alerts: dict[tuple, pd.DataFrame] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.warehouse = config.warehouse_path(self.warehouse)
@@ -226,6 +277,35 @@ class ExplorerModel:
             self.queries_run += 4
         return self._rows[key]
 
+    def load_moved(self, q: Query, artist: str, platform: str, compare: str) -> Moved:
+        """A row's movers and their footer against the comparison period `compare`
+        (kit.selection.load_moved), cached per row × comparison: switching comparisons
+        back and forth runs no query."""
+        key = (row_key(q, artist, platform), compare)
+        if key not in self._moved:
+            moved = selection.load_moved(q, artist, platform, compare)
+            self.queries_run += 1 if moved.movers is None else 2
+            self._moved[key] = moved
+        return self._moved[key]
+
+    def audience_change(self, q: Query, compare: str) -> pd.DataFrame:
+        """The selection's audience beside the comparison period's (summary(q, compare=…)),
+        cached per selection × comparison: the cards' change line."""
+        key = (selection_key(q), compare)
+        if key not in self._audience_changes:
+            self._audience_changes[key] = query.summary(q, compare=compare)
+            self.queries_run += 1
+        return self._audience_changes[key]
+
+    def alerts(self, q: Query) -> pd.DataFrame:
+        """The selection's alerts in its period and country (kit.query.period_alerts),
+        fetched once per selection: the cards' badges."""
+        key = selection_key(q)
+        if key not in self._alerts:
+            self._alerts[key] = query.period_alerts(q)
+            self.queries_run += 1
+        return self._alerts[key]
+
     def load_charts(self, q: Query, artist: str, platform: str) -> tuple[bytes, ...]:
         """A row's growth charts as PNGs (audience; top tracks' daily streams), cached."""
         key = row_key(q, artist, platform)
@@ -275,15 +355,23 @@ class ExplorerModel:
         key = row_key(q, artist, platform)
         self._rows.pop(key, None)
         self._charts.pop(key, None)
+        for compare in [c for k, c in self._moved if k == key]:
+            self._moved.pop((key, compare), None)
 
-    def export_workbook(self, q: Query, folder: str | os.PathLike) -> Path:
-        """The monthly report's workbook for this selection, written under `folder`."""
+    def export_workbook(
+        self, q: Query, folder: str | os.PathLike, compare: str = "previous"
+    ) -> Path:
+        """The monthly report's workbook for this selection, written under `folder`, with
+        its Movers (against `compare`) and Noteworthy sheets."""
         from .. import export
 
         slug = re.sub(r"[^a-z0-9]+", "-", "-".join(q.artist_ids).lower()).strip("-")
         path = Path(folder) / f"chartroom_{slug}_{q.country_code}_{q.start}_{q.end}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = selection.load(q, top_tracks=False)
-        self.queries_run += 3 + 4 * len(data.platforms)
+        data = selection.load(q, top_tracks=False, compare=compare)
+        # summary, timeseries, sources, the audience comparison and the alerts; per row the
+        # breakdown, its footer, series and growth, and the movers with their footer
+        moved = sum(p.moved is not None and p.moved.movers is not None for p in data.platforms)
+        self.queries_run += 5 + 5 * len(data.platforms) + moved
         export.workbook(data, path)
         return path

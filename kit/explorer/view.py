@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import fmt, render
+from .. import fmt, render, render_moved
 from ..countries import country_name
 from ..errors import QueryError
 from ..platforms import platform_name, track_url
@@ -69,12 +69,25 @@ def render_heading(q: Query, anchor: dt.date) -> str:
     return render.heading(title, params)
 
 
-def render_cards(summary: pd.DataFrame, q: Query) -> str:
-    """Each artist's audience cards, as in the report's section of that artist."""
+def render_cards(
+    summary: pd.DataFrame,
+    q: Query,
+    *,
+    audience_change: pd.DataFrame | None = None,
+    previous: str = "",
+    alerts: pd.DataFrame | None = None,
+) -> str:
+    """Each artist's audience cards, as in the report's section of that artist: with
+    `audience_change` (summary(q, compare=…)) a line against the `previous` period, and
+    with `alerts` a badge on the cards of each platform with alerts in the period."""
+    versus = render_moved.card_changes(audience_change, previous)
+    badges = render_moved.card_alerts(alerts)
     parts = []
     for aid, name in zip(q.artist_ids, q.artist_names, strict=True):
         parts.append(render.section(f"{name}: audience by platform"))
-        parts.append(render.cards(summary[summary["artist_id"] == aid]))
+        parts.append(
+            render.cards(summary[summary["artist_id"] == aid], versus=versus, alerts=badges)
+        )
     return "".join(parts)
 
 
@@ -100,15 +113,22 @@ def render_row_cells(
 
 def render_breakdown(state: BreakdownState) -> str:
     """An open row's notes and its track table: the visible rows of the state, in its
-    order, and how many of how many tracks are shown."""
+    order, and how many of how many tracks are shown; where the Explorer compares the
+    period with another, each track's change since then."""
     data = state.data
     notes = tuple(render.partial_notes(data))
     if data.breakdown.empty:
         return render.fold_html(render.Fold(notes=notes))
+    comparison = render_moved.track_changes(state.moved)
     matching = state.matching()
     search = state.search.strip()
     if matching.empty:
-        table = render.track_table(data, matching, empty=f"No track title contains “{search}”.")
+        table = render.track_table(
+            data,
+            matching,
+            empty=f"No track title contains “{search}”.",
+            comparison=comparison,
+        )
     else:
         within = f" matching “{search}” (of {len(data.breakdown)})" if search else ""
         shown = min(state.shown, len(matching))
@@ -116,8 +136,16 @@ def render_breakdown(state: BreakdownState) -> str:
             data,
             matching.head(state.shown),
             showing=f"Showing {shown} of {len(matching)} tracks{within}.",
+            comparison=comparison,
         )
     return render.fold_html(render.Fold(notes=notes, table=table))
+
+
+def render_changes(state: BreakdownState) -> str:
+    """Under an open row compared with another period: the streams change, the tracks gone
+    since then (they have no row in the table), and where the comparison period's figures
+    are incomplete; or why there is nothing to compare with. Empty without a comparison."""
+    return render_moved.row_changes_html(state.data, state.moved)
 
 
 def render_totals(data: PlatformData) -> str:

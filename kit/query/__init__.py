@@ -8,8 +8,9 @@ the CLI call these and compute nothing else. One module per kind of answer:
 - `answers`: summary, breakdown (and its order), breakdown_totals, timeseries,
   track_timeseries, sources, platforms_with_data;
 - `tracks`: track detail (positions, growth, comparison);
-- `moved`: a period against the one it is compared with (movers, audience comparison);
-- `noteworthy`: unusual days and chart events (alerts);
+- `moved`: a period against the one it is compared with (movers, their order and footer,
+  audience comparison);
+- `noteworthy`: unusual days and chart events (alerts, and those of a query's period);
 - `catalogue`: what a warehouse holds (artists, platforms with data, spans), read once per
   version and kept, which is what validating a Query reads.
 
@@ -46,12 +47,19 @@ from .core import (
 )
 from .moved import (
     AUDIENCE_COMPARISON_COLUMNS,
+    LARGEST_FIRST,
     MOVERS_COLUMNS,
+    MOVERS_ORDER,
+    MOVERS_TOTALS_COLUMNS,
+    STATUS_ORDER,
     audience_comparison,
     movers,
+    movers_order,
+    movers_totals,
+    order_movers,
     previous_period,
 )
-from .noteworthy import ALERT_COLUMNS, alerts
+from .noteworthy import ALERT_COLUMNS, alerts, period_alerts
 from .tracks import (
     ALIGNMENTS,
     COMPARISON_COLUMNS,
@@ -73,10 +81,14 @@ __all__ = [
     "COMPARISON_COLUMNS",
     "DESCENDING_FIRST",
     "GROWTH_COLUMNS",
+    "LARGEST_FIRST",
     "MOVERS_COLUMNS",
+    "MOVERS_ORDER",
+    "MOVERS_TOTALS_COLUMNS",
     "PLATFORMS_WITH_DATA_COLUMNS",
     "POSITIONS_COLUMNS",
     "SORTABLE",
+    "STATUS_ORDER",
     "SOURCES_COLUMNS",
     "SUMMARY_COLUMNS",
     "TIMESERIES_COLUMNS",
@@ -95,6 +107,10 @@ __all__ = [
     "breakdown_totals",
     "catalogue",
     "movers",
+    "movers_order",
+    "movers_totals",
+    "order_movers",
+    "period_alerts",
     "platforms_with_data",
     "positions",
     "previous_period",

@@ -212,9 +212,14 @@ def _resolve_platforms(
 ) -> tuple[str, ...]:
     if platforms is None or platforms == [] or platforms == ():
         return platforms_in_order(known.platforms_with_data(artist_ids, country, start, end))
-    wanted = [platforms] if isinstance(platforms, str) else list(platforms)
+    return known_platforms([platforms] if isinstance(platforms, str) else platforms)
+
+
+def known_platforms(platforms: Sequence[object]) -> tuple[str, ...]:
+    """The platforms' slugs in the order given, once each; an unknown name is refused with
+    the known ones and the closest."""
     out = []
-    for p in wanted:
+    for p in platforms:
         slug = normalise_platform(str(p))
         if slug not in PLATFORMS:
             close = difflib.get_close_matches(slug, list(PLATFORMS), n=3, cutoff=0.6)

@@ -25,11 +25,22 @@ MOVERS_COLUMNS = [
     "contribution", "best_position", "previous_best_position", "rank", "previous_rank",
     "status", "coverage", "previous_coverage", "previous_partial",
 ]  # fmt: skip
+MOVERS_TOTALS_COLUMNS = [
+    "streams", "previous_streams", "change", "pct_change", "tracks", "previous_tracks",
+    "new_tracks", "gone_tracks", "up_tracks", "down_tracks", "same_tracks",
+    "previous_partial_tracks",
+]  # fmt: skip
 # Sorting by these puts the largest first; by any other column, the smallest.
-_LARGEST_FIRST = {
+LARGEST_FIRST = frozenset({
     "streams", "previous_streams", "change", "pct_change", "contribution", "coverage",
     "previous_coverage", "previous_partial",
-}  # fmt: skip
+})  # fmt: skip
+# A status sorts in this order: the gains first, the losses last.
+STATUS_ORDER = ("new", "up", "same", "down", "gone")
+# The movers' order as (key, descending), used by the SQL ORDER BY and by the Explorer's
+# re-sorting of its cached rows: a `sort` column first, then the largest change up or down
+# ("abs_change"), the place in the period's breakdown, in the comparison period's, the id.
+MOVERS_ORDER = (("abs_change", True), ("rank", False), ("previous_rank", False), ("track_id", False))  # fmt: skip
 
 
 def previous_period(q: Query, compare: str = "previous") -> tuple[dt.date, dt.date]:
@@ -92,16 +103,13 @@ def movers(
     }
     order = ""
     if sort is not None:
-        if sort not in MOVERS_COLUMNS:
-            raise QueryError(
-                f"Cannot sort by {sort!r}: expected one of {', '.join(MOVERS_COLUMNS)}."
-            )
-        largest_first = sort in _LARGEST_FIRST if descending is None else descending
-        direction = "desc" if largest_first else "asc"
-        order = (
-            f'order by "{sort}" {direction} nulls last, abs(change) desc nulls last, '
-            "rank asc nulls last, previous_rank asc nulls last, track_id"
+        keys = movers_order(sort, descending)
+        order = "order by " + ", ".join(
+            f"{_ORDER_EXPRESSIONS.get(key) or _quoted(key)} {'desc' if desc else 'asc'} nulls last"
+            for key, desc in keys
         )
+        if sort == "status":
+            params["status_order"] = list(STATUS_ORDER)
     page = ""
     if limit is not None:
         if limit < 0:
@@ -119,6 +127,79 @@ def movers(
     )
     out = _frame(result, MOVERS_COLUMNS)
     if out["previous_rank"].isna().all():  # no track then: is there any data at all?
+        _require_comparison_data(q, artist_id, slug, previous_start, previous_end)
+    out.attrs["previous_period"] = (previous_start, previous_end)
+    return out
+
+
+_ORDER_EXPRESSIONS = {
+    "abs_change": "abs(change)",
+    "status": "list_position($status_order, status)",
+}
+
+
+def _quoted(column: str) -> str:
+    return '"' + column + '"'
+
+
+def movers_order(sort: str | None = None, descending: bool | None = None) -> list[tuple[str, bool]]:
+    """The keys that order the movers (missing values last on each): `sort` first, largest
+    first when it is in LARGEST_FIRST unless `descending` says otherwise, then
+    MOVERS_ORDER. A status sorts by STATUS_ORDER."""
+    if sort is not None and sort not in MOVERS_COLUMNS:
+        raise QueryError(f"Cannot sort by {sort!r}: expected one of {', '.join(MOVERS_COLUMNS)}.")
+    if descending is None:
+        descending = sort in LARGEST_FIRST
+    first = [] if sort is None else [(sort, descending)]
+    return first + [key for key in MOVERS_ORDER if key[0] != sort]
+
+
+def order_movers(rows: pd.DataFrame, keys: list[tuple[str, bool]]) -> pd.DataFrame:
+    """`rows` with the movers' columns (those the keys name, `change` for "abs_change"),
+    sorted by `keys` as movers(…, sort=…) sorts them in SQL: for re-sorting rows already
+    fetched, such as the Explorer's, without a query."""
+    values = {}
+    for n, (key, _) in enumerate(keys):
+        if key == "abs_change":
+            values[f"_key{n}"] = rows["change"].abs()
+        elif key == "status":
+            values[f"_key{n}"] = rows["status"].map(
+                {status: n for n, status in enumerate(STATUS_ORDER)}
+            )
+        else:
+            values[f"_key{n}"] = rows[key]
+    ordered = rows.assign(**values).sort_values(
+        list(values),
+        ascending=[not desc for _, desc in keys],
+        na_position="last",
+        kind="stable",
+    )
+    return ordered.drop(columns=list(values))
+
+
+def movers_totals(q: Query, artist: str, platform: str, compare: str = "previous") -> pd.DataFrame:
+    """The footer of movers(q, artist, platform, compare), one row: the two breakdown
+    totals, their change and % change, the tracks of each period and of each status, and
+    those whose comparison-period figure is incomplete (kit/sql/track_movers_totals.sql).
+    Refused, as movers is, without any data in the comparison period."""
+    artist_id, slug = q.artist_id(artist), q.platform(platform)
+    previous_start, previous_end = previous_period(q, compare)
+    result = core._run(
+        engine.cursor(snapshot=q.snapshot),
+        """
+        select * from track_movers_totals(
+            $artist, $platform, $country, $start, $end, $previous_start, $previous_end)
+        """,
+        params={
+            "artist": artist_id,
+            "platform": slug,
+            **_base_params(q),
+            "previous_start": previous_start,
+            "previous_end": previous_end,
+        },
+    )
+    out = _frame(result, MOVERS_TOTALS_COLUMNS)
+    if not out["previous_tracks"].iloc[0]:  # as movers: is there any data to compare with?
         _require_comparison_data(q, artist_id, slug, previous_start, previous_end)
     out.attrs["previous_period"] = (previous_start, previous_end)
     return out

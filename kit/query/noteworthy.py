@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 from collections.abc import Sequence
 
@@ -12,11 +11,10 @@ import pandas as pd
 from .. import config, db, engine
 from ..countries import country_code
 from ..errors import QueryError
-from ..platforms import PLATFORMS, normalise_platform
 from ..warehouse import snapshot as warehouse_snapshot
 from . import core
 from .catalogue import lookups
-from .core import _frame, _resolve_artists
+from .core import Query, _frame, _resolve_artists
 
 # ---------------------------------------------------------------------------------------
 # What is noteworthy: unusual days against each series' own trailing baseline, and chart
@@ -38,12 +36,14 @@ def alerts(
     countries: Sequence[str] | None = None,
     rules=None,
     warehouse: str | os.PathLike | None = None,
+    snapshot=None,
 ) -> pd.DataFrame:
     """The alerts dated from `since` to `until` (both included): one row per spike or drop
     of an audience metric or of a track's counted daily streams, and per chart entry, exit
     or new peak, for the artists (default: all), platforms and countries (default: all with
     data). `until` defaults to the last day with data, `since` to the week ending on it;
-    `rules` is a kit.alerts.AlertRules (default: the documented thresholds).
+    `rules` is a kit.alerts.AlertRules (default: the documented thresholds); `snapshot` a
+    version of the warehouse to read (a Query's; default the latest).
     `.attrs` holds since, until and the rules."""
     from ..alerts import AlertRules, alert_messages
 
@@ -51,7 +51,7 @@ def alerts(
     if not root.exists():
         raise QueryError(f"No warehouse at {root}: run `kit demo` or ingest data first.")
     rules = rules or AlertRules()
-    snap = warehouse_snapshot(root)  # every read below from this one version
+    snap = snapshot or warehouse_snapshot(root)  # every read below from this one version
     cur = db.cursor(snapshot=snap)
     last = cur.execute("select max(last_date) from data_span").fetchall()[0][0]
     until = _alert_day(until, "until") or last or dt.date.today()
@@ -115,6 +115,22 @@ def alerts(
     return out
 
 
+def period_alerts(q: Query, rules=None) -> pd.DataFrame:
+    """The alerts of a query's artists on its platforms in its country, dated inside its
+    period, read from the query's version of the warehouse: what the report's "Noteworthy"
+    lists and the Explorer's cards count."""
+    return alerts(
+        q.start,
+        q.end,
+        artists=list(q.artist_ids),
+        platforms=list(q.platform_slugs),
+        countries=[q.country_code],
+        rules=rules,
+        warehouse=q.warehouse_path,
+        snapshot=q.snapshot,
+    )
+
+
 def _alert_day(value: str | dt.date | None, what: str) -> dt.date | None:
     if value is None or value == "":
         return None
@@ -129,16 +145,4 @@ def _alert_day(value: str | dt.date | None, what: str) -> dt.date | None:
 
 
 def _alert_platforms(platforms: Sequence[str] | None) -> list[str] | None:
-    if not platforms:
-        return None
-    out = []
-    for p in platforms:
-        slug = normalise_platform(str(p))
-        if slug not in PLATFORMS:
-            close = difflib.get_close_matches(slug, list(PLATFORMS), n=3, cutoff=0.6)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise QueryError(
-                f"Unknown platform {p!r}: expected one of {', '.join(PLATFORMS)}.{hint}"
-            )
-        out.append(slug)
-    return list(dict.fromkeys(out))
+    return list(core.known_platforms(platforms)) if platforms else None

@@ -13,12 +13,15 @@ from .blocks import (
     explanation,
     header,
     load,
+    noteworthy,
     query,
     save_workbook,
     track_detail,
+    what_moved,
 )
 from .plan import ConfigError, ReportPlan, load_config
-from .runs import KERNEL, NOTEBOOK, ReportSpec, RunResult, notebook_html, run_report, run_reports
+from .runs import KERNEL, notebook_html, run_report, run_reports
+from .spec import NOTEBOOK, ReportSpec, RunResult
 
 __all__ = [
     "DEFAULT_TOP_N",
@@ -33,10 +36,12 @@ __all__ = [
     "header",
     "load",
     "load_config",
+    "noteworthy",
     "notebook_html",
     "query",
     "run_report",
     "run_reports",
     "save_workbook",
     "track_detail",
+    "what_moved",
 ]

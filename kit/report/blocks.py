@@ -1,8 +1,8 @@
 """The monthly report's building blocks: what notebooks/monthly_report.ipynb displays.
 
 The notebook is thin: it builds the query and its figures once (`query`, `load`), and its
-cells call `header`, `artist_section`, `track_detail`, `explanation` and `save_workbook`
-on those figures and display what they return (HTML and PNG images, so that the executed
+cells call `header`, `artist_section`, `what_moved`, `noteworthy`, `track_detail`,
+`explanation` and `save_workbook` on those figures and display what they return (HTML and PNG images, so that the executed
 notebook and its HTML export hold every figure). No block runs a query of its own.
 """
 
@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .. import render, selection
+from .. import render, render_moved, selection
 from ..fmt import is_missing
+from ..period import period_label
 from ..platforms import platform_name
 from ..query import Query
 from ..selection import Selection
@@ -40,8 +41,9 @@ def query(
 
 
 def load(q: Query) -> Selection:
-    """Every figure of the report, fetched once (kit.selection.load)."""
-    return selection.load(q)
+    """Every figure of the report, fetched once (kit.selection.load), compared with the
+    previous period (README, "What moved and what is noteworthy")."""
+    return selection.load(q, compare="previous")
 
 
 def _html(text: str):
@@ -122,7 +124,7 @@ def artist_section(data: Selection, artist: str, *, top_n: int = DEFAULT_TOP_N) 
         _html(
             heading
             + render.section(f"{name}: audience by platform")
-            + render.cards(data.summary[data.summary["artist_id"] == aid])
+            + render.cards(data.summary[data.summary["artist_id"] == aid], **_card_extras(data))
             + render.section(f"{name} × platform: open a row to see every track behind it")
             + render.artist_platform_table(rows, data.summary)
             + render.section(f"{name}: growth over {q.period_label}")
@@ -133,6 +135,45 @@ def artist_section(data: Selection, artist: str, *, top_n: int = DEFAULT_TOP_N) 
         if not is_missing(row.footer["total_streams"]):
             parts.append(_image(track_stack_chart(row, q, top=top_n)))
     return parts
+
+
+def _card_extras(data: Selection) -> dict:
+    """The cards' line against the comparison period and their alerts badge."""
+    if data.previous_period is None:
+        return {}
+    return {
+        "versus": render_moved.card_changes(
+            data.audience_change, period_label(*data.previous_period)
+        ),
+        "alerts": render_moved.card_alerts(data.alerts),
+    }
+
+
+def what_moved(data: Selection, artist: str) -> list:
+    """What moved since the comparison period, per platform: the audience change, the
+    streams change, the tracks that explain it (largest changes first), the new and gone
+    tracks named, and where the comparison period's figures are incomplete (nothing when
+    the selection has no comparison)."""
+    if data.previous_period is None:
+        return []
+    q = data.query
+    name = q.artist_name(artist)
+    heading = render.section(f"{name}: what moved since {period_label(*data.previous_period)}")
+    return [_html(heading + render_moved.what_moved(data, artist))]
+
+
+def noteworthy(data: Selection, artist: str) -> list:
+    """The alerts of the artist in the report's period and country (spikes, drops, chart
+    entries and exits, new peaks), with the thresholds behind them (nothing when the
+    selection was loaded without them)."""
+    if data.alerts is None:
+        return []
+    q = data.query
+    name = q.artist_name(artist)
+    place = "worldwide" if q.country_code == "GLOBAL" else f"in {q.country_label}"
+    heading = render.section(f"{name}: noteworthy {place} in {q.period_label}")
+    body = render_moved.noteworthy(data.alerts, q.artist_id(artist), place, q.period_label)
+    return [_html(heading + body)]
 
 
 def track_detail(data: Selection, artist: str) -> list:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import importlib.metadata
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from .runs import NOTEBOOK, ReportSpec, RunResult
+from ..locking import exclusive
+from .spec import NOTEBOOK, ReportSpec, RunResult
 
 RUNS_FILE = "runs.jsonl"
 LOCK_FILE = ".runs.lock"
@@ -40,16 +40,9 @@ def fingerprint(parameters: dict, warehouse_state: str) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-@contextlib.contextmanager
-def locked(output: Path) -> Iterator[None]:
+def locked(output: Path) -> contextlib.AbstractContextManager[None]:
     """Two `kit report` runs on one folder append and redraw the index one at a time."""
-    output.mkdir(parents=True, exist_ok=True)
-    with open(output / LOCK_FILE, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return exclusive(output / LOCK_FILE)
 
 
 def read_runs(output: Path) -> list[dict]:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from ..errors import PeriodError
 from ..period import parse_period
-from ..render import page_part
+from ..templating import page_part
 from .history import read_runs
 
 INDEX_FILE = "index.html"

@@ -12,7 +12,7 @@ from .. import config
 from ..ids import slug
 from ..mail import check_addresses
 from .blocks import DEFAULT_TOP_N
-from .runs import ReportSpec
+from .spec import ReportSpec
 
 
 class ConfigError(ValueError):

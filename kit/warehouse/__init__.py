@@ -34,7 +34,7 @@ does not change a report, and a batch stores what its files stored one by one wo
 from .commit import ROW_GROUP_SIZE, Transaction, transaction
 from .conform import WarehouseError, conform
 from .merge import DIMENSION_TABLES, keep_known_values
-from .read import loaded_checksums, read_table, state
+from .read import loaded_checksums, read_table, snapshot, state
 from .vacuum import DEFAULT_GRACE, VacuumResult, recover, vacuum
 from .versions import (
     Snapshot,
@@ -42,7 +42,6 @@ from .versions import (
     VersionGone,
     current_version,
     read_version,
-    snapshot,
 )
 from .write import LoadResult, LogEntry, log_failure, write
 

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
+
+from ..locking import exclusive
 
 STORE_DIR = "_files"
 VERSIONS_DIR = "_versions"
@@ -72,16 +72,9 @@ def is_kit_file(rel: str) -> bool:
     return KIT_FILE.match(rel.rsplit("/", 1)[-1]) is not None
 
 
-@contextlib.contextmanager
-def locked(root: Path) -> Iterator[None]:
+def locked(root: Path) -> contextlib.AbstractContextManager[None]:
     """The warehouse's writer lock: one writer (or vacuum) at a time; readers never take it."""
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_FILE, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return exclusive(root / LOCK_FILE)
 
 
 def fsync_file(path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Reading a whole table, the loaded checksums and the warehouse's state, from one
+"""The snapshot a reader reads (a version's files, or a warehouse of the previous kit as
+it lies), and reading a whole table, the loaded checksums and the warehouse's state, from one
 snapshot (the latest committed version unless one is given)."""
 
 from __future__ import annotations
@@ -9,8 +10,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .. import config
 from ..schema import TABLES
-from .versions import Snapshot, snapshot
+from .legacy import legacy_files
+from .versions import (
+    Snapshot,
+    VersionGone,
+    read_version,
+    snapshot_of,
+    unversioned_snapshot,
+    version_numbers,
+)
 
 
 def _partition_values(path: str) -> dict[str, str]:
@@ -63,3 +73,24 @@ def state(warehouse: str | os.PathLike | None = None) -> str:
 
     A warehouse of the previous kit, not yet versioned: a digest of its data files' names."""
     return snapshot(warehouse).state
+
+
+def snapshot(warehouse: str | os.PathLike | None = None, version: int | None = None) -> Snapshot:
+    """The files a reader reads: of `version`, else of the latest committed version.
+
+    Read-only: it takes no lock and writes nothing. `version` no longer kept raises
+    VersionGone."""
+    root = config.warehouse_path(warehouse)
+    if version is None:
+        numbers = version_numbers(root)
+        if not numbers:
+            return unversioned_snapshot(root, legacy_files(root))
+        version = numbers[-1]
+    elif version == 0:
+        if version_numbers(root):
+            raise VersionGone(
+                f"The warehouse at {root} has been versioned since this query was built: ask "
+                "for fresh data (build the query again, or q.refresh())."
+            )
+        return unversioned_snapshot(root, legacy_files(root))
+    return snapshot_of(root, read_version(root, version))

@@ -10,7 +10,8 @@ change once written, so a parsed one is kept in memory.
 
 A warehouse written by the previous kit has no `_versions/` yet: it is read as it lies
 (version 0, the files found in the public tree, a committed journal rolled forward in
-memory only) until the first write or `kit vacuum` adopts it (kit/warehouse/legacy.py).
+memory only) until the first write or `kit vacuum` adopts it (kit/warehouse/legacy.py);
+read.py's `snapshot` picks one or the other.
 """
 
 from __future__ import annotations
@@ -184,31 +185,6 @@ def snapshot_of(root: Path, version: Version) -> Snapshot:
         load_id=version.load_id,
         state=f"version {version.data_version} ({version.data_load})",
     )
-
-
-def snapshot(warehouse: str | os.PathLike | None = None, version: int | None = None) -> Snapshot:
-    """The files a reader reads: of `version`, else of the latest committed version.
-
-    Read-only: it takes no lock and writes nothing. `version` no longer kept raises
-    VersionGone."""
-    root = config.warehouse_path(warehouse)
-    if version is None:
-        numbers = version_numbers(root)
-        if not numbers:
-            from .legacy import legacy_files
-
-            return unversioned_snapshot(root, legacy_files(root))
-        version = numbers[-1]
-    elif version == 0:
-        if version_numbers(root):
-            raise VersionGone(
-                f"The warehouse at {root} has been versioned since this query was built: ask "
-                "for fresh data (build the query again, or q.refresh())."
-            )
-        from .legacy import legacy_files
-
-        return unversioned_snapshot(root, legacy_files(root))
-    return snapshot_of(root, read_version(root, version))
 
 
 def unversioned_snapshot(root: Path, files: Mapping[str, tuple[str, ...]]) -> Snapshot:

@@ -63,13 +63,20 @@ The model
   and featured (one with a US star), and streams on YouTube. His most popular single
   is released on the third Friday of DEFAULT_MONTH (2026-09-18), a track whose
   coverage of that month is below 100 %.
+- **Planted events** (events.py), so that the month has something to report: besides
+  that release, an old track of his goes viral in DEFAULT_COUNTRY from the 8th, his
+  biggest catalogue track drops on Spotify there from the 14th, and a track he is
+  featured on is taken down everywhere on the 21st. They draw no random numbers: every
+  row before the 8th, and every other track's streams, are what they are without them
+  (the charts around these tracks reorder).
 - **Loads.** One `write()` for artists, tracks and track_credits, then one per
   platform (its chart_entries, artist_audience and, for Spotify, track_streams), each
   logged in ingest_log as source 'demo', file "demo seed=<seed>".
 
 Modules: parameters.py (the numbers above), words.py (the name and title word lists),
-scale.py (`DemoScale`, the timeline), cast.py (artists, tracks, credits), streams.py
-(streams, charts, own series), audience.py, build.py (`build_demo`).
+scale.py (`DemoScale`, the timeline), cast.py (artists, tracks, credits), events.py (the
+planted events), streams.py (streams, charts, own series), audience.py, build.py
+(`build_demo`).
 """
 
 from .build import build_demo

@@ -10,6 +10,7 @@ import pyarrow as pa
 from tqdm.auto import tqdm
 
 from ...warehouse import write
+from . import events
 from .cast import Cast, make_cast
 from .parameters import DEMO_SEED, SOURCE
 from .scale import DEFAULT_SCALE, DemoScale, Timeline
@@ -53,6 +54,7 @@ def build_demo(
     Same seed and scale, same rows (ingest_log aside)."""
     tl = Timeline.of(scale)
     cast = make_cast(np.random.default_rng(seed), scale, tl)
+    planted = events.plan(cast, scale, tl)
     cast_ids = pa.array(cast.track_ids)
     file = f"demo seed={seed}"
     counts = dict.fromkeys(
@@ -71,5 +73,6 @@ def build_demo(
         load(_catalogue(cast, tl, cast_ids), "catalogue")
         for platform in scale.platforms:
             bar.set_postfix_str(platform)
-            load(platform_tables(platform, scale, tl, cast, cast_ids, seed, bar), platform)
+            tables = platform_tables(platform, scale, tl, cast, cast_ids, seed, bar, planted)
+            load(tables, platform)
     return counts

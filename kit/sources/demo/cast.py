@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -12,8 +11,6 @@ from ... import ids
 from .parameters import (
     COLLABS,
     DEFAULT_ARTIST,
-    DEFAULT_MONTH,
-    FRIDAY,
     HOME_WEIGHTS,
     HOMES,
     LANGUAGE,
@@ -23,6 +20,7 @@ from .parameters import (
     REACH_OTHER,
 )
 from .scale import DemoScale, Timeline
+from .single import plant_single
 from .words import (
     BAND_ADJECTIVES,
     BAND_NOUNS,
@@ -52,11 +50,6 @@ def _cat(*parts: np.ndarray | str) -> np.ndarray:
     for p in parts[1:]:
         out = np.char.add(out, p)
     return out
-
-
-def _third_friday(month: str) -> date:
-    first = date.fromisoformat(f"{month}-01")
-    return first + timedelta(days=(FRIDAY - first.weekday()) % 7 + 14)
 
 
 @dataclass
@@ -316,11 +309,9 @@ def make_cast(rng: np.random.Generator, scale: DemoScale, tl: Timeline) -> Cast:
     spike = np.clip(rng.lognormal(np.log(2.0), 0.6, n), 0.3, 10)
     tau = rng.uniform(8, 45, n)
     decay = rng.uniform(0.25, 0.55, n)
-    month_start = date.fromisoformat(f"{DEFAULT_MONTH}-01")
-    single = tl.index(_third_friday(DEFAULT_MONTH))
-    if DEFAULT_ARTIST in index and scale.start <= month_start and single <= tl.last:
-        first_track = starts[index[DEFAULT_ARTIST]]  # the default artist's new single
-        release[first_track], spike[first_track], tau[first_track] = single, 3.0, 21.0
+    # the default artist's most popular track is his new single (kit.sources.demo.single)
+    single = int(starts[index[DEFAULT_ARTIST]]) if DEFAULT_ARTIST in index else None
+    plant_single(release, spike, tau, single, scale, tl)
 
     # titles in the main artist's language (Swedes and half the Germans sing in English)
     lang = np.array([LANGUAGE.get(h, "en") for h in home], dtype=object)[main]

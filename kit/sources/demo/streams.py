@@ -14,6 +14,7 @@ from ...platforms import PLATFORMS
 from ...schema import GLOBAL
 from .audience import audience_table
 from .cast import Cast
+from .events import PlantedStreams, StreamEvent
 from .parameters import (
     DEFAULT_COUNTRY,
     DRIFT_MAX,
@@ -44,7 +45,12 @@ def _life(age: np.ndarray, spike: np.ndarray, tau: np.ndarray, decay: np.ndarray
 
 
 def _candidates(
-    e0: np.ndarray, cast: Cast, tl: Timeline, size: int, always: np.ndarray
+    e0: np.ndarray,
+    cast: Cast,
+    tl: Timeline,
+    size: int,
+    always: np.ndarray,
+    factors: tuple[np.ndarray, np.ndarray],
 ) -> np.ndarray:
     """The tracks that can enter some chart of this platform (and `always`), ascending.
 
@@ -53,7 +59,8 @@ def _candidates(
     plus rounding. Catalogue tracks (released by the first day) stay above their
     `lower` all period, so the chart_size-th largest `lower` is a floor under every
     day's chart_size-th value (and 7× it under every week's). A track whose `upper`
-    is below that floor in every chart can never be charted and is not generated."""
+    is below that floor in every chart can never be charted and is not generated. The
+    planted events' `factors` (least, largest, per track) widen the bounds of their tracks."""
     n_comp = e0.shape[1]
     level = np.column_stack([e0[:, :-1], e0.sum(axis=1)])  # the countries, then GLOBAL
     parts = np.r_[np.ones(n_comp - 1), n_comp]
@@ -63,13 +70,29 @@ def _candidates(
     age_last = (tl.last - cast.release).astype(np.float64)
     life_max = _life(np.maximum(age_first, 0), cast.spike, cast.tau, cast.decay)
     life_min = np.where(age_first >= 0, _life(age_last, cast.spike, cast.tau, cast.decay), 0)
-    upper = level * (life_max * days.max() * np.exp(noise) * (1 + 1e-4))[:, None] + parts / 2 + 1
-    lower = level * (life_min * days.min() * np.exp(-noise) * (1 - 1e-4))[:, None] - parts / 2
+    least, largest = factors
+    upper = level * (largest * life_max * days.max() * np.exp(noise) * (1 + 1e-4))[:, None]
+    upper += parts / 2 + 1
+    lower = level * (least * life_min * days.min() * np.exp(-noise) * (1 - 1e-4))[:, None]
+    lower -= parts / 2
     n = len(level)
     if size >= n:
         return np.arange(n)
     floor = np.partition(lower, n - size, axis=0)[n - size]
     return np.flatnonzero((upper >= floor).any(axis=1) | always)
+
+
+def _noise(
+    rng: np.random.Generator, spare: np.random.Generator, usual: np.ndarray, days: int
+) -> np.ndarray:
+    """Standard normal noise (tracks × days): the `usual` rows from `rng`, the others from
+    `spare`."""
+    if usual.all():
+        return rng.standard_normal((len(usual), days), dtype=np.float32)
+    noise = np.empty((len(usual), days), np.float32)
+    noise[usual] = rng.standard_normal((int(usual.sum()), days), dtype=np.float32)
+    noise[~usual] = spare.standard_normal((int((~usual).sum()), days), dtype=np.float32)
+    return noise
 
 
 def _top(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -162,8 +185,10 @@ def platform_tables(
     cast_ids: pa.Array,
     seed: int,
     bar: tqdm,
+    events: Sequence[StreamEvent] = (),
 ) -> dict[str, pa.Table]:
-    """One platform's chart_entries, artist_audience and (Spotify) track_streams."""
+    """One platform's chart_entries, artist_audience and (Spotify) track_streams, with the
+    planted `events` (kit.sources.demo.events) applied to the streams they touch."""
     rng = np.random.default_rng([seed, _stable_int(platform)])
     n = len(cast.track_ids)
     countries = list(scale.countries)
@@ -182,7 +207,18 @@ def platform_tables(
 
     focus_tracks = np.zeros(n, dtype=bool)
     focus_tracks[cast.credit_track[cast.credit_artist < cast.n_focus]] = True
-    local = _candidates(e0, cast, tl, scale.chart_size, focus_tracks)
+    least, largest = PlantedStreams(events, platform, np.arange(n), countries).bounds(n)
+    same = np.ones(n)
+    usual = _candidates(e0, cast, tl, scale.chart_size, focus_tracks, (same, same))
+    eventful = _candidates(
+        e0, cast, tl, scale.chart_size, focus_tracks | (largest > 1), (least, largest)
+    )
+    local = np.union1d(usual, eventful)
+    # The few tracks that only the events can bring onto a chart draw their noise from a
+    # stream of their own, so every other value is the one of a demo without events.
+    usual_rows = np.isin(local, usual)
+    spare = np.random.default_rng([seed, _stable_int(platform), _stable_int("events")])
+    planted = PlantedStreams(events, platform, local, countries)
     m = len(local)
     e0_local = e0[local].astype(np.float32)
     release = cast.release[local]
@@ -197,10 +233,14 @@ def platform_tables(
     credit_starts = np.searchsorted(cast.credit_artist[focus], np.arange(cast.n_focus))
     totals = np.zeros((len(charts), cast.n_focus, tl.n_days), np.int64)
 
-    own = _OwnSeries(rng, platform, scale, tl, cast, local) if platform == "spotify" else None
+    own = (
+        _OwnSeries(rng, platform, scale, tl, cast, local, planted)
+        if platform == "spotify"
+        else None
+    )
     weekly = platform in WEEKLY_PLATFORMS
     book = _Charts(m, scale.chart_size)
-    weeks = int(np.clip(1_500_000 // max(1, m * 7), 1, 13))
+    weeks = int(np.clip(1_500_000 // max(1, len(usual) * 7), 1, 13))
     for d0 in range(0, tl.n_days, 7 * weeks):
         d1 = min(d0 + 7 * weeks, tl.n_days)
         day = np.arange(d0, d1)
@@ -210,11 +250,13 @@ def platform_tables(
         base *= tl.day_factor[d0:d1].astype(np.float32)
         values = np.zeros((len(charts), m, d1 - d0), np.int64)
         for j in range(n_comp):
-            noise = rng.standard_normal((m, d1 - d0), dtype=np.float32)
+            noise = _noise(rng, spare, usual_rows, d1 - d0)
             np.clip(noise, -3, 3, out=noise)
             noise *= NOISE_SIGMA
             np.exp(noise, out=noise)
-            v = np.rint(e0_local[:, j, None] * base * noise).astype(np.int64)
+            expected = e0_local[:, j, None] * base * noise
+            planted.apply(expected, j, day)
+            v = np.rint(expected).astype(np.int64)
             if j < len(countries):
                 values[j] = v
             values[-1] += v
@@ -257,8 +299,10 @@ class _OwnSeries:
         tl: Timeline,
         cast: Cast,
         local: np.ndarray,
+        planted: PlantedStreams,
     ) -> None:
         self.rng = rng
+        self.planted = planted
         self.platform = platform
         self.tl = tl
         roster = np.unique(cast.credit_track[cast.credit_artist < cast.n_named])
@@ -283,6 +327,8 @@ class _OwnSeries:
         """`values`: (charts, local tracks, days) streams as the charts count them."""
         v = values[:, self.rows]
         extra = np.maximum(1, np.rint(v * self.rng.uniform(0.005, 0.03, v.shape))).astype(np.int64)
+        # a track taken down has no streams to report: its series reads 0, not the 1 above
+        extra[:, self.planted.silenced(self.tracks, days)] = 0
         d = days[None, None, :]
         keep = (
             (d >= self.release[None, :, None])
