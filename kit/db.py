@@ -7,10 +7,16 @@ columns `platform` and `month` come from the folder names), and every file of ki
 has been run, in dependency order, to define the answer-shaped views and table macros.
 The views list the snapshot's files by name, so a commit made meanwhile changes nothing
 they read; `cursor()` keeps one connection per warehouse and version.
+
+DuckDB binds every macro and view of kit/sql/ when it is created, and binding a view over
+Parquet files reads their footers. So a connection defines kit/sql/ over empty views of the
+same columns and types first, then points the base views at the snapshot's files: the
+answers are bound again, over those files, each time they run.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -41,9 +47,13 @@ def sql_files() -> list[Path]:
         if name in path:
             raise RuntimeError(f"kit/sql: circular reference through {name}")
         body = _strip_comments(texts[name])
+        # only the names the body spells out can be references
+        words = set(re.findall(r"\w+", body))
         for other in files:
-            if other != name and re.search(
-                rf"\b{other}\s*\(|\bfrom\s+{other}\b|\bjoin\s+{other}\b", body
+            if (
+                other != name
+                and other in words
+                and re.search(rf"\b{other}\s*\(|\bfrom\s+{other}\b|\bjoin\s+{other}\b", body)
             ):
                 visit(other, (*path, name))
         ordered.append(name)
@@ -51,6 +61,13 @@ def sql_files() -> list[Path]:
     for name in sorted(files):
         visit(name)
     return [files[n] for n in ordered]
+
+
+@functools.cache
+def _definitions() -> tuple[str, ...]:
+    """The text of kit/sql/*.sql in the order they run, read once per process (the files
+    are part of the installed package)."""
+    return tuple(path.read_text() for path in sql_files())
 
 
 def _strip_comments(sql: str) -> str:
@@ -89,10 +106,12 @@ def connect(
     Nothing is written, whatever state the warehouse is in."""
     snap = snapshot or warehouse.snapshot(warehouse_dir, version)
     con = duckdb.connect()
+    for view in BASE_VIEWS.values():
+        con.execute(base_view_sql(view, ()))
+    for definition in _definitions():
+        con.execute(definition)
     for name, view in BASE_VIEWS.items():
         con.execute(base_view_sql(view, snap.paths(name)))
-    for path in sql_files():
-        con.execute(path.read_text())
     return con
 
 
