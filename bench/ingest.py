@@ -159,8 +159,8 @@ def kit_ingest_seconds(files: ChartFiles, warehouse: Path, clock: Clock) -> floa
     shutil.rmtree(warehouse, ignore_errors=True)
     warehouse.mkdir(parents=True)
     started = clock()
-    load_spotify_charts(files.daily, warehouse=warehouse)
-    load_spotify_charts([files.combined], warehouse=warehouse)
+    load_spotify_charts(files.daily, warehouse=warehouse, progress=False)
+    load_spotify_charts([files.combined], warehouse=warehouse, progress=False)
     return clock() - started
 
 
@@ -170,6 +170,7 @@ def duckdb_ingest_seconds(files: ChartFiles, folder: Path, clock: Clock) -> floa
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
     started = clock()
     con.execute(
         f"copy (select * from read_csv($files, header = true, filename = true)) "

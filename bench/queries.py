@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,7 @@ from kit import db
 from kit.period import month_bounds
 from kit.query import Query, breakdown, summary
 
-from .results import Measurement, ms, percentiles, times
+from .results import Measurement, ms, percentiles, secs, times
 
 Clock = Callable[[], float]
 
@@ -177,6 +179,8 @@ def summary_measurement(root: Path, picks: list[SummaryPick], clock: Clock) -> M
         "summary",
         f"2. Summary (kit.query.summary), {shape}, {len(picks)} picks",
         f"p50 {ms(p50)} · p95 {ms(p95)}",
+        goal="p95 ≤ 40 ms",
+        met=p95 <= 0.040,
         values={"p50": p50, "p95": p95, "picks": len(picks)},
     )
 
@@ -452,3 +456,137 @@ def profile_breakdown(root: Path, pick: BreakdownPick, folder: Path, top: int = 
 def median_pick(picks: list[BreakdownPick], timings: list[float]) -> BreakdownPick:
     order = np.argsort(timings)
     return picks[int(order[len(order) // 2])]
+
+
+# ---------------------------------------------------------------- issue 13: with the Query, other periods
+
+
+def kit_breakdowns_with_query(root: Path, picks: list[BreakdownPick], clock: Clock) -> list[float]:
+    """Time of building the pick's Query and `kit.query.breakdown` together: what an expand
+    costs from the click (the Query's look-ups included)."""
+    timings = []
+    for pick in picks:
+        started = clock()
+        breakdown(pick.query(root), pick.artist_id, pick.platform)
+        timings.append(clock() - started)
+    return timings
+
+
+def with_query_measurements(
+    with_query: list[float], seed_timings: list[float] | None, floor: list[float] | None
+) -> list[Measurement]:
+    """1b (month periods), 3c (against the seed's way) and 4b (against the pruned scan)."""
+    p50, p95 = percentiles(with_query)
+    rows = [
+        Measurement(
+            "breakdown_query",
+            f"1b. Breakdown including building its Query (month periods), {len(with_query)} picks",
+            f"p50 {ms(p50)} · p95 {ms(p95)}",
+            goal="p50 ≤ 10 ms, p95 ≤ 25 ms",
+            met=p50 <= 0.010 and p95 <= 0.025,
+            values={"p50": p50, "p95": p95},
+        )
+    ]
+    if seed_timings is not None:
+        ratio = percentiles(seed_timings)[0] / p50
+        rows.append(
+            Measurement(
+                "seed_query",
+                "3c. The seed's way against the breakdown including its Query (same picks)",
+                f"seed p50 {ms(percentiles(seed_timings)[0])} · breakdown p50 {ms(p50)}",
+                f"seed ÷ kit (p50): {times(ratio)}",
+                "kit ≥ 50× faster",
+                ratio >= 50,
+                values={"ratio": ratio},
+            )
+        )
+    if floor is not None:
+        ratio = p50 / percentiles(floor)[0]
+        rows.append(
+            Measurement(
+                "floor_query",
+                "4b. The breakdown including its Query against the pruned-scan floor (row 4)",
+                f"breakdown p50 {ms(p50)} · floor p50 {ms(percentiles(floor)[0])}",
+                f"kit ÷ floor (p50): {times(ratio)}",
+                "≤ 1× the floor",
+                ratio <= 1,
+                values={"ratio": ratio},
+            )
+        )
+    return rows
+
+
+def period_picks(root: Path, picks: list[BreakdownPick], rng: np.random.Generator) -> list[tuple]:
+    """The picks' artist × platform × country, each over a random 90-day period (any start
+    day) that holds the pick's month, where they charted: (pick, start, end). The period
+    stays inside the chart data's span."""
+    lo, hi = db.cursor(root).execute("select min(date), max(date) from chart_entries").fetchall()[0]
+    out = []
+    for pick in picks:
+        first = max(lo, pick.end - dt.timedelta(days=89))
+        last = min(pick.start, hi - dt.timedelta(days=89))
+        start = first + dt.timedelta(days=int(rng.integers(max((last - first).days, 0) + 1)))
+        out.append((pick, start, start + dt.timedelta(days=89)))
+    return out
+
+
+def period_measurement(root: Path, picks: list[tuple], clock: Clock) -> Measurement:
+    timings = []
+    for pick, start, end in picks:
+        started = clock()
+        q = Query(
+            pick.artist_id,
+            f"{start}:{end}",
+            platforms=[pick.platform],
+            country=pick.country,
+            warehouse=root,
+        )
+        breakdown(q, pick.artist_id, pick.platform)
+        timings.append(clock() - started)
+    p50, p95 = percentiles(timings)
+    return Measurement(
+        "breakdown_period",
+        f"1c. Breakdown including its Query over arbitrary 90-day periods, {len(timings)} picks",
+        f"p50 {ms(p50)} · p95 {ms(p95)}",
+        goal="p95 ≤ 40 ms",
+        met=p95 <= 0.040,
+        values={"p50": p50, "p95": p95},
+    )
+
+
+# A fresh Python process: `import kit`, then the first breakdown (its Query included).
+_FRESH = """
+import sys, time
+started = time.perf_counter()
+import kit
+from kit.query import Query, breakdown
+root, artist, platform, country, month = sys.argv[1:]
+breakdown(Query(artist, month, platforms=[platform], country=country, warehouse=root), artist, platform)
+print(time.perf_counter() - started)
+"""
+
+
+def fresh_process_measurement(root: Path, pick: BreakdownPick, repeat: int) -> Measurement:
+    """`import kit` plus the first breakdown, timed inside `repeat` fresh processes."""
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, "-c", _FRESH, str(root), pick.artist_id, pick.platform, pick.country,
+             pick.month],
+            capture_output=True,
+            text=True,
+            check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise RuntimeError(f"fresh process: {done.stderr.strip().splitlines()[-1:]}")
+        runs.append(float(done.stdout.strip().splitlines()[-1]))
+    p50 = float(np.median(runs))
+    return Measurement(
+        "fresh",
+        f"12. A fresh process: import kit plus the first breakdown ({len(runs)} "
+        f"process{'es' if len(runs) != 1 else ''})",
+        f"median {secs(p50)} · " + ", ".join(secs(r) for r in runs),
+        goal="≤ 1.5 s (median)",
+        met=p50 <= 1.5,
+        values={"p50": p50},
+    )

@@ -39,12 +39,14 @@ class ScaleWarehouse:
         return f"built by this run in {self.build_seconds:,.0f} s ({self.why_built})"
 
 
-def fingerprint() -> str:
-    digest = hashlib.sha256()
-    for name in FINGERPRINTED:
+def fingerprint(names: tuple[str, ...] = FINGERPRINTED, extra: str = "") -> str:
+    """A digest of kit's files `names` (files or packages, those that exist) and `extra`."""
+    digest = hashlib.sha256(extra.encode())
+    for name in names:
         path = config.PACKAGE_DIR / name
         for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
-            digest.update(file.read_bytes())
+            if file.is_file():
+                digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
 
 

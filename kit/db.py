@@ -4,10 +4,14 @@
 kit/schema.py is a view over the Parquet files of one snapshot (kit.warehouse: the latest
 committed version, or a pinned one), as kit.schema.BASE_VIEWS describes it (partition
 columns `platform` and `month` come from the folder names), and every file of kit/sql/
-has been run, in dependency order, to define the answer-shaped views and table macros
-(kit/duckdb_sql.py).
+has been run, in dependency order, to define the answer-shaped views and table macros.
 The views list the snapshot's files by name, so a commit made meanwhile changes nothing
 they read; `cursor()` keeps one connection per warehouse and version.
+
+DuckDB binds every macro and view of kit/sql/ when it is created, and binding a view over
+Parquet files reads their footers. So a connection defines kit/sql/ over empty views of the
+same columns and types first, then points the base views at the snapshot's files: the
+answers are bound again, over those files, each time they run (kit/duckdb_sql.py).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ commit has staged, to compute the serving layer in that commit.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -30,9 +31,13 @@ def sql_files() -> list[Path]:
         if name in path:
             raise RuntimeError(f"kit/sql: circular reference through {name}")
         body = _strip_comments(texts[name])
+        # only the names the body spells out can be references
+        words = set(re.findall(r"\w+", body))
         for other in files:
-            if other != name and re.search(
-                rf"\b{other}\s*\(|\bfrom\s+{other}\b|\bjoin\s+{other}\b", body
+            if (
+                other != name
+                and other in words
+                and re.search(rf"\b{other}\s*\(|\bfrom\s+{other}\b|\bjoin\s+{other}\b", body)
             ):
                 visit(other, (*path, name))
         ordered.append(name)
@@ -40,6 +45,13 @@ def sql_files() -> list[Path]:
     for name in sorted(files):
         visit(name)
     return [files[n] for n in ordered]
+
+
+@functools.cache
+def _definitions() -> tuple[str, ...]:
+    """The text of kit/sql/*.sql in the order they run, read once per process (the files
+    are part of the installed package)."""
+    return tuple(path.read_text() for path in sql_files())
 
 
 def _strip_comments(sql: str) -> str:
@@ -71,8 +83,12 @@ def connect_files(files: Mapping[str, Sequence[Path]]) -> duckdb.DuckDBPyConnect
     """A fresh connection whose base views read exactly `files` ({table: paths}; a table
     not given is empty), with the views and macros of kit/sql/."""
     con = duckdb.connect()
+    # kit/sql/ is bound over empty views of the same columns and types (binding a view over
+    # Parquet files reads their footers), then the base views are pointed at the files
+    for view in BASE_VIEWS.values():
+        con.execute(base_view_sql(view, ()))
+    for definition in _definitions():
+        con.execute(definition)
     for name, view in BASE_VIEWS.items():
         con.execute(base_view_sql(view, files.get(name, ())))
-    for path in sql_files():
-        con.execute(path.read_text())
     return con

@@ -21,13 +21,18 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _WINDOW = re.compile(r"^28d:(.+)$", re.IGNORECASE)
 
 
-def _date(value: str | dt.date, what: str, text: object) -> dt.date:
+def as_date(value: str | dt.date) -> dt.date:
+    """A day given as a date, a datetime or YYYY-MM-DD text; ValueError for anything else."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    return dt.date.fromisoformat(str(value).strip())
+
+
+def _date(value: str | dt.date, what: str, text: object) -> dt.date:
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        return as_date(value)
     except ValueError:
         raise PeriodError(
             f"Invalid period {text!r}: {what} {value!r} is not a date (expected YYYY-MM-DD)."

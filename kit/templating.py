@@ -17,6 +17,9 @@ TEMPLATES = Environment(
     autoescape=True,
     undefined=StrictUndefined,
     keep_trailing_newline=False,
+    # the templates are files of the installed package: compiled once per process, not
+    # checked on disk each time a page part is rendered
+    auto_reload=False,
 )
 
 

@@ -7,9 +7,11 @@ import itertools
 import json
 import re
 
+import duckdb
 import pytest
 
 from bench import BenchPlan, run
+from bench.__main__ import build_parser, plan_of
 from bench.components import ComponentMissing, require
 from bench.scale import NOTE, scale_warehouse
 
@@ -25,6 +27,8 @@ TINY = BenchPlan(
     ingest_days=10,
     workbook_tracks=100,
     workbook_days=30,
+    file_rows=20_000,
+    fresh_processes=1,
     skip=frozenset({"spark", "reports", "soundcharts"}),
 )
 TICK = 0.001  # seconds between two readings of the test's clock
@@ -79,6 +83,13 @@ def test_timed_rows_show_what_the_runs_clock_measured(bench_run):
     assert figures[_row(done, "seed_way").title] == f"{one_tick}; answers ≠ kit: 0 of 5"
     assert figures[_row(done, "pandas").title] == f"{one_tick}; answers ≠ kit: 0 of 5"
     assert _row(done, "floor").ratio == "kit ÷ floor (p50): 1.00×"
+    # issue 13's rows: the breakdown with its Query, over months and over 90-day periods
+    assert figures[_row(done, "breakdown_query").title] == one_tick
+    assert figures[_row(done, "breakdown_period").title] == one_tick
+    assert _row(done, "seed_query").ratio == "seed ÷ kit (p50): 1.00×"
+    assert _row(done, "floor_query").ratio == "kit ÷ floor (p50): 1.00×"
+    assert _row(done, "floor_query").met is True  # 1× the floor: at most 1×
+    assert _row(done, "breakdown_query").met is True  # 1 ms: within 10 ms and 25 ms
 
 
 def test_the_movers_and_alerts_rows_show_what_the_runs_clock_measured(bench_run):
@@ -113,8 +124,18 @@ def test_skipped_measurements_say_not_run_and_why(bench_run):
     _, page, _ = bench_run
     rows = {cells[0]: cells for cells in _table(page)}
     reports = next(cells for title, cells in rows.items() if title.startswith("8."))
-    assert reports[1] == "not run: skipped by this run's plan (--skip)"
+    assert reports[1] == "not run: skipped by this run's plan (--skip, --only)"
     assert reports[4] == "not run"
+
+
+def test_only_runs_the_measurements_named_and_skip_still_applies():
+    args = build_parser().parse_args(["--small", "--only", "queries", "--only", "periods"])
+    plan = plan_of(args)
+    assert plan.name == "small"
+    assert plan.skip == {"summary", "spark", "ingest", "bigfile", "workbook", "explorer",
+                         "reports", "soundcharts", "moved", "fresh"}  # fmt: skip
+    both = plan_of(build_parser().parse_args(["--only", "queries", "--skip", "queries"]))
+    assert "queries" in both.skip and "periods" in both.skip
 
 
 def test_the_page_records_machine_versions_data_and_command(bench_run):
@@ -153,3 +174,56 @@ def test_a_missing_part_of_kit_is_reported_as_missing():
         require("kit.no_such_part")
     with pytest.raises(ComponentMissing, match="kit.query.no_such_function"):
         require("kit.query", "no_such_function")
+
+
+def test_the_scale_warehouse_has_spotifys_footprint(bench_run):
+    _, _, folder = bench_run
+    root = folder / "work" / "scale-tiny" / "warehouse"
+    con = duckdb.connect()
+    charts = dict(
+        con.execute(
+            f"select platform, count(distinct country) from read_parquet("
+            f"'{root}/chart_entries/*/*/*.parquet', hive_partitioning = true) group by all"
+        ).fetchall()
+    )
+    # GLOBAL and 70 countries on Spotify; 30, 40, 20 and 10 countries (and GLOBAL) elsewhere
+    assert charts == {
+        "spotify": 71,
+        "youtube": 31,
+        "apple_music": 41,
+        "deezer": 21,
+        "amazon_music": 11,
+    }
+    own, tracks = con.execute(
+        f"select (select count(distinct track_id) from read_parquet("
+        f"'{root}/track_streams/*/*/*.parquet')), (select count(*) from read_parquet("
+        f"'{root}/tracks/*.parquet'))"
+    ).fetchall()[0]
+    assert tracks == 2_000
+    assert own >= 40  # 2 % of the tracks have their own series
+
+
+def test_the_large_file_rows_come_from_its_child_processes(bench_run):
+    done, page, _ = bench_run
+    rate, memory, growth = (
+        _row(done, k) for k in ("bigfile_rate", "bigfile_memory", "bigfile_growth")
+    )
+    # 20,000 rows asked: two days of GLOBAL and 70 countries' top 200 = 28,400 rows, and a
+    # tenth of them
+    assert rate.title.startswith("5b. Ingest of one 28,400-row combined file")
+    assert "the tenth (2,840 rows)" in rate.figure
+    assert rate.met == (rate.values["ratio"] >= 0.5)
+    assert rate.values["kit_rows_per_s"] > 0 and rate.values["duckdb_rows_per_s"] > 0
+    # a Python process with pyarrow and DuckDB loaded holds tens of megabytes at least
+    assert memory.values["peak_bytes"] > 50 * 2**20
+    assert memory.met == (memory.values["peak_bytes"] <= 1.5 * 2**30)
+    assert growth.met == (growth.values["growth"] <= 1.2)
+    assert "**Ingest of the 28,400-row file, step by step**" in page
+
+
+def test_a_fresh_process_is_timed_from_import_kit_to_the_first_breakdown(bench_run):
+    done, _, _ = bench_run
+    fresh = _row(done, "fresh")
+    assert fresh.figure.startswith("median ")
+    assert 0 < fresh.values["p50"] < 600  # seconds, measured by the child itself
+    assert fresh.met == (fresh.values["p50"] <= 1.5)

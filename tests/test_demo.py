@@ -579,12 +579,19 @@ def test_the_default_scale_fills_charts_of_200(full):
 
 
 def test_the_bench_scale_is_sized_by_row_counts():
-    scale = DemoScale.bench(chart_entries=10_000_000, audience_points=20_000_000, tracks=200_000)
-    # charts: 9 × (4 platforms × 730 days + 2 weekly platforms × 104 weeks) = 28,152 per position
-    assert scale.chart_size == 355  # 10,000,000 / 28,152
-    # audience: 9 charts × 730 days × 5 metrics (2 spotify, 1 each elsewhere) = 32,850 per artist
-    assert scale.n_artists == 609  # 20,000,000 / 32,850
+    scale = DemoScale.bench(chart_entries=10_700_000, audience_points=20_000_000, tracks=200_000)
+    # 13 months, 2025-10-01 to 2026-10-31: 396 days, 56 Friday–Thursday weeks. Charts per
+    # position of Spotify's: 71 × (396 + 56) on Spotify, and at half the length 31 × 452 on
+    # YouTube (weekly too), 41, 21 and 11 × 396 on Apple Music, Deezer and Amazon Music:
+    # 32,092 + (14,012 + 16,236 + 8,316 + 4,356) / 2 = 53,552; 10,700,000 / 53,552 = 199.8
+    assert (scale.days, scale.weeks) == (396, 56)
+    assert scale.chart_size_of("spotify") == 200
+    assert {scale.chart_size_of(p) for p in ("youtube", "apple_music", "deezer")} == {100}
+    assert [len(scale.countries_of(p)) for p in scale.platforms] == [70, 30, 40, 20, 10]
+    # audience: 396 days × (71 × 2 Spotify metrics + 31 + 41 + 21 + 11) = 97,416 per artist
+    assert scale.n_artists == 205  # 20,000,000 / 97,416
     assert scale.n_tracks == 200_000
+    assert scale.own_series_share == 0.02
 
 
 @pytest.mark.parametrize(

@@ -406,10 +406,14 @@ def test_the_same_track_twice_in_one_chart_is_refused(tmp_path, loaded):
     )
 
 
-def test_a_file_that_is_not_utf8_is_refused(tmp_path, loaded):
+def test_a_file_that_is_not_utf8_is_refused_at_its_first_bad_line(tmp_path, loaded):
     text = charts_com_bytes([chart_row(1, 1, "Beyoncé", "Halo", 10)]).decode("utf-8-sig")
     message = _refused(tmp_path, loaded, IT_DAY, text.encode("latin-1"))
-    assert "not a readable UTF-8 CSV file" in message
+    # é is the byte 0xe9 in Latin-1, inside artist_names on line 2
+    assert (
+        f"{IT_DAY}, line 2, field artist_names: the file is not UTF-8: byte 0xe9 is not valid "
+        "UTF-8; if you know its encoding, give it with --encoding"
+    ) in message
 
 
 # ---------------------------------------------------------------- the same file twice

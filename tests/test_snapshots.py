@@ -190,6 +190,69 @@ def test_a_commit_by_another_process_makes_the_kept_catalogue_give_way(empty_war
     assert q.platform_slugs == ("deezer",)
 
 
+def test_the_catalogue_of_an_empty_warehouse_has_no_platforms_countries_or_dates(
+    empty_warehouse,
+):
+    found = catalogue(empty_warehouse)
+    assert (found.artists, found.platforms, found.countries) == ((), (), ())
+    assert (found.first_date, found.last_date) == (None, None)
+
+
+def test_the_kept_catalogue_gives_another_process_s_countries_and_dates(empty_warehouse):
+    write_state(empty_warehouse, "A")
+    before = catalogue(empty_warehouse)
+    assert (before.countries, before.first_date, before.last_date) == (("IT",), *DAYS)
+    later = (
+        "import sys, datetime as dt, pandas as pd; from kit import warehouse; "
+        "warehouse.write({'artist_audience': pd.DataFrame({'date': [dt.date(2026, 9, 5)], "
+        "'platform': 'deezer', 'country': 'FR', 'artist_id': 'alba', 'metric': 'followers', "
+        "'value': [7], 'source': 'test'})}, source='test', warehouse=sys.argv[1])"
+    )
+    subprocess.run([sys.executable, "-c", later, str(empty_warehouse)], check=True)
+    after = catalogue(empty_warehouse)
+    assert after.countries == ("FR", "IT")
+    assert (after.first_date, after.last_date) == (DAYS[0], dt.date(2026, 9, 5))
+    assert after.platforms == ("spotify", "deezer")
+
+
+def test_a_query_naming_its_platforms_sees_data_another_process_committed_on_them(
+    empty_warehouse,
+):
+    write_state(empty_warehouse, "A")
+    refusal = (
+        r"^No data for Alba on deezer in IT from 2026-08-31 to 2026-09-01\. The warehouse "
+        r"has data for them in IT from 2026-08-31 to 2026-09-01\.$"
+    )
+    with pytest.raises(QueryError, match=refusal):
+        Query("Alba", PERIOD, platforms=["deezer"], country="IT", warehouse=empty_warehouse)
+    deezer = (
+        "import sys, datetime as dt, pandas as pd; from kit import warehouse; "
+        "warehouse.write({'artist_audience': pd.DataFrame({'date': [dt.date(2026, 9, 1)], "
+        "'platform': 'deezer', 'country': 'IT', 'artist_id': 'alba', 'metric': 'followers', "
+        "'value': [7], 'source': 'test'})}, source='test', warehouse=sys.argv[1])"
+    )
+    subprocess.run([sys.executable, "-c", deezer, str(empty_warehouse)], check=True)
+    q = Query("Alba", PERIOD, platforms=["deezer"], country="IT", warehouse=empty_warehouse)
+    assert q.platform_slugs == ("deezer",)
+    assert Query("Alba", PERIOD, country="IT", warehouse=empty_warehouse).platform_slugs == (
+        "spotify",
+        "deezer",
+    )
+
+
+def test_a_query_naming_its_platforms_reads_nothing_once_every_platform_is_known(
+    empty_warehouse, monkeypatch
+):
+    write_state(empty_warehouse, "A")
+    Query("Alba", PERIOD, country="IT", warehouse=empty_warehouse)  # every platform with data
+    reads = []
+    real_cursor = db.cursor
+    monkeypatch.setattr(db, "cursor", lambda *a, **k: reads.append(1) or real_cursor(*a, **k))
+    q = Query("Alba", PERIOD, platforms=["spotify"], country="IT", warehouse=empty_warehouse)
+    assert q.platform_slugs == ("spotify",)
+    assert reads == []
+
+
 def test_building_the_same_query_again_on_one_version_reads_nothing(empty_warehouse, monkeypatch):
     write_state(empty_warehouse, "A")
 

@@ -98,6 +98,20 @@ def test_every_load_adds_one_ingest_log_row(empty_warehouse):
     assert warehouse.loaded_checksums(empty_warehouse) == {"x"}
 
 
+def test_a_load_in_several_writes_logs_itself_once_with_its_own_totals(empty_warehouse):
+    # log=(): the rows are written, no ingest_log row; the last write logs the whole load
+    warehouse.write(_rows(3), source="test", warehouse=empty_warehouse, log=())
+    assert warehouse.read_table("ingest_log", empty_warehouse).num_rows == 0
+    assert len(warehouse.read_table("artist_audience", empty_warehouse)) == 3
+    entry = warehouse.LogEntry("test", "big.csv", "y", rows=3, rows_written=4)  # 3 + 1 artist
+    warehouse.write({}, source="test", warehouse=empty_warehouse, log=[entry])
+    log = warehouse.read_table("ingest_log", empty_warehouse).to_pandas()
+    assert list(zip(log["file"], log["rows"], log["rows_written"], strict=True)) == [
+        ("big.csv", 3, 4)
+    ]
+    assert warehouse.loaded_checksums(empty_warehouse) == {"y"}
+
+
 def test_worldwide_is_never_null(empty_warehouse):
     rows = _rows()
     rows["artist_audience"].loc[0, "country"] = None

@@ -60,6 +60,12 @@ def _add_common(p: argparse.ArgumentParser) -> None:
         "--reload", action="store_true", help="load files again even if already in the log"
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the files' encoding when not UTF-8, such as latin-1 or cp1252 "
+        "(default: UTF-8, or UTF-16 with a byte-order mark)",
+    )
     add_warehouse(p)
 
 
@@ -69,6 +75,7 @@ def _common(args: argparse.Namespace) -> dict:
         "strict": args.strict,
         "reload": args.reload,
         "progress": False if args.no_progress else None,
+        "encoding": args.encoding,
     }
 
 

@@ -164,6 +164,8 @@ class BreakdownState:
             ordered = query.order_movers(keyed, query.movers_order(self.sort, self.descending))
             return ordered[list(rows.columns)]
         keys = query.breakdown_order(self.sort, self.descending)
+        if keys == query.breakdown_order():
+            return rows  # already in the order kit.query.breakdown returns (PlatformData)
         return rows.sort_values(
             [column for column, _ in keys],
             ascending=[not descending for _, descending in keys],

@@ -66,18 +66,34 @@ class Lookups:
         return db.cursor(snapshot=self.snapshot)
 
     def platforms_with_data(
-        self, artist_ids: tuple[str, ...], country: str, start: dt.date, end: dt.date
+        self,
+        artist_ids: tuple[str, ...],
+        country: str,
+        start: dt.date,
+        end: dt.date,
+        among: tuple[str, ...] | None = None,
     ) -> dict[str, tuple[dt.date, dt.date]]:
         """{platform: (first date, last date)} with rows of period_rows for these artists
-        in the country and period (kit/sql/platforms_with_data.sql)."""
-        key = (tuple(artist_ids), country, start, end)
+        in the country and period (kit/sql/platforms_with_data.sql); with `among`, only
+        those of these platforms (the files of the others are not read)."""
+        every = (tuple(artist_ids), country, start, end, None)
+        key = every if among is None else (*every[:4], tuple(among))
         with self._lock:
             found = self._platforms.get(key)
+            if found is None and among is not None and every in self._platforms:
+                found = {p: s for p, s in self._platforms[every].items() if p in among}
         if found is None:
             rows = self.cursor().execute(
                 "select platform, first_date, last_date "
-                "from platforms_with_data($artists, $country, $start, $end)",
-                {"artists": list(artist_ids), "country": country, "start": start, "end": end},
+                "from platforms_with_data($artists, $country, $start, $end) "
+                "where $among is null or list_contains($among, platform)",
+                {
+                    "artists": list(artist_ids),
+                    "country": country,
+                    "start": start,
+                    "end": end,
+                    "among": None if among is None else list(among),
+                },
             )
             found = {p: (first, last) for p, first, last in rows.fetchall()}
             with self._lock:
@@ -97,20 +113,25 @@ class Lookups:
 
     def catalogue(self) -> Catalogue:
         if self._catalogue is None:
-            cur = self.cursor()
-            platforms = [
-                r[0] for r in cur.execute("select distinct platform from data_span").fetchall()
-            ]
-            countries = cur.execute(
-                "select distinct country from data_span order by country"
-            ).fetchall()
-            first, last = cur.execute(
-                "select min(first_date), max(last_date) from data_span"
-            ).fetchall()[0]
+            # data_span reads every dated row of the warehouse: once, not once per answer
+            platforms, countries, first, last = (
+                self.cursor()
+                .execute(
+                    """
+                    with spans as materialized (select * from data_span)
+                    select
+                        (select list(distinct platform order by platform) from spans),
+                        (select list(distinct country order by country) from spans),
+                        (select min(first_date) from spans),
+                        (select max(last_date) from spans)
+                    """
+                )
+                .fetchall()[0]
+            )
             self._catalogue = Catalogue(
                 artists=self.artists,
-                platforms=platforms_in_order(platforms),
-                countries=tuple(r[0] for r in countries),
+                platforms=platforms_in_order(platforms or ()),
+                countries=tuple(countries or ()),
                 first_date=first,
                 last_date=last,
             )

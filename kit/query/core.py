@@ -240,8 +240,10 @@ def _require_data(known: Lookups, q: Query) -> None:
     # The About sheet's list of sources (period_sources) is exactly "the data there is":
     # none means no answer. Both it and platforms_with_data count the rows of period_rows,
     # so it has rows on the query's platforms exactly when one of them has data.
-    with_data = known.platforms_with_data(q.artist_ids, q.country_code, q.start, q.end)
-    if set(q.platform_slugs) & set(with_data):
+    with_data = known.platforms_with_data(
+        q.artist_ids, q.country_code, q.start, q.end, among=q.platform_slugs
+    )
+    if with_data:
         return
     span = known.data_span(q.artist_ids, q.country_code)
     where = (

@@ -11,6 +11,7 @@ import pandas as pd
 from .. import config, db, engine
 from ..countries import country_code
 from ..errors import QueryError
+from ..period import as_date
 from ..warehouse import snapshot as warehouse_snapshot
 from . import core
 from .catalogue import lookups
@@ -134,12 +135,8 @@ def period_alerts(q: Query, rules=None) -> pd.DataFrame:
 def _alert_day(value: str | dt.date | None, what: str) -> dt.date | None:
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        return as_date(value)
     except ValueError:
         raise QueryError(f"Invalid {what} {value!r}: expected a date, YYYY-MM-DD.") from None
 

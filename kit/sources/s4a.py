@@ -47,8 +47,11 @@ def load_s4a(
     strict: bool = False,
     progress: bool | None = True,
     reload: bool = False,
+    encoding: str | None = None,
 ) -> IngestSummary:
-    """Load Spotify for Artists timeline or songs exports of `artist` (created if unknown)."""
+    """Load Spotify for Artists timeline or songs exports of `artist` (created if unknown).
+
+    `encoding` is the files' encoding when it is not UTF-8 (such as "latin-1")."""
     name = (artist or "").strip()
     if not name:
         raise ValueError("An artist name is required: the exports do not name their artist.")
@@ -66,6 +69,7 @@ def load_s4a(
         strict=strict,
         progress=progress,
         reload=reload,
+        encoding=encoding,
         artist_names=[name],
     )
 

@@ -25,8 +25,8 @@ import csv
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -57,7 +57,7 @@ FILE_NAME = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})(?:--(?P<until>\d{4}-\d{2}-\d{2}))?\.csv$",
     re.IGNORECASE,
 )
-TRACK_URI = r"^spotify:track:[0-9A-Za-z]+$"
+TRACK_URI = r"^spotify:track:(?P<id>[0-9A-Za-z]+)$"
 TRACK_URL = r"^https?://open\.spotify\.com/track/(?P<id>[0-9A-Za-z]+)(?:[/?#].*)?$"
 
 
@@ -72,13 +72,15 @@ def load_spotify_charts(
     strict: bool = False,
     progress: bool | None = True,
     reload: bool = False,
+    encoding: str | None = None,
 ) -> IngestSummary:
     """Load chart CSV files or folders of them; returns what was loaded and what was refused.
 
     `country`, `frequency` and `date` replace what a file's name says (for renamed
     files). `artist_names` are names containing ", " to keep whole when splitting
     credits. `strict` stops at the first refused file; `reload` loads files again even
-    if their checksum is in the ingest_log."""
+    if their checksum is in the ingest_log. `encoding` is the files' encoding when it is
+    not UTF-8 (such as "latin-1")."""
     given = _ChartFacts(
         chart=None,
         country=country_code(country) if country else None,
@@ -86,7 +88,7 @@ def load_spotify_charts(
         date=_date(date) if date else None,
     )
 
-    def read(file: InputFile, dims: Dimensions) -> ChartFile:
+    def read(file: InputFile, dims: Dimensions) -> ChartFile | ingest.StreamedFile:
         return read_chart_file(file, given)
 
     return ingest.ingest_files(
@@ -100,6 +102,7 @@ def load_spotify_charts(
         progress=progress,
         reload=reload,
         artist_names=artist_names,
+        encoding=encoding,
     )
 
 
@@ -181,37 +184,63 @@ COMBINED = "combined"
 
 @dataclass
 class ChartFile:
-    """A chart file whose name and header were checked: its layout, facts and text rows."""
+    """A chart file whose name and header were checked: its layout, facts and text rows.
+
+    A file too large to hold (InputFile.streamed) is read later, in chunks: `table` is None
+    until then, and each chunk is a ChartFile whose `first_row` is its first row's data
+    row in the file."""
 
     layout: str
     facts: _ChartFacts  # for the combined layout only the frequency
-    table: pa.Table  # the columns used, as text
+    table: pa.Table | None  # the columns used, as text
     rows: int
+    used: tuple[str, ...] = ()
+    header: tuple[str, ...] = ()  # the header's names as written
+    skip_records: int = 0  # note records before the header
+    first_row: int | None = None  # set on the chunks of a streamed file
+
+    def chunks(self, file: InputFile) -> Iterator[ChartFile]:
+        first = 0
+        for table in ingest.stream_csv_text(
+            file, self.header, self.used, skip_records=self.skip_records
+        ):
+            yield replace(self, table=table.select(self.used), rows=table.num_rows, first_row=first)
+            first += table.num_rows
 
 
-def read_chart_file(file: InputFile, given: _ChartFacts) -> ChartFile:
-    """Tell the layout, read the text, check the header and what the name says."""
+def read_chart_file(file: InputFile, given: _ChartFacts) -> ChartFile | ingest.StreamedFile:
+    """Tell the layout, check the header and what the name says, and read the text (a
+    streamed file: the loop reads its chunks)."""
     lines = file.text_lines(2)
     if not lines or not "".join(lines).strip():
         raise file.error(None, None, "the file is empty: expected a header line and chart rows")
     first = _header_names(lines[0])
     second = _header_names(lines[1]) if len(lines) > 1 else []
     if {"rank", "uri", "artist_names"} <= set(first):
-        return _read_charts_com(file, given.over(facts_from_name(file)))
-    if {"position", "track name"} <= set(second):
-        return _read_spotifycharts_com(file, given.over(facts_from_name(file)))
-    if {"title", "region", "chart"} <= set(first):
-        rows = ingest.read_csv_text(file)
-        ingest.check_header(file, rows, COMBINED_COLUMNS)
+        found = _charts_com(file, first, given.over(facts_from_name(file)))
+    elif {"position", "track name"} <= set(second):
+        found = _spotifycharts_com(file, second, given.over(facts_from_name(file)))
+    elif {"title", "region", "chart"} <= set(first):
+        ingest.check_header_names(file, first, COMBINED_COLUMNS)
         facts = _ChartFacts(None, None, given.frequency or "daily", None)
-        return ChartFile(COMBINED, facts, rows.drop_columns(["trend"]), rows.num_rows)
-    raise file.error(
-        1,
-        None,
-        "expected the header of a charts.spotify.com file (rank,uri,artist_names,…), a "
-        "spotifycharts.com file (a note line, then Position,Track Name,Artist,Streams,URL) or "
-        "the combined layout (title,rank,date,artist,url,region,chart,trend,streams)",
-    )
+        used = tuple(c for c in COMBINED_COLUMNS if c != "trend")
+        found = ChartFile(COMBINED, facts, None, 0, used)
+    else:
+        raise file.error(
+            1,
+            None,
+            "expected the header of a charts.spotify.com file (rank,uri,artist_names,…), a "
+            "spotifycharts.com file (a note line, then Position,Track Name,Artist,Streams,URL) "
+            "or the combined layout (title,rank,date,artist,url,region,chart,trend,streams)",
+        )
+    header = ingest.check_csv_structure(file, found.skip_records)
+    found = replace(found, header=tuple(header))
+    if file.streamed:
+        return ingest.StreamedFile(lambda: found.chunks(file), header_line=found.skip_records + 1)
+    rows = ingest.read_csv_text(file, skip_records=found.skip_records)
+    if not rows.num_rows:
+        raise file.error(found.skip_records + 1, None, "the file has a header but no data rows")
+    return replace(found, table=rows.select(list(found.used)), rows=rows.num_rows)
 
 
 def _header_names(line: str) -> list[str]:
@@ -229,35 +258,30 @@ def _require_date_and_country(file: InputFile, facts: _ChartFacts) -> None:
         )
 
 
-def _read_charts_com(file: InputFile, facts: _ChartFacts) -> ChartFile:
-    rows = ingest.read_csv_text(file)
+def _charts_com(file: InputFile, header: list[str], facts: _ChartFacts) -> ChartFile:
     by_header = (
-        "weekly"
-        if "weeks_on_chart" in rows.column_names
-        else "daily"
-        if "days_on_chart" in rows.column_names
-        else None
+        "weekly" if "weeks_on_chart" in header else "daily" if "days_on_chart" in header else None
     )
     frequency = facts.frequency or by_header or "daily"
-    chart = facts.chart or ("top" if "streams" in rows.column_names else "viral")
+    chart = facts.chart or ("top" if "streams" in header else "viral")
     counter = "weeks_on_chart" if frequency == "weekly" else "days_on_chart"
     required = [*CHART_COLUMNS, counter] + (["streams"] if chart == "top" else [])
-    ingest.check_header(file, rows, required, () if chart == "top" else ("streams",))
+    ingest.check_header_names(file, header, required, () if chart == "top" else ("streams",))
     _require_date_and_country(file, facts)
     used = ["rank", "uri", "artist_names", "track_name", "previous_rank"]
     used += ["streams"] if chart == "top" else []
     facts = _ChartFacts(chart, facts.country, frequency, facts.date)
-    return ChartFile(CHARTS_COM, facts, rows.select(used), rows.num_rows)
+    return ChartFile(CHARTS_COM, facts, None, 0, tuple(used))
 
 
-def _read_spotifycharts_com(file: InputFile, facts: _ChartFacts) -> ChartFile:
-    rows = ingest.read_csv_text(file, skip_records=1)
-    chart = facts.chart or ("top" if "streams" in rows.column_names else "viral")
+def _spotifycharts_com(file: InputFile, header: list[str], facts: _ChartFacts) -> ChartFile:
+    chart = facts.chart or ("top" if "streams" in header else "viral")
     required = ["position", "track name", "artist", "url"] + (["streams"] if chart == "top" else [])
-    ingest.check_header(file, rows, required, () if chart == "top" else ("streams",), line=2)
+    optional = () if chart == "top" else ("streams",)
+    ingest.check_header_names(file, header, required, optional, line=2)
     _require_date_and_country(file, facts)
     facts = _ChartFacts(chart, facts.country, facts.frequency or "daily", facts.date)
-    return ChartFile(SPOTIFYCHARTS_COM, facts, rows.select(required), rows.num_rows)
+    return ChartFile(SPOTIFYCHARTS_COM, facts, None, 0, tuple(required), skip_records=1)
 
 
 def convert_chart_files(
@@ -271,10 +295,11 @@ def convert_chart_files(
     for i, (_, chart_file) in enumerate(items):
         groups.setdefault((chart_file.layout, chart_file.facts.chart), []).append(i)
     entries, track_rows, names = [], [], []
+    unique = None
     for (layout, _), positions in groups.items():
         files = [items[i][0] for i in positions]
         reads = [items[i][1] for i in positions]
-        place = ingest.BatchRows(files, [r.rows for r in reads])
+        place = ingest.BatchRows(files, [r.rows for r in reads], [r.first_row or 0 for r in reads])
         rows = pa.concat_tables([r.table for r in reads])
         convert = {
             CHARTS_COM: _convert_charts_com,
@@ -282,14 +307,16 @@ def convert_chart_files(
             COMBINED: _convert_combined,
         }[layout]
         group_entries, group_tracks, group_names = convert(place, rows, reads)
-        ingest.duplicates(
-            place,
-            group_entries.select(["date", "country", "chart", "track_id"]).append_column(
-                "_in_file", place.file_index
-            ),
-            "uri" if layout == CHARTS_COM else "url",
-            _describe_repeat,
-        )
+        field_name = "uri" if layout == CHARTS_COM else "url"
+        if reads[0].first_row is not None:
+            # a chunk of a streamed file (alone in its batch): the loop checks the repeats
+            # over all its chunks, placing each row by `_row`
+            group_entries = group_entries.append_column("_row", place.file_rows())
+            unique = ingest.UniqueKey(REPEAT_KEY, field_name, _describe_repeat)
+        else:
+            keys = group_entries.select(list(REPEAT_KEY))
+            keys = keys.append_column("_in_file", place.file_index)
+            ingest.duplicates(place, keys, field_name, _describe_repeat)
         entries.append(
             group_entries.append_column(
                 "_file", pc.take(pa.array(positions, pa.int32()), place.file_index)
@@ -302,7 +329,12 @@ def convert_chart_files(
         tables={"chart_entries": pa.concat_tables(entries)},
         track_artists=pa.concat_tables(track_rows),
         artist_names=names,
+        unique=unique,
     )
+
+
+# a track appears once per chart and day
+REPEAT_KEY = ("date", "country", "chart", "track_id")
 
 
 def _describe_repeat(row: dict) -> str:
@@ -321,40 +353,46 @@ def _per_file(place: ingest.BatchRows, reads: Sequence[ChartFile]) -> dict[str, 
 def _convert_charts_com(
     place: ingest.BatchRows, rows: pa.Table, reads: Sequence[ChartFile]
 ) -> tuple[pa.Table, pa.Table, list[str]]:
-    uri = ingest.matching(place, rows, "uri", TRACK_URI, "a Spotify track URI spotify:track:<id>")
-    track_id = pc.utf8_slice_codeunits(uri, len("spotify:track:"))
-    title = ingest.non_empty(place, rows, "track_name", "the track's title")
-    artists = ingest.non_empty(place, rows, "artist_names", "the track's artists")
+    track_id = ingest.matching(
+        place,
+        rows,
+        "uri",
+        TRACK_URI,
+        "a Spotify track URI spotify:track:<id>",
+        extract="id",
+        encoded=True,
+    )
+    title = ingest.non_empty(place, rows, "track_name", "the track's title", encoded=True)
+    artists = ingest.non_empty(place, rows, "artist_names", "the track's artists", encoded=True)
     previous = ingest.whole_numbers(place, rows, "previous_rank", minimum=-1, empty_ok=True)
     # -1 is a new entry or a re-entry: no previous position
     previous = pc.if_else(pc.equal(previous, -1), pa.scalar(None, pa.int64()), previous)
     entries = _entries(place, rows, reads, track_id, "rank", previous)
-    tracks = ingest.track_artists(track_id, title, artists, ingest.SPLIT_COMMA)
-    return entries, tracks, []
+    return entries, _track_rows(track_id, title, artists, ingest.SPLIT_COMMA), []
 
 
 def _convert_spotifycharts_com(
     place: ingest.BatchRows, rows: pa.Table, reads: Sequence[ChartFile]
 ) -> tuple[pa.Table, pa.Table, list[str]]:
     track_id = _track_ids_from_urls(place, rows)
-    title = ingest.non_empty(place, rows, "track name", "the track's title")
-    artist = ingest.non_empty(place, rows, "artist", "the track's main artist")
+    title = ingest.non_empty(place, rows, "track name", "the track's title", encoded=True)
+    artist = ingest.non_empty(place, rows, "artist", "the track's main artist", encoded=True)
     entries = _entries(
         place, rows, reads, track_id, "position", pa.nulls(rows.num_rows, pa.int64())
     )
-    tracks = ingest.track_artists(track_id, title, artist, ingest.SPLIT_SINGLE)
-    return entries, tracks, pc.unique(artist).to_pylist()
+    tracks = _track_rows(track_id, title, artist, ingest.SPLIT_SINGLE)
+    return entries, tracks, list(dict.fromkeys(tracks.column("artists").to_pylist()))
 
 
 def _convert_combined(
     place: ingest.BatchRows, rows: pa.Table, reads: Sequence[ChartFile]
 ) -> tuple[pa.Table, pa.Table, list[str]]:
     chart = ingest.mapped(place, rows, "chart", _combined_chart)
-    country = ingest.mapped(place, rows, "region", _region)
+    country = ingest.mapped(place, rows, "region", _region, encoded=True)
     day = ingest.dates(place, rows, "date")
     track_id = _track_ids_from_urls(place, rows)
-    title = ingest.non_empty(place, rows, "title", "the track's title")
-    artists = ingest.non_empty(place, rows, "artist", "the track's artists")
+    title = ingest.non_empty(place, rows, "title", "the track's title", encoded=True)
+    artists = ingest.non_empty(place, rows, "artist", "the track's artists", encoded=True)
     position = ingest.whole_numbers(place, rows, "rank", minimum=1)
     streams = ingest.whole_numbers(place, rows, "streams", empty_ok=True)
     top = pc.equal(chart, "top")
@@ -376,8 +414,18 @@ def _convert_combined(
             "previous_position": pa.nulls(n, pa.int64()),
         }
     )
-    tracks = ingest.track_artists(track_id, title, artists, ingest.SPLIT_COMMA)
-    return entries, tracks, []
+    return entries, _track_rows(track_id, title, artists, ingest.SPLIT_COMMA), []
+
+
+def _track_rows(
+    track_id: pa.ChunkedArray, title: pa.ChunkedArray, artists: pa.ChunkedArray, split: str
+) -> pa.Table:
+    """The file's tracks and their credited artists (ingest.track_artists), from the first
+    row of each (track, title, artists): a chart repeats its tracks day after day."""
+    first = ingest.first_of_each(track_id, title, artists)
+    return ingest.track_artists(
+        *(pc.take(c, first).cast(pa.string()) for c in (track_id, title, artists)), split
+    )
 
 
 def _combined_chart(value: str) -> str:
@@ -395,10 +443,15 @@ def _region(value: str) -> str:
 
 
 def _track_ids_from_urls(place: ingest.BatchRows, rows: pa.Table) -> pa.ChunkedArray:
-    url = ingest.matching(
-        place, rows, "url", TRACK_URL, "a track link https://open.spotify.com/track/<id>"
+    return ingest.matching(
+        place,
+        rows,
+        "url",
+        TRACK_URL,
+        "a track link https://open.spotify.com/track/<id>",
+        extract="id",
+        encoded=True,
     )
-    return pc.struct_field(pc.extract_regex(url, TRACK_URL), "id")
 
 
 def _entries(

@@ -52,8 +52,11 @@ def load_table(
     strict: bool = False,
     progress: bool | None = True,
     reload: bool = False,
+    encoding: str | None = None,
 ) -> IngestSummary:
-    """Load plain audience or track-streams tables (.csv, .xlsx) or folders of them."""
+    """Load plain audience or track-streams tables (.csv, .xlsx) or folders of them.
+
+    `encoding` is the CSV files' encoding when it is not UTF-8 (such as "latin-1")."""
     kind = kind.strip().lower().replace("_", "-")
     if kind not in KINDS:
         raise ValueError(f"Unknown kind {kind!r}: expected {' or '.join(KINDS)}.")
@@ -73,6 +76,7 @@ def load_table(
         strict=strict,
         progress=progress,
         reload=reload,
+        encoding=encoding,
     )
 
 

@@ -9,10 +9,16 @@ credits as (
     from track_credits
     where artist_id = p_artist_id
 ),
+titles as (
+    -- the credited tracks' titles only: the tracks table has every track of the warehouse
+    select t.track_id, t.title
+    from tracks as t
+    join credits as c on c.track_id = t.track_id
+),
 final as (
     select v.track_id, t.title, c.credit, v.date, v.streams, v.days, v.kind, v.source
     from track_daily(p_platform, p_country, start_date, end_date) as v
     join credits as c on c.track_id = v.track_id
-    left join tracks as t on t.track_id = v.track_id
+    left join titles as t on t.track_id = v.track_id
 )
 select * from final

@@ -25,6 +25,7 @@ class LogEntry:
     file: str | None = None
     checksum: str | None = None
     rows: int | None = None  # rows offered; defaults to all rows of the write
+    rows_written: int | None = None  # defaults to the write's (a load of several writes says)
     outcome: str = "ok"
     message: str | None = None
 
@@ -58,7 +59,8 @@ def write(
 ) -> LoadResult:
     """Merge `tables` ({table name: rows}) into the warehouse in one atomic commit.
 
-    Adds one ingest_log row per entry of `log` (default: one row for this load)."""
+    Adds one ingest_log row per entry of `log` (default: one for this load; `log=()`: none,
+    for a load written in several commits that logs itself with its last)."""
     loadable = [n for n, t in TABLES.items() if n != "ingest_log" and not t.derived]
     unknown = [n for n in tables if n not in loadable]
     if unknown:
@@ -74,8 +76,9 @@ def write(
                 written, partitions = txn.merge(TABLES[name], rows)
                 result.rows_written[name] = written
                 result.partitions += partitions
-        entries = list(log) if log else [LogEntry(source, file, checksum, message=message)]
-        txn.merge(INGEST_LOG, _log_rows(load_id, entries, result))
+        entries = [LogEntry(source, file, checksum, message=message)] if log is None else log
+        if entries:
+            txn.merge(INGEST_LOG, _log_rows(load_id, entries, result))
         result.version = txn.number
     return result
 
@@ -100,6 +103,7 @@ def log_failure(
 
 def _log_rows(load_id: str, entries: Sequence[LogEntry], result: LoadResult) -> pa.Table:
     now = dt.datetime.now(dt.UTC)
+    alone = result.total_written if len(entries) == 1 else None
     return pa.table(
         {
             "load_id": [load_id if i == 0 else f"{load_id}-{i}" for i in range(len(entries))],
@@ -108,7 +112,7 @@ def _log_rows(load_id: str, entries: Sequence[LogEntry], result: LoadResult) -> 
             "file": [e.file for e in entries],
             "checksum": [e.checksum for e in entries],
             "rows": [e.rows if e.rows is not None else result.total_rows for e in entries],
-            "rows_written": [result.total_written if len(entries) == 1 else None for _ in entries],
+            "rows_written": [alone if e.rows_written is None else e.rows_written for e in entries],
             "outcome": [e.outcome for e in entries],
             "message": [e.message for e in entries],
         },

@@ -11,10 +11,13 @@ from ... import ids
 from .parameters import (
     COLLABS,
     DEFAULT_ARTIST,
+    HOME_WEIGHT_PER_MARKET,
     HOME_WEIGHTS,
     HOMES,
     LANGUAGE,
     LOCAL_BOOST,
+    MARKET,
+    MARKET_OTHER,
     NAMED_ARTISTS,
     REACH,
     REACH_OTHER,
@@ -207,9 +210,16 @@ def make_cast(rng: np.random.Generator, scale: DemoScale, tl: Timeline) -> Cast:
 
     # generated artists, most popular first: the first ones are focus artists at large scales
     n_gen = max(0, scale.n_artists - n_named) + scale.n_filler_artists
-    weights = np.array(HOME_WEIGHTS) / sum(HOME_WEIGHTS)
+    # charted countries beyond HOMES (the bench's footprint) are homes too, by market size
+    extra = [c for c in scale.countries if c not in HOMES]
+    homes = np.array([*HOMES, *extra])
+    home_weights = [
+        *HOME_WEIGHTS,
+        *(HOME_WEIGHT_PER_MARKET * MARKET.get(c, MARKET_OTHER) for c in extra),
+    ]
+    weights = np.array(home_weights) / sum(home_weights)
     gen_pop = np.sort(0.9 * np.arange(1, n_gen + 1) ** -0.45 * rng.lognormal(0, 0.2, n_gen))[::-1]
-    gen_home = rng.choice(np.array(HOMES), size=n_gen, p=weights)
+    gen_home = rng.choice(homes, size=n_gen, p=weights)
     gen_reach = np.minimum(
         1.0, np.array([REACH.get(h, REACH_OTHER) for h in gen_home]) * rng.lognormal(0, 0.6, n_gen)
     )

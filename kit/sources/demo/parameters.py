@@ -7,6 +7,7 @@ one changes the demo warehouse (and its figures in tests and docs).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
@@ -105,6 +106,37 @@ STREAMS_PER_LISTENER_OTHER = (3.0, 5.0)
 RHYTHM = np.array([0.96, 0.95, 0.96, 0.98, 1.08, 1.03, 0.93])  # Monday … Sunday
 NOISE_SIGMA = 0.05  # daily lognormal noise, clipped at ±3σ
 DRIFT_MAX = 0.12  # amplitude of the slow per-track wave, in log units
+
+
+# ---------------------------------------------------------------- the bench's footprint
+
+# Spotify's daily top-200 countries, largest markets first (GLOBAL is added): the footprint a
+# label's warehouse holds. The other platforms chart in fewer of them, with shorter charts.
+FOOTPRINT_COUNTRIES = (
+    "US BR DE GB MX FR IT ES CA AU NL SE PL ID PH IN JP AR CL CO TR NO DK FI BE AT CH PT IE NZ "
+    "PE EC GT CR DO UY PY BO SV HN NI PA TW HK SG MY TH VN KR ZA NG EG MA AE SA IL GR CZ SK HU "
+    "RO BG UA LT LV EE IS LU KZ VE"
+).split()
+# platform: (its chart countries, the first n of FOOTPRINT_COUNTRIES; its chart length
+# against Spotify's)
+FOOTPRINT = {
+    "spotify": (70, 1.0),
+    "youtube": (30, 0.5),
+    "apple_music": (40, 0.5),
+    "deezer": (20, 0.5),
+    "amazon_music": (10, 0.5),
+}
+FOOTPRINT_START, FOOTPRINT_END = date(2025, 10, 1), date(2026, 10, 31)  # 13 months
+FOOTPRINT_OWN_SHARE = 0.02  # own series for 2 % of the tracks
+# The footprint's smaller markets taper from 0.15 to about 0.02 of the US; their artists are
+# homes too, in proportion to their market (HOME_WEIGHTS' scale).
+MARKET.update(
+    {
+        c: round(0.15 * 0.965**i, 4)
+        for i, c in enumerate(c for c in FOOTPRINT_COUNTRIES if c not in MARKET)
+    }
+)
+HOME_WEIGHT_PER_MARKET = 20.0
 
 
 def audience_metrics(platform: str) -> tuple[str, ...]:

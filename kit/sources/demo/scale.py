@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
 import pyarrow as pa
 
 from ...platforms import normalise_platform
-from .parameters import FRIDAY, NAMED_ARTISTS, RHYTHM, WEEKLY_PLATFORMS, audience_metrics
+from .parameters import (
+    FOOTPRINT,
+    FOOTPRINT_COUNTRIES,
+    FOOTPRINT_END,
+    FOOTPRINT_OWN_SHARE,
+    FOOTPRINT_START,
+    FRIDAY,
+    NAMED_ARTISTS,
+    RHYTHM,
+    WEEKLY_PLATFORMS,
+    audience_metrics,
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +35,13 @@ class DemoScale:
     start: date = date(2024, 11, 1)
     end: date = date(2026, 10, 31)
     chart_size: int = 200
+    # (platform, n): that platform charts only in the first n `countries` (and GLOBAL)
+    platform_countries: tuple[tuple[str, int], ...] = ()
+    # (platform, size): that platform's charts list `size` tracks instead of `chart_size`
+    platform_chart_sizes: tuple[tuple[str, int], ...] = ()
+    # own series for at least this share of the tracks: those of the named artists, then of
+    # the next artists in order until the share is reached (0: the named artists' only)
+    own_series_share: float = 0.0
 
     def __post_init__(self) -> None:
         if self.n_artists < 1 or self.n_filler_artists < 0:
@@ -48,6 +66,20 @@ class DemoScale:
             self.platforms
         ):
             raise ValueError("DemoScale: countries and platforms must not repeat")
+        for platform, n in self.platform_countries:
+            if platform not in self.platforms or not 1 <= n <= len(self.countries):
+                raise ValueError(
+                    f"DemoScale: platform_countries ({platform!r}, {n}) needs one of the "
+                    f"platforms and 1 to {len(self.countries)} countries"
+                )
+        for platform, size in self.platform_chart_sizes:
+            if platform not in self.platforms or size < 1:
+                raise ValueError(
+                    f"DemoScale: platform_chart_sizes ({platform!r}, {size}) needs one of the "
+                    "platforms and a size ≥ 1"
+                )
+        if not 0 <= self.own_series_share <= 1:
+            raise ValueError("DemoScale: own_series_share is a share of the tracks, 0 to 1")
         named = sum(a.tracks for a in NAMED_ARTISTS[: self.n_artists])
         generated = max(0, self.n_artists - len(NAMED_ARTISTS)) + self.n_filler_artists
         if self.n_tracks < named + generated:
@@ -66,25 +98,50 @@ class DemoScale:
         first_friday = self.start + timedelta(days=(FRIDAY - self.start.weekday()) % 7)
         return max(0, ((self.end - first_friday).days + 1) // 7)
 
+    def countries_of(self, platform: str) -> tuple[str, ...]:
+        """The countries whose charts `platform` has (GLOBAL is added)."""
+        n = dict(self.platform_countries).get(platform, len(self.countries))
+        return self.countries[:n]
+
+    def chart_size_of(self, platform: str) -> int:
+        return dict(self.platform_chart_sizes).get(platform, self.chart_size)
+
     @classmethod
     def bench(
         cls,
-        chart_entries: int = 10_000_000,
+        chart_entries: int = 10_700_000,
         audience_points: int = 20_000_000,
         tracks: int = 200_000,
     ) -> DemoScale:
-        """A scale whose warehouse has about these row counts (default countries, platforms, dates)."""
-        base = cls()
-        charts = len(base.countries) + 1
-        weekly = sum(p in WEEKLY_PLATFORMS for p in base.platforms)
-        slots = charts * (len(base.platforms) * base.days + weekly * base.weeks)
-        per_artist = charts * base.days * sum(len(audience_metrics(p)) for p in base.platforms)
-        n_artists = max(len(NAMED_ARTISTS), round(audience_points / per_artist))
-        return cls(
+        """Spotify's real footprint, sized by rows: GLOBAL and 70 countries on Spotify, fewer
+        on four other platforms (FOOTPRINT), 13 months, own series for 2 % of the tracks.
+        The chart lengths keep the footprint's proportions (the other platforms' half of
+        Spotify's): about 10.7 M chart entries give Spotify's top 200."""
+        base = cls(
+            countries=tuple(FOOTPRINT_COUNTRIES),
+            platforms=tuple(FOOTPRINT),
+            start=FOOTPRINT_START,
+            end=FOOTPRINT_END,
+        )
+        days, weeks = base.days, base.weeks
+        slots = sum(
+            (n + 1) * share * (days + (weeks if p in WEEKLY_PLATFORMS else 0))
+            for p, (n, share) in FOOTPRINT.items()
+        )
+        spotify = max(1, round(chart_entries / slots))
+        points = sum((n + 1) * len(audience_metrics(p)) for p, (n, _) in FOOTPRINT.items())
+        n_artists = max(len(NAMED_ARTISTS), round(audience_points / (days * points)))
+        return replace(
+            base,
             n_artists=n_artists,
             n_filler_artists=max(100, tracks // 12 - n_artists),
             n_tracks=tracks,
-            chart_size=max(1, round(chart_entries / slots)),
+            chart_size=spotify,
+            platform_countries=tuple((p, n) for p, (n, _) in FOOTPRINT.items()),
+            platform_chart_sizes=tuple(
+                (p, max(1, round(spotify * share))) for p, (_, share) in FOOTPRINT.items()
+            ),
+            own_series_share=FOOTPRINT_OWN_SHARE,
         )
 
     @classmethod

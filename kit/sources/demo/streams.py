@@ -191,11 +191,11 @@ def platform_tables(
     planted `events` (kit.sources.demo.events) applied to the streams they touch."""
     rng = np.random.default_rng([seed, _stable_int(platform)])
     n = len(cast.track_ids)
-    countries = list(scale.countries)
-    n_comp = len(countries) + 1  # the countries and the rest of the world
-    charts = [*countries, GLOBAL]
     market = np.array(
-        [MARKET.get(c, MARKET_OTHER) * PLATFORM_COUNTRY.get((platform, c), 1.0) for c in countries]
+        [
+            MARKET.get(c, MARKET_OTHER) * PLATFORM_COUNTRY.get((platform, c), 1.0)
+            for c in scale.countries
+        ]
         + [REST_OF_WORLD]
     )
     taste = np.clip(rng.lognormal(0, PLATFORM_SPREAD.get(platform, 0.3), n), 0.4, 2.5)
@@ -204,15 +204,23 @@ def platform_tables(
     phase = rng.uniform(0, 2 * np.pi, n)
     scale_p = UNIT * PLATFORM_SCALE.get(platform, PLATFORM_SCALE_OTHER)
     e0 = scale_p * (cast.track_pop * taste)[:, None] * cast.track_affinity * market[None, :]
+    countries = list(scale.countries_of(platform))
+    if len(countries) < len(scale.countries):
+        # the countries this platform does not chart in count in GLOBAL's rest of the world
+        e0 = np.column_stack([e0[:, : len(countries)], e0[:, len(countries) :].sum(axis=1)])
+    n_comp = len(countries) + 1  # the countries and the rest of the world
+    charts = [*countries, GLOBAL]
+    size = scale.chart_size_of(platform)
 
-    focus_tracks = np.zeros(n, dtype=bool)
-    focus_tracks[cast.credit_track[cast.credit_artist < cast.n_focus]] = True
+    always = np.zeros(n, dtype=bool)  # the focus artists' tracks, and those with own series
+    always[cast.credit_track[cast.credit_artist < cast.n_focus]] = True
+    roster = _own_roster(cast, scale) if platform == "spotify" else None
+    if roster is not None:
+        always[roster] = True
     least, largest = PlantedStreams(events, platform, np.arange(n), countries).bounds(n)
     same = np.ones(n)
-    usual = _candidates(e0, cast, tl, scale.chart_size, focus_tracks, (same, same))
-    eventful = _candidates(
-        e0, cast, tl, scale.chart_size, focus_tracks | (largest > 1), (least, largest)
-    )
+    usual = _candidates(e0, cast, tl, size, always, (same, same))
+    eventful = _candidates(e0, cast, tl, size, always | (largest > 1), (least, largest))
     local = np.union1d(usual, eventful)
     # The few tracks that only the events can bring onto a chart draw their noise from a
     # stream of their own, so every other value is the one of a demo without events.
@@ -234,13 +242,15 @@ def platform_tables(
     totals = np.zeros((len(charts), cast.n_focus, tl.n_days), np.int64)
 
     own = (
-        _OwnSeries(rng, platform, scale, tl, cast, local, planted)
-        if platform == "spotify"
+        _OwnSeries(rng, platform, countries, tl, cast, local, roster, planted)
+        if roster is not None
         else None
     )
     weekly = platform in WEEKLY_PLATFORMS
-    book = _Charts(m, scale.chart_size)
-    weeks = int(np.clip(1_500_000 // max(1, len(usual) * 7), 1, 13))
+    book = _Charts(m, size)
+    # about 1.5 M values per chart in memory at once (a chunk of weeks), counted on the
+    # usual tracks: the events' few tracks leave every other draw as it was
+    weeks = int(np.clip(1_500_000 * 9 // max(1, len(usual) * 7 * len(charts)), 1, 13))
     for d0 in range(0, tl.n_days, 7 * weeks):
         d1 = min(d0 + 7 * weeks, tl.n_days)
         day = np.arange(d0, d1)
@@ -288,6 +298,18 @@ def platform_tables(
     return out
 
 
+def _own_roster(cast: Cast, scale: DemoScale) -> np.ndarray:
+    """The tracks with own series, ascending: those credited to the named artists, then to
+    the next artists in order until they are `scale.own_series_share` of the tracks."""
+    first_artist = np.full(len(cast.track_ids), len(cast.names))
+    np.minimum.at(first_artist, cast.credit_track, cast.credit_artist)
+    wanted = int(np.ceil(scale.own_series_share * len(cast.track_ids)))
+    artists = cast.n_named
+    if wanted:
+        artists = max(artists, int(np.sort(first_artist)[min(wanted, len(first_artist)) - 1]) + 1)
+    return np.flatnonzero(first_artist < artists)
+
+
 class _OwnSeries:
     """Spotify-for-Artists-like daily series of the named artists' tracks, with gaps."""
 
@@ -295,21 +317,21 @@ class _OwnSeries:
         self,
         rng: np.random.Generator,
         platform: str,
-        scale: DemoScale,
+        countries: Sequence[str],
         tl: Timeline,
         cast: Cast,
         local: np.ndarray,
+        roster: np.ndarray,
         planted: PlantedStreams,
     ) -> None:
         self.rng = rng
         self.planted = planted
         self.platform = platform
         self.tl = tl
-        roster = np.unique(cast.credit_track[cast.credit_artist < cast.n_named])
         self.tracks = roster
         self.rows = np.searchsorted(local, roster)
         self.release = cast.release[roster]
-        charts = np.array([*scale.countries, GLOBAL])
+        charts = np.array([*countries, GLOBAL])
         home = cast.home[cast.main[roster]]
         self.mask = (
             (charts[:, None] == DEFAULT_COUNTRY)

@@ -9,7 +9,8 @@ vectorised. One module per job:
 - validation.py: header, whole numbers, dates, repeated keys…, refusing the first bad
   row by file and line; running totals into daily values;
 - dimensions.py: artist-name splitting, and the artists, tracks and credits a batch names;
-- batch.py: files and folders, the batch loop `ingest_files`, and its `IngestSummary`.
+- batch.py: files and folders, the batch loop `ingest_files`, and its `IngestSummary`;
+- streaming.py: a file too large to hold, validated in chunks and written in commits.
 
 Artists, tracks and credits are "dimension" rows: how a load meets the values already
 stored is the write path's one rule (kit.warehouse.keep_known_values): a known value is
@@ -24,7 +25,6 @@ from .batch import (
     READ_AHEAD,
     READ_THREADS,
     IngestSummary,
-    ParsedFile,
     expand_paths,
     ingest_files,
     merge_parsed,
@@ -43,12 +43,24 @@ from .dimensions import (
     track_artists,
 )
 from .errors import FileRejected, IngestError
-from .reading import BatchRows, InputFile, read_csv_text, read_table_text, read_xlsx_text
+from .parsed import ParsedFile
+from .reading import (
+    BatchRows,
+    InputFile,
+    check_csv_structure,
+    read_csv_text,
+    read_table_text,
+    read_xlsx_text,
+    stream_csv_text,
+)
+from .streaming import StreamedFile, UniqueKey
 from .validation import (
     check_header,
+    check_header_names,
     daily_from_cumulative,
     dates,
     duplicates,
+    first_of_each,
     first_true,
     mapped,
     matching,
@@ -77,12 +89,17 @@ __all__ = [
     "InputFile",
     "ParsedFile",
     "artist_ids",
+    "StreamedFile",
+    "UniqueKey",
+    "check_csv_structure",
     "check_header",
+    "check_header_names",
     "daily_from_cumulative",
     "dates",
     "derived_track_id",
     "duplicates",
     "expand_paths",
+    "first_of_each",
     "first_true",
     "ingest_files",
     "mapped",
@@ -92,6 +109,7 @@ __all__ = [
     "read_csv_text",
     "read_table_text",
     "read_xlsx_text",
+    "stream_csv_text",
     "text",
     "track_artists",
     "whole_numbers",

@@ -4,7 +4,9 @@
 sorted), skips files whose checksum the ingest_log already holds, writes the validated
 files in batches through `kit.warehouse.write` (one ingest_log row per file), records
 refused files in the ingest_log with outcome 'failed' (no data table is touched), and
-returns an `IngestSummary`.
+returns an `IngestSummary`. A file too large to hold (a `StreamedFile`) is validated
+chunk by chunk and written in as many commits as it needs (streaming.py); its
+ingest_log row comes last, so a load cut short is loaded again in full next time.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import collections
 import itertools
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -26,14 +29,19 @@ from ... import config, warehouse
 from ...schema import TABLES
 from ...warehouse import DIMENSION_TABLES, LogEntry, WarehouseError
 from ..arrow_sql import arrow_sql, quoted
-from .dimensions import Dimensions
+from .dimensions import TRACK_ARTISTS, Dimensions
 from .errors import FileRejected, IngestError
-from .reading import InputFile
+from .parsed import ParsedFile
+from .reading import InputFile, encoding_name
+from .streaming import PartitionSpill, StreamedFile, UniqueKey, conformed, first_of_each
+from .validation import has_repeats
 
 # Files per warehouse.write call are gathered until one of these is reached: a write
 # rewrites each partition it touches, so fewer, larger writes are much faster.
 BATCH_ROWS = 250_000
 BATCH_FILES = 2_000
+# Rows per commit of a streamed file: whole partitions, about this many rows at once.
+COMMIT_ROWS = 1_000_000
 
 
 @dataclass
@@ -80,17 +88,6 @@ class IngestSummary:
         if self.stopped:
             line += "; stopped at the first error (--strict)"
         return line
-
-
-@dataclass
-class ParsedFile:
-    """A validated file: rows for the warehouse's fact tables, and who/what they name."""
-
-    rows: int  # data rows read, for the summary
-    tables: dict[str, pa.Table] = field(default_factory=dict)  # fact tables
-    track_artists: pa.Table | None = None  # TRACK_ARTISTS rows
-    artist_names: list[str] = field(default_factory=list)  # artists named one by one
-    warnings: list[IngestError] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- the loop
@@ -140,16 +137,20 @@ def ingest_files(
     progress: bool | None = True,
     reload: bool = False,
     artist_names: Iterable[str] = (),
+    encoding: str | None = None,
 ) -> IngestSummary:
     """Validate each file, then write the good ones in batches; see the module docstring.
 
     `read` checks what can be checked file by file (name, header) and returns something
-    with a `rows` count; `convert` validates and converts a whole batch of read files at
-    once, vectorised, raising FileRejected for the first bad file. Without `convert`,
-    `read` returns the file's ParsedFile itself."""
+    with a `rows` count, or a StreamedFile for a file too large to hold (then `convert`
+    takes its chunks one by one); `convert` validates and converts a whole batch of read
+    files at once, vectorised, raising FileRejected for the first bad file. Without
+    `convert`, `read` returns the file's ParsedFile itself. `encoding`: the files' when
+    not UTF-8."""
     from tqdm.auto import tqdm
 
     started = time.perf_counter()
+    encoding = encoding_name(encoding)
     root = config.warehouse_path(warehouse_dir)
     summary = IngestSummary(source=source)
     files = expand_paths(paths, suffixes)
@@ -231,6 +232,57 @@ def ingest_files(
             for one in pending:
                 flush([one])
 
+    def write_streamed(file: InputFile, streamed: StreamedFile) -> None:
+        """Validate every chunk, then write the rows in commits and log the file last."""
+        with tempfile.TemporaryDirectory(prefix="chartroom-ingest-") as folder:
+            spill = PartitionSpill(Path(folder))
+            try:
+                parsed = _validate_chunks(
+                    file, streamed, to_parsed, dims, spill, lambda: file.checksum in loaded
+                )
+            except (FileRejected, WarehouseError) as exc:
+                # a file loaded before is skipped, as a file held whole is, whatever the
+                # checks (run before its checksum was known) now find in it
+                if file.checksum in loaded:
+                    parsed = None
+                elif isinstance(exc, FileRejected):
+                    refuse(exc.error, file)
+                    return
+                else:
+                    refuse(IngestError(file.shown, None, None, str(exc)), file)
+                    return
+            finally:
+                spill.close()
+            if parsed is None:
+                # its checksum, known by now, is in the ingest_log: nothing to write
+                summary.duplicates += 1
+                return
+            dims.names.learn(parsed.artist_names)
+            dimension_rows = {n: r for n, r in dims.rows_for([parsed]).items() if r.num_rows}
+            written = facts_written = 0
+            for i, tables in enumerate(spill.commits(COMMIT_ROWS)):
+                # the artists, tracks and credits go with the first commit
+                tables = {**dimension_rows, **tables} if i == 0 else tables
+                result = warehouse.write(tables, source=source, warehouse=root, log=())
+                written += result.total_written
+                facts_written += sum(
+                    n for name, n in result.rows_written.items() if name not in DIMENSION_TABLES
+                )
+            entry = LogEntry(
+                source, os.path.abspath(file.path), file.checksum, parsed.rows, written
+            )
+            warehouse.write({}, source=source, warehouse=root, log=[entry])
+        summary.new_artists += _new_keys(dimension_rows.get("artists"), dims, "artists")
+        summary.new_tracks += _new_keys(dimension_rows.get("tracks"), dims, "tracks")
+        dims.written(dimension_rows)
+        summary.loaded += 1
+        summary.rows += parsed.rows
+        summary.fact_rows += spill.rows
+        summary.fact_rows_written += facts_written
+        summary.rows_written += written
+        summary.warnings.extend(parsed.warnings)
+        loaded.add(file.checksum)
+
     def _accepted(one: _Pending) -> bool:
         try:
             to_parsed([(one.file, one.read)], dims)
@@ -248,13 +300,20 @@ def ingest_files(
     in_batch: set[str] = set()
     # charts are read ahead on threads (pyarrow parses without the GIL); strict mode reads
     # nothing after a bad file, and other sources' reads look at the warehouse's state
-    ahead = _read_ahead(files, read, dims, threads=convert is not None and not strict)
+    ahead = _read_ahead(files, read, dims, encoding, threads=convert is not None and not strict)
     try:
         for shown, file, prepared in ahead:
             summary.files += 1
             bar.update(1)
             if file is None:
                 refuse(IngestError(shown, None, None, "no such file or folder"), None)
+            elif isinstance(prepared, StreamedFile):
+                # the files before it are written first, so that a later file still wins; its
+                # checksum is still being computed, and is looked up in the log once known
+                flush(batch)
+                batch, batch_rows = [], 0
+                in_batch.clear()
+                write_streamed(file, prepared)
             elif file.checksum in loaded or file.checksum in in_batch:
                 summary.duplicates += 1
                 continue
@@ -288,6 +347,7 @@ def _read_ahead(
     files: Sequence[tuple[Path | None, str]],
     read: Callable[[InputFile, Dimensions], Any],
     dims: Dimensions,
+    encoding: str | None,
     *,
     threads: bool,
 ) -> Iterator[tuple[str, InputFile | None, Any]]:
@@ -297,7 +357,7 @@ def _read_ahead(
         path, shown = item
         if path is None:
             return shown, None, None
-        file = InputFile(path, shown)
+        file = InputFile(path, shown, encoding)
         try:
             return shown, file, read(file, dims)
         except FileRejected as exc:
@@ -358,7 +418,7 @@ def _batch_tables(parsed: ParsedFile, dims: Dimensions) -> dict[str, pa.Table]:
             order = rows.column("_file")
             rows = rows.drop_columns(["_file"])
         rows = warehouse.conform(table, rows)
-        if order is not None and _has_repeated_keys(rows, table.key):
+        if order is not None and has_repeats(rows.select(list(table.key))):
             rows = arrow_sql(
                 f"select * exclude (_file) from batch_rows qualify row_number() over "
                 f"(partition by {quoted(table.key)} order by _file desc) = 1",
@@ -382,9 +442,54 @@ def _new_keys(written: pa.Table | None, dims: Dimensions, table: str) -> int:
     return written.num_rows - pc.sum(known).as_py()
 
 
-def _has_repeated_keys(rows: pa.Table, key: Sequence[str]) -> bool:
-    distinct = arrow_sql(
-        f"select count(*) as n from (select distinct {quoted(key)} from key_rows)",
-        key_rows=rows.select(list(key)),
-    )
-    return distinct.column("n")[0].as_py() < rows.num_rows
+def _validate_chunks(
+    file: InputFile,
+    streamed: StreamedFile,
+    convert: Callable[[Sequence[tuple[InputFile, Any]], Dimensions], ParsedFile],
+    dims: Dimensions,
+    spill: PartitionSpill,
+    loaded_before: Callable[[], bool],
+) -> ParsedFile | None:
+    """Every chunk of a streamed file validated and kept in `spill`; the keys checked across
+    chunks. Returns the file's rows count, warnings, and who and what it names; None, as
+    soon as its checksum is known, when `loaded_before()` says the file was loaded."""
+    rows, names, warnings = 0, {}, []
+    track_rows = TRACK_ARTISTS.empty_table()
+    unique: dict[str, UniqueKey] = {}
+    for chunk in _read_ahead_one(streamed.chunks()):
+        if file.checksum_known and loaded_before():
+            return None
+        parsed = convert([(file, chunk)], dims)
+        spill.add(conformed(parsed.tables))
+        if parsed.unique is not None:
+            unique.update(dict.fromkeys(parsed.tables, parsed.unique))
+        rows += parsed.rows
+        names.update(dict.fromkeys(parsed.artist_names))
+        warnings.extend(parsed.warnings)
+        if parsed.track_artists is not None:
+            # the first row of each (track, title, artists) over the whole file
+            track_rows = first_of_each(pa.concat_tables([track_rows, parsed.track_artists]))
+    if not rows:
+        raise file.error(streamed.header_line, None, "the file has a header but no data rows")
+    spill.close()
+    if loaded_before():
+        return None
+    for name, key in unique.items():
+        spill.check_unique(file, name, key)
+    return ParsedFile(rows, {}, track_rows, list(names), warnings)
+
+
+_END = object()
+
+
+def _read_ahead_one(chunks: Iterator[Any]) -> Iterator[Any]:
+    """`chunks`, the next one read on a thread while the caller validates the one before
+    (pyarrow parses without holding the GIL): two chunks in memory at most."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        following = pool.submit(next, chunks, _END)
+        while True:
+            chunk = following.result()
+            if chunk is _END:
+                return
+            following = pool.submit(next, chunks, _END)
+            yield chunk

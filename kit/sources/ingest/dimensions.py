@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -28,9 +27,7 @@ import pyarrow.compute as pc
 from ... import ids, warehouse
 from ...schema import ARTISTS, TABLES, TRACK_CREDITS, TRACKS, Table
 from ..arrow_sql import arrow_sql, connection, quoted
-
-if TYPE_CHECKING:
-    from .batch import ParsedFile
+from .parsed import ParsedFile
 
 # Well-known artist names that contain ", ", so that they stay one artist even in a
 # fresh warehouse. Any other such name is learnt from the warehouse or `artist_names=`.

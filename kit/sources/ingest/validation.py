@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -28,8 +29,23 @@ def check_header(
     *,
     line: int = 1,
 ) -> None:
-    """Refuse a header that lacks a required column or has one nobody expects."""
-    have = rows.column_names
+    """Refuse a header that lacks a required column or has one nobody expects, and a file
+    without data rows."""
+    check_header_names(file, rows.column_names, required, optional, line=line)
+    if not rows.num_rows:
+        raise file.error(line, None, "the file has a header but no data rows")
+
+
+def check_header_names(
+    file: InputFile,
+    have: Sequence[str],
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    line: int = 1,
+) -> None:
+    """Refuse a header (lower-cased names) that lacks a required column or has one nobody
+    expects."""
     missing = [c for c in required if c not in have]
     unknown = [c for c in have if c not in required and c not in optional]
     if missing or unknown:
@@ -44,8 +60,6 @@ def check_header(
             (missing or unknown)[0],
             f"expected the header {expected}; {'; '.join(problem)}",
         )
-    if not rows.num_rows:
-        raise file.error(line, None, "the file has a header but no data rows")
 
 
 # ---------------------------------------------------------------- vectorised checks
@@ -112,41 +126,95 @@ def _whole_numbers_located(
         ) from None
 
 
+class Distinct:
+    """A text column as its distinct values, trimmed, and each row's place among them: a
+    check or conversion runs once per distinct value (a file repeats its dates, tracks,
+    titles and countries on many rows), and a bad value is placed at its first row."""
+
+    def __init__(self, column: pa.ChunkedArray | pa.Array) -> None:
+        # one hash pass gives both (unique, then index_in, hashed every row twice); a
+        # chunked column's chunks share one memo table, so its last chunk's dictionary
+        # holds every value at the code each chunk uses
+        encoded = pc.dictionary_encode(column, null_encoding="encode")
+        if isinstance(encoded, pa.ChunkedArray):
+            chunks = encoded.chunks
+            self.raw = chunks[-1].dictionary if chunks else pa.array([], column.type)
+            self.index = pa.chunked_array([c.indices for c in chunks], pa.int32())
+        else:
+            self.raw, self.index = encoded.dictionary, encoded.indices
+        self.values = pc.utf8_trim_whitespace(self.raw)
+
+    def first_row(self, bad: pa.Array) -> int | None:
+        """The first row whose value is one of the distinct values where `bad` is True."""
+        codes = np.flatnonzero(pc.fill_null(bad, False).to_numpy(zero_copy_only=False))
+        if not len(codes):
+            return None
+        return first_true(pc.is_in(self.index, value_set=pa.array(codes, self.index.type)))
+
+    def rows(self, converted: pa.Array, *, encoded: bool = False) -> pa.ChunkedArray:
+        """One converted value per distinct value, spread over the rows; `encoded`: as a
+        dictionary array over the distinct values, which costs no copy of the text."""
+        if not encoded:
+            return pc.take(converted, self.index)
+        index = (
+            self.index
+            if isinstance(self.index, pa.ChunkedArray)
+            else pa.chunked_array([self.index])
+        )
+        return pa.chunked_array(
+            [pa.DictionaryArray.from_arrays(chunk, converted) for chunk in index.chunks],
+            pa.dictionary(index.type, converted.type),
+        )
+
+
 def dates(
     file: InputFile | BatchRows, rows: pa.Table, column: str, *, empty_ok: bool = False
 ) -> pa.ChunkedArray:
     """A text column of YYYY-MM-DD dates as date32; empty cells are null when `empty_ok`."""
-    values = text(rows, column)
+    distinct = Distinct(rows.column(column))
+    values = distinct.values
     parsed = pc.strptime(values, format="%Y-%m-%d", unit="s", error_is_null=True)
     bad = pc.or_(pc.invert(pc.match_substring_regex(values, _DATE)), pc.is_null(parsed))
     if empty_ok:
         bad = pc.and_(bad, pc.not_equal(values, ""))
-    row = first_true(bad)
+    row = distinct.first_row(bad)
     if row is not None:
         got = rows.column(column)[row].as_py()
         raise file.reject_row(row, column, f"expected a date YYYY-MM-DD, got {got!r}")
-    return pc.cast(parsed, pa.date32())
+    return distinct.rows(pc.cast(parsed, pa.date32()))
 
 
 def non_empty(
-    file: InputFile | BatchRows, rows: pa.Table, column: str, what: str
+    file: InputFile | BatchRows, rows: pa.Table, column: str, what: str, *, encoded: bool = False
 ) -> pa.ChunkedArray:
-    values = text(rows, column)
-    row = first_true(pc.equal(values, ""))
+    distinct = Distinct(rows.column(column))
+    row = distinct.first_row(pc.equal(distinct.values, ""))
     if row is not None:
         raise file.reject_row(row, column, f"expected {what}, got an empty value")
-    return values
+    return distinct.rows(distinct.values, encoded=encoded)
 
 
 def matching(
-    file: InputFile | BatchRows, rows: pa.Table, column: str, pattern: str, what: str
+    file: InputFile | BatchRows,
+    rows: pa.Table,
+    column: str,
+    pattern: str,
+    what: str,
+    *,
+    extract: str | None = None,
+    encoded: bool = False,
 ) -> pa.ChunkedArray:
-    values = text(rows, column)
-    row = first_true(pc.invert(pc.match_substring_regex(values, pattern)))
+    """The trimmed values, each matching `pattern`; with `extract`, the value of that named
+    group of `pattern` instead."""
+    distinct = Distinct(rows.column(column))
+    values = distinct.values
+    row = distinct.first_row(pc.invert(pc.match_substring_regex(values, pattern)))
     if row is not None:
         got = rows.column(column)[row].as_py()
         raise file.reject_row(row, column, f"expected {what}, got {got!r}")
-    return values
+    if extract is not None:
+        values = pc.struct_field(pc.extract_regex(values, pattern), extract)
+    return distinct.rows(values, encoded=encoded)
 
 
 def mapped(
@@ -155,20 +223,19 @@ def mapped(
     column: str,
     convert: Callable[[str], str],
     values: pa.ChunkedArray | None = None,
+    *,
+    encoded: bool = False,
 ) -> pa.ChunkedArray:
     """Each distinct value converted once (a country name to its code…); ValueError → refusal."""
-    values = text(rows, column) if values is None else values
-    distinct = pc.unique(values).to_pylist()
-    out = {}
-    for value in distinct:
+    distinct = Distinct(rows.column(column) if values is None else values)
+    out = []
+    for i, value in enumerate(distinct.values.to_pylist()):
         try:
-            out[value] = convert(value)
+            out.append(convert(value))
         except ValueError as exc:
-            row = pc.index(values, value).as_py()
+            row = distinct.first_row(pa.array(np.arange(len(distinct.raw)) == i))
             raise file.reject_row(row, column, str(exc)) from None
-    return pc.take(
-        pa.array(list(out.values()), pa.string()), pc.index_in(values, pa.array(list(out)))
-    )
+    return distinct.rows(pa.array(out, pa.string()), encoded=encoded)
 
 
 def duplicates(
@@ -178,9 +245,23 @@ def duplicates(
     describe: Callable[[dict], str],
 ) -> None:
     """Refuse the first row whose key (all columns of `keys`) appeared on an earlier row."""
-    if not keys.num_rows:
-        return
-    numbered = keys.append_column("_row", pa.array(np.arange(keys.num_rows)))
+    repeat = first_repeat(keys, pa.array(np.arange(keys.num_rows)))
+    if repeat is not None:
+        # the second occurrence is the line the user must look at
+        row, first, dup = repeat
+        raise file.reject_row(
+            row,
+            field_name,
+            f"{describe(dup)} appears twice in this file (first on line {file.line_of(first)})",
+        )
+
+
+def first_repeat(keys: pa.Table, rows: pa.Array) -> tuple[int, int, dict] | None:
+    """(row, first row, key) of the earliest row whose key (all columns of `keys`) appeared
+    on an earlier row, `rows` numbering them; None when every key is distinct."""
+    if not keys.num_rows or not has_repeats(keys):
+        return None
+    numbered = keys.append_column("_row", rows)
     repeats = arrow_sql(
         f"""
         select * from (
@@ -193,15 +274,50 @@ def duplicates(
         """,
         numbered=numbered,
     ).to_pylist()
-    if repeats:
-        # the second occurrence is the line the user must look at
-        dup = repeats[0]
-        raise file.reject_row(
-            dup["_row"],
-            field_name,
-            f"{describe(dup)} appears twice in this file "
-            f"(first on line {file.line_of(dup['_first'])})",
-        )
+    dup = repeats[0]
+    return dup["_row"], dup["_first"], dup
+
+
+def has_repeats(keys: pa.Table) -> bool:
+    """Whether some key (all columns of `keys`) appears on more than one row. A 64-bit hash
+    per row, sorted, answers the common case (no repeat) in a fraction of the time a
+    distinct count takes; equal hashes are confirmed by comparing the keys themselves."""
+    hashes = arrow_sql(
+        f"select hash({quoted(keys.column_names)}) as h from key_rows", key_rows=keys
+    ).column("h")
+    ordered = np.sort(hashes.to_numpy())
+    if not (ordered[1:] == ordered[:-1]).any():
+        return False
+    distinct = arrow_sql(
+        f"select count(*) as n from (select distinct {quoted(keys.column_names)} from key_rows)",
+        key_rows=keys,
+    )
+    return distinct.column("n")[0].as_py() < keys.num_rows
+
+
+def first_of_each(*columns: pa.ChunkedArray) -> pa.Array:
+    """The rows where each distinct combination of `columns` first appears, ascending.
+
+    Dictionary-encoded columns (Distinct.rows(..., encoded=True)) are compared by their
+    codes, without hashing their text again; equal values under different codes count as
+    different, so a caller that needs exact distinct values dedupes the (few) rows kept."""
+    key = np.zeros(len(columns[0]), np.int64)
+    size = 1
+    for column in columns:
+        if pa.types.is_dictionary(column.type):
+            codes = np.concatenate([c.indices.to_numpy() for c in column.chunks] or [[]])
+            values = len(column.chunks[0].dictionary) if column.num_chunks else 0
+        else:
+            distinct = pc.unique(column)
+            codes = pc.index_in(column, value_set=distinct).to_numpy()
+            values = len(distinct)
+        if size * max(values, 1) >= 2**62:
+            _, key = np.unique(key, return_inverse=True)  # renumbered, so it cannot overflow
+            size = int(key.max()) + 1 if len(key) else 1
+        key = key * max(values, 1) + codes.astype(np.int64)
+        size *= max(values, 1)
+    # a hash of the integer keys, in one pass (np.unique would sort them)
+    return pa.array(np.flatnonzero(~pd.Series(key).duplicated().to_numpy()))
 
 
 def daily_from_cumulative(

@@ -1,0 +1,166 @@
+"""A file too large to hold: validated chunk by chunk, kept on disk, written in commits.
+
+The loop (batch.py) hands each chunk of such a file to the source's `convert`, then
+keeps the validated rows in a `PartitionSpill`: one Arrow IPC file per table and
+partition (platform × month), in a temporary folder. Only when every chunk is valid,
+and no key repeats across chunks (`first_repeat`), are the rows written, a few
+partitions per commit, each partition with all of its rows at once: a commit never
+rewrites a partition that an earlier commit of the same file wrote, so the cost of a
+file grows with its rows, not with its rows times its commits. Memory holds two chunks
+while validating (one read ahead) and one commit's partitions while writing, whatever
+the file's size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ... import warehouse
+from ...schema import TABLES
+from ..arrow_sql import arrow_sql
+from .reading import InputFile
+from .validation import first_repeat
+
+ROW = "_row"  # a fact row's data row in its file (0-based), to name its line
+
+
+@dataclass(frozen=True)
+class UniqueKey:
+    """Fact-row columns that must not repeat within a file. A streamed file's chunks are
+    checked together, after the last one; `field` and `describe` word the refusal."""
+
+    columns: tuple[str, ...]
+    field: str
+    describe: Callable[[dict], str]
+
+
+@dataclass
+class StreamedFile:
+    """What a source's `read` returns for a file too large to hold: `chunks()` yields
+    what `convert` takes, one chunk at a time; `header_line` is where the header is."""
+
+    chunks: Callable[[], Iterator[Any]]
+    header_line: int = 1
+
+
+class PartitionSpill:
+    """Validated fact rows of one file, by table and partition, on disk until written."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._writers: dict[tuple[str, str], pa.ipc.RecordBatchFileWriter] = {}
+        self._paths: dict[tuple[str, str], Path] = {}
+        self._rows: dict[tuple[str, str], int] = {}
+
+    def add(self, tables: dict[str, pa.Table]) -> None:
+        """Keep `tables` (each conformed, with its `_row` column if any)."""
+        for name, rows in tables.items():
+            for part, part_rows in _partitions(name, rows):
+                key = (name, part)
+                writer = self._writers.get(key)
+                if writer is None:
+                    path = self.folder / f"{name}-{len(self._paths)}.arrow"
+                    writer = pa.ipc.new_file(path, part_rows.schema)
+                    self._writers[key] = writer
+                    self._paths[key] = path
+                writer.write_table(part_rows)
+                self._rows[key] = self._rows.get(key, 0) + part_rows.num_rows
+
+    @property
+    def rows(self) -> int:
+        """Rows kept, every table."""
+        return sum(self._rows.values())
+
+    def close(self) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+
+    def _read(self, key: tuple[str, str], columns: list[str] | None = None) -> pa.Table:
+        # mapped, not copied: the rows stay in the page cache until a commit needs them
+        rows = pa.ipc.open_file(pa.memory_map(str(self._paths[key]))).read_all()
+        return rows.select(columns) if columns is not None else rows
+
+    def check_unique(self, file: InputFile, name: str, unique: UniqueKey) -> None:
+        """Refuse the file at its first row whose key repeats an earlier row's."""
+        found: tuple[int, int, dict] | None = None
+        for key in self._paths:
+            if key[0] != name:
+                continue
+            rows = self._read(key, [*unique.columns, ROW])
+            repeat = first_repeat(rows.select(list(unique.columns)), rows.column(ROW))
+            if repeat is not None and (found is None or repeat[0] < found[0]):
+                found = repeat
+        if found is not None:
+            row, first, dup = found
+            raise file.reject_row(
+                row,
+                unique.field,
+                f"{unique.describe(dup)} appears twice in this file "
+                f"(first on line {file.line_of(first)})",
+            )
+
+    def commits(self, max_rows: int) -> Iterator[dict[str, pa.Table]]:
+        """The rows by commit: whole partitions, in order, up to about `max_rows` a commit."""
+        group: dict[str, list[pa.Table]] = {}
+        rows = 0
+        for key in sorted(self._paths):
+            if rows and rows + self._rows[key] > max_rows:
+                yield _tables(group)
+                group, rows = {}, 0
+            part = self._read(key)
+            if ROW in part.column_names:
+                part = part.drop_columns([ROW])
+            group.setdefault(key[0], []).append(part)
+            rows += self._rows[key]
+        if group:
+            yield _tables(group)
+
+
+def _tables(group: dict[str, list[pa.Table]]) -> dict[str, pa.Table]:
+    return {name: pa.concat_tables(parts) for name, parts in group.items()}
+
+
+def _partitions(name: str, rows: pa.Table) -> Iterator[tuple[str, pa.Table]]:
+    """(platform/month, rows) of a partitioned table; ("", rows) of another."""
+    if not TABLES[name].partitioned:
+        yield "", rows
+        return
+    dates = rows.column("date")
+    month = pc.add(pc.multiply(pc.year(dates), 100), pc.month(dates))
+    platforms = rows.column("platform")
+    for platform in pc.unique(platforms).to_pylist():
+        in_platform = pc.equal(platforms, platform)
+        for value in pc.unique(month.filter(in_platform)).to_pylist():
+            keep = pc.and_(in_platform, pc.equal(month, value))
+            yield f"{platform}/{value:06d}", rows.filter(keep)
+
+
+def conformed(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """Fact rows as the warehouse stores them, `_row` kept: a value the warehouse would
+    refuse is refused now, before anything of the file is written."""
+    out = {}
+    for name, rows in tables.items():
+        order = rows.column(ROW) if ROW in rows.column_names else None
+        # `_file` orders the files of a batch; a streamed file is alone in its own
+        rows = rows.drop_columns([c for c in (ROW, "_file") if c in rows.column_names])
+        rows = warehouse.conform(TABLES[name], rows)
+        out[name] = rows.append_column(ROW, order) if order is not None else rows
+    return out
+
+
+def first_of_each(rows: pa.Table) -> pa.Table:
+    """The distinct rows of `rows` (all columns), each where it first appears, in that order."""
+    numbered = rows.append_column("_order", pa.array(range(rows.num_rows), pa.int64()))
+    return arrow_sql(
+        "select * exclude (_first) from ("
+        "select * exclude (_order), min(_order) as _first from numbered group by all"
+        ") order by _first",
+        numbered=numbered,
+    ).cast(rows.schema)
