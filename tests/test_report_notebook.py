@@ -271,6 +271,16 @@ def test_a_month_13_fails_the_run_with_a_clear_message(demo_query, tmp_path):
 
 # The SQL definition (kit/sql/) each kit.query call runs, by the name it selects from.
 DEFINITION = re.compile(r"\bfrom\s+(\w+)")
+# an answer put together from the serving layer's parts (kit.query.answers.served): named
+# after the definition it equals
+SERVED = re.compile(r"\bfrom\s+(\w+)_served\(")
+
+
+def _definition(sql: str) -> str:
+    served = SERVED.search(sql)
+    return served.group(1) if served else DEFINITION.search(sql).group(1)
+
+
 # the alerts are one statement (chart_alerts, then series_alerts per platform × country)
 PER_REPORT = {"audience_summary", "audience_daily", "period_sources", "audience_comparison", "chart_alerts"}  # fmt: skip
 PER_ARTIST_AND_PLATFORM = {
@@ -295,7 +305,7 @@ def test_one_report_runs_each_query_once(demo_query, tmp_path, monkeypatch, caps
     real = query.core._run
 
     def counted(cur, sql, params=None):
-        runs.append((DEFINITION.search(sql).group(1), dict(params or {})))
+        runs.append((_definition(sql), dict(params or {})))
         return real(cur, sql, params)
 
     monkeypatch.setattr(query.core, "_run", counted)

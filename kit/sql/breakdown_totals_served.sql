@@ -4,6 +4,7 @@
 -- with the artist's monthly listeners put together from the table named `listener_parts`
 -- (rows of audience_month_parts and audience_edge_parts; kit.query.breakdown_totals makes
 -- both).
+-- (docs/metrics.md, "The serving layer")
 create or replace macro breakdown_totals_served(p_artist_id, start_date, end_date, p_parts, p_listener_parts) as table
 with
 b as (

@@ -4,6 +4,7 @@
 -- on the period asked). Daily entries all stand, so track_part reads them from
 -- chart_entries. Stored as the table chart_week by the write path
 -- (kit/warehouse/serving.py).
+-- (docs/metrics.md, "The serving layer")
 create or replace macro chart_week_rows(p_platform, month_start) as table
 select c.country, c.chart, c.track_id, c.date, c.position
 from standing_chart_entries(p_platform, null, null, month_start, last_day(cast(month_start as date))) as c

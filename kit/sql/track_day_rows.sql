@@ -4,6 +4,7 @@
 -- every country (whether a value counts never depends on the period asked, so a period's
 -- values are the stored rows dated inside it). Stored as the table track_day by the write
 -- path (kit/warehouse/serving.py), read by track_part.
+-- (docs/metrics.md, "The serving layer")
 create or replace macro track_day_rows(p_platform, month_start) as table
 select v.country, v.track_id, v.date, v.streams, v.days, v.kind, v.source
 from track_values(p_platform, null, month_start, last_day(cast(month_start as date))) as v

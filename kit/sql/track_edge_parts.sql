@@ -3,6 +3,7 @@
 -- part_end] of the period [start_date, end_date] that are not in its whole months
 -- (kit.period.serving_parts): track_part over them, with the columns track_breakdown_served
 -- puts together.
+-- (docs/metrics.md, "The serving layer")
 create or replace macro track_edge_parts(p_artist_id, p_platform, p_country, part_start, part_end, start_date, end_date) as table
 select
     e.track_id, e.total_streams, e.days_with_value, e.covered_days, e.sources, e.peak_days, e.peak_streams,

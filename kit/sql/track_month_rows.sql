@@ -7,6 +7,7 @@
 -- chart_days_own leaves them out). Stored as the table track_month by the write path
 -- (kit/warehouse/serving.py) from the month's track_day and chart_week rows and those of
 -- the next month's first six days, read by track_breakdown_served.
+-- (docs/metrics.md, "The serving layer")
 create or replace macro track_month_rows(p_platform, month_start) as table
 select *
 from track_part(

@@ -19,6 +19,7 @@
 --                    after end_date (a weekly entry covers the seven days ending on it);
 --   chart_days_own, first_chart_own, last_chart_own   the same, entries dated in the part.
 -- A part that ends before it starts is empty; one before any data reads no file.
+-- (docs/metrics.md, "The serving layer")
 create or replace macro track_part(p_artist_id, p_platform, p_country, part_start, part_end, start_date, end_date) as table
 with
 bounds as (
