@@ -347,7 +347,8 @@ def test_the_inlined_definitions_keep_their_ctes_apart():
     )
     names = [cte.alias_or_name for cte in sqlglot.parse_one(sql, read="spark").find_all(exp.CTE)]
     assert len(names) == len(set(names))
-    assert any(n.startswith("track_daily_") for n in names)
+    # track_daily reads track_values, whose CTEs keep its name
+    assert any(n.startswith("track_values_") for n in names)
 
 
 def test_a_macro_called_with_the_wrong_number_of_arguments_is_refused():
