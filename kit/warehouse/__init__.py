@@ -13,7 +13,7 @@ hands its rows to `write()`, which
   (commit.py, versions.py);
 - recomputes, before that commit point and into the same version, the serving layer's
   months (per-month figures that make breakdowns and summaries cheap) that those
-  partitions touch (serving.py); `rebuild()` recomputes all of it.
+  partitions touch (serving.py); `rebuild()` recomputes all of it (rebuild.py).
 
 Snapshot reads, as Delta Lake and Iceberg do them. Each commit is a version whose
 manifest lists every table's files; a reader (kit.db, kit.spark, `read_table`) pins one
@@ -38,7 +38,8 @@ from .commit import ROW_GROUP_SIZE, Transaction, transaction
 from .conform import WarehouseError, conform
 from .merge import DIMENSION_TABLES, keep_known_values
 from .read import loaded_checksums, read_table, snapshot, state
-from .serving import SERVING_FORMAT, rebuild
+from .rebuild import rebuild
+from .serving import SERVING_FORMAT
 from .vacuum import DEFAULT_GRACE, VacuumResult, recover, vacuum
 from .versions import (
     Snapshot,

@@ -23,9 +23,7 @@ answer from the base tables, and its writes keep it so until `rebuild` recompute
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from ..duckdb_sql import connect_files
 from ..schema import BASE_VIEWS, TABLES
@@ -48,7 +46,7 @@ STAGES = (("track_day", "chart_week", "audience_month"), ("track_month",))
 Month = tuple[str, str]  # (platform, 'YYYY-MM')
 
 
-def _parse_partition(rel_or_partition: str) -> Month:
+def partition_month(rel_or_partition: str) -> Month:
     parts = dict(p.split("=", 1) for p in rel_or_partition.split("/") if "=" in p)
     return parts["platform"], parts["month"]
 
@@ -67,7 +65,7 @@ def months_touched(txn) -> dict[str, set[Month]]:
         found: set[Month] = set()
         for base in bases:
             for rel in (*txn.added[base], *txn.removed[base]):
-                platform, month = _parse_partition(rel)
+                platform, month = partition_month(rel)
                 found.update((platform, _shift(month, d)) for d in range(-reach, reach + 1))
         out[table] = found
     return out
@@ -81,7 +79,7 @@ def months_stored(txn) -> dict[str, set[Month]]:
         found: set[Month] = set()
         for base in bases:
             for partition in txn.partitions(base):
-                platform, month = _parse_partition(partition)
+                platform, month = partition_month(partition)
                 found.update((platform, _shift(month, d)) for d in range(-reach, reach + 1))
         out[table] = found
     return out
@@ -141,23 +139,3 @@ def maintain(txn) -> None:
         return
     refresh(txn, months_touched(txn))
     txn.serving = SERVING_FORMAT
-
-
-def rebuild(
-    warehouse: str | os.PathLike | Path | None = None,
-    progress: Callable[[Iterable], Iterable] | None = None,
-) -> int:
-    """Recompute the whole serving layer from the base tables, in one commit. Returns the
-    version committed."""
-    from .commit import transaction
-
-    with transaction(warehouse, maintain_serving=False) as txn:
-        wanted = months_stored(txn)
-        for table in SERVING:
-            for partition in txn.partitions(table):
-                if _parse_partition(partition) not in wanted[table]:
-                    txn.drop(table, partition)
-        refresh(txn, wanted, progress)
-        txn.serving = SERVING_FORMAT
-        number = txn.number
-    return number
