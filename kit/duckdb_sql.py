@@ -79,9 +79,35 @@ def base_view_sql(view: BaseView, files: Sequence[Path]) -> str:
     )
 
 
-def connect_files(files: Mapping[str, Sequence[Path]]) -> duckdb.DuckDBPyConnection:
+# The dimension tables every artist's answer joins (which tracks are the artist's, their
+# titles): small beside the facts, so a reader's connection holds them in memory instead
+# of reading their Parquet files at every answer.
+DIMENSIONS_IN_MEMORY = ("artists", "tracks", "track_credits")
+
+
+def dimension_table_sql(view: BaseView, files: Sequence[Path]) -> list[str]:
+    """The statements that load one dimension table's `files` into memory and point its
+    view at that copy (same columns and types as base_view_sql). The rows keep the files'
+    order, which is the table's sort order (kit/warehouse/merge.py), so DuckDB skips the
+    blocks an artist's or a track's rows are not in."""
+    table = f"{view.name}_in_memory"
+    loaded = base_view_sql(view, files).replace(
+        f"create or replace view {view.name} as ", f"create or replace table {table} as "
+    )
+    return [
+        loaded,
+        f"create or replace view {view.name} as select * from {table}",
+    ]
+
+
+def connect_files(
+    files: Mapping[str, Sequence[Path]], *, dimensions_in_memory: bool = False
+) -> duckdb.DuckDBPyConnection:
     """A fresh connection whose base views read exactly `files` ({table: paths}; a table
-    not given is empty), with the views and macros of kit/sql/."""
+    not given is empty), with the views and macros of kit/sql/. With
+    `dimensions_in_memory` (a reader's connection, kept for many answers), the tables of
+    DIMENSIONS_IN_MEMORY are read once into memory (files are immutable: the copy is the
+    snapshot's)."""
     con = duckdb.connect()
     # kit/sql/ is bound over empty views of the same columns and types (binding a view over
     # Parquet files reads their footers), then the base views are pointed at the files
@@ -90,5 +116,9 @@ def connect_files(files: Mapping[str, Sequence[Path]]) -> duckdb.DuckDBPyConnect
     for definition in _definitions():
         con.execute(definition)
     for name, view in BASE_VIEWS.items():
-        con.execute(base_view_sql(view, files.get(name, ())))
+        if dimensions_in_memory and name in DIMENSIONS_IN_MEMORY:
+            for statement in dimension_table_sql(view, files.get(name, ())):
+                con.execute(statement)
+        else:
+            con.execute(base_view_sql(view, files.get(name, ())))
     return con

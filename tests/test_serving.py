@@ -22,11 +22,12 @@ from serving_checks import (
     assert_serving_matches_base,
     from_the_base_tables,
 )
-from test_metrics import write_metric_fixture
+from test_metrics import _chart, write_metric_fixture
 
 from kit import Query, breakdown, breakdown_totals, cli, summary, warehouse
 from kit.period import serving_months
 from kit.query import answers
+from kit.query.catalogue import lookups
 from kit.schema import CHART_ENTRIES
 from kit.warehouse import versions
 
@@ -230,3 +231,62 @@ def test_a_warehouse_without_a_serving_layer_answers_from_the_base_tables_until_
     q = q.refresh()
     assert answers.served(q)
     pd.testing.assert_frame_equal(breakdown(q, "Carla", "spotify"), expected, check_exact=True)
+
+
+def _platforms_both_ways(root: Path, artist: str, period, country: str, among=None):
+    """(from the base tables, with the serving layer's months first) of the platforms a
+    Query finds with data: platforms_with_data's, and platforms_present's."""
+    q = Query(artist, period, country=country, warehouse=root, check_data=False)
+    known = lookups(q.snapshot)
+    base = set(known.platforms_with_data(q.artist_ids, q.country_code, q.start, q.end, among))
+    return base, set(known.platforms_present(q.artist_ids, q.country_code, q.start, q.end, among))
+
+
+@pytest.mark.parametrize("period", [*PERIODS, "2026-01-01:2026-12-31", "2026-07"])
+def test_the_platforms_with_data_are_the_same_with_the_serving_layer_s_months(
+    metric_wh, demo_warehouse, demo_artists, period
+):
+    found = 0
+    for root, artists, countries in (
+        (metric_wh, ["Alba", "Bruno", "Carla", "Dario"], ["IT", "GLOBAL", "DE"]),
+        (demo_warehouse, demo_artists, ["IT", "GLOBAL", "US"]),
+    ):
+        for artist in artists:
+            for country in countries:
+                for among in (None, ("spotify",), ("deezer", "apple_music")):
+                    base, present = _platforms_both_ways(root, artist, period, country, among)
+                    assert present == base, (artist, country, among)
+                    found += len(base)
+    assert found > 0
+
+
+def test_a_platform_the_serving_layer_does_not_show_is_still_found_in_the_base_tables(tmp_path):
+    """Zed's only October row is a weekly entry that a daily value of 30 September
+    overlaps: it counts for nothing (no October row in track_month), yet it is data."""
+    root = tmp_path / "warehouse"
+    warehouse.write(
+        {
+            "artists": pd.DataFrame({"artist_id": ["z"], "name": ["Zed"]}),
+            "tracks": pd.DataFrame({"track_id": ["z1"], "title": ["Zenit"]}),
+            "track_credits": pd.DataFrame(
+                {"track_id": ["z1"], "artist_id": ["z"], "role": ["main"], "credit_order": [1]}
+            ),
+            "chart_entries": pd.DataFrame(
+                _chart(
+                    [
+                        ("z1", D(2026, 9, 30), "daily", 5, 100, "IT"),
+                        ("z1", D(2026, 10, 2), "weekly", 4, 700, "IT"),
+                    ]
+                )
+            ),
+        },
+        source="fixture",
+        warehouse=root,
+    )
+    october = Query("Zed", "2026-10", country="IT", warehouse=root)
+    assert answers.served(october)
+    shown = lookups(october.snapshot)._platforms_served(("z",), "IT", D(2026, 10, 1), D(2026, 10, 31))  # fmt: skip
+    assert shown == frozenset()  # the serving layer shows nothing in October...
+    assert october.platform_slugs == ("spotify",)  # ...and the Query still finds spotify
+    assert Query("Zed", "2026-10", platforms="spotify", country="IT", warehouse=root).platform_slugs == ("spotify",)  # fmt: skip
+    assert breakdown(october, "Zed", "spotify").empty

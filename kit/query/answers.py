@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import engine, warehouse
 from ..errors import QueryError
-from ..period import serving_parts
+from ..period import serving_months, serving_parts
 from . import core
 from .core import (
     BREAKDOWN_COLUMNS,
@@ -104,6 +104,26 @@ def served(q: Query) -> bool:
     return q.snapshot.serving == warehouse.SERVING_FORMAT and engine.engine_name() == "duckdb"
 
 
+def _served_breakdown(q: Query, params: dict) -> str:
+    """The CTE `breakdown` that answers a breakdown from the serving layer: a whole
+    calendar month as stored (track_breakdown_month), any other period from its parts
+    (track_breakdown_served); the parts' bounds go into `params`."""
+    if one_month(q):
+        return "breakdown as (select * from track_breakdown_month($artist, $platform, $country, $start, $end))"
+    parts, cut = _track_parts(q)
+    params.update(cut)
+    return (
+        f"breakdown_parts as ({parts}), breakdown as "
+        "(select * from track_breakdown_served($artist, $start, $end, 'breakdown_parts'))"
+    )
+
+
+def one_month(q: Query) -> bool:
+    """Whether the query's period is one whole calendar month: its served breakdown is
+    then the month's rows as stored (kit/sql/track_breakdown_month.sql)."""
+    return serving_months(q.start, q.end) == (q.start, q.end) and q.start.month == q.end.month
+
+
 SORTABLE = set(BREAKDOWN_COLUMNS)
 # The breakdown's order as (column, descending) keys, used by the SQL ORDER BY and by the
 # Explorer's re-sorting of its cached rows: a `sort` column first, then most streams, best
@@ -164,12 +184,7 @@ def breakdown(
     cur = engine.cursor(snapshot=q.snapshot)
     sql = "select * from track_breakdown($artist, $platform, $country, $start, $end)"
     if served(q):
-        parts, cut = _track_parts(q)
-        sql = (
-            f"with breakdown_parts as ({parts}) "
-            "select * from track_breakdown_served($artist, $start, $end, 'breakdown_parts')"
-        )
-        params.update(cut)
+        sql = f"with {_served_breakdown(q, params)} select * from breakdown"
     result = core._run(cur, f"{sql} {where} {order} {page}", params=params)
     return _frame(result, BREAKDOWN_COLUMNS)
 
@@ -180,14 +195,12 @@ def breakdown_totals(q: Query, artist: str, platform: str) -> pd.DataFrame:
     cur = engine.cursor(snapshot=q.snapshot)
     sql = "select * from breakdown_totals($artist, $platform, $country, $start, $end)"
     if served(q):
-        parts, cut = _track_parts(q)
         listener_parts, listener_cut = _audience_parts(q, "[$artist]", "[$platform]", "listener_")
         sql = (
-            f"with breakdown_parts as ({parts}), listener_parts as ({listener_parts}) "
-            "select * from breakdown_totals_served($artist, $start, $end, 'breakdown_parts', "
-            "'listener_parts')"
+            f"with {_served_breakdown(q, params)}, listener_parts as ({listener_parts}) "
+            "select * from breakdown_totals_served('breakdown', 'listener_parts')"
         )
-        params.update(cut, **listener_cut)
+        params.update(listener_cut)
     result = core._run(cur, sql, params=params)
     return _frame(result, TOTALS_COLUMNS)
 

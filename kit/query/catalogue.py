@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from .. import config, db, warehouse
+from ..period import serving_months
 from ..platforms import PLATFORMS
 from ..warehouse import Snapshot
 
@@ -55,6 +56,7 @@ class Lookups:
     by_id: dict[str, str] = field(init=False)
     by_name: dict[str, tuple[str, str]] = field(init=False)  # casefolded name → (id, name)
     _platforms: OrderedDict = field(init=False, default_factory=OrderedDict)
+    _served: OrderedDict = field(init=False, default_factory=OrderedDict)
     _catalogue: Catalogue | None = field(init=False, default=None)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
@@ -76,31 +78,91 @@ class Lookups:
         """{platform: (first date, last date)} with rows of period_rows for these artists
         in the country and period (kit/sql/platforms_with_data.sql); with `among`, only
         those of these platforms (the files of the others are not read)."""
-        every = (tuple(artist_ids), country, start, end, None)
-        key = every if among is None else (*every[:4], tuple(among))
+        return self._platforms_with_data(tuple(artist_ids), country, start, end, among, ())
+
+    def _platforms_with_data(
+        self,
+        artist_ids: tuple[str, ...],
+        country: str,
+        start: dt.date,
+        end: dt.date,
+        among: tuple[str, ...] | None,
+        excluding: tuple[str, ...],
+    ) -> dict[str, tuple[dt.date, dt.date]]:
+        every = (artist_ids, country, start, end, None, ())
+        key = (*every[:4], among and tuple(among), tuple(excluding))
         with self._lock:
             found = self._platforms.get(key)
-            if found is None and among is not None and every in self._platforms:
-                found = {p: s for p, s in self._platforms[every].items() if p in among}
+            if found is None and every in self._platforms:
+                found = {
+                    p: s
+                    for p, s in self._platforms[every].items()
+                    if (among is None or p in among) and p not in excluding
+                }
         if found is None:
             rows = self.cursor().execute(
                 "select platform, first_date, last_date "
                 "from platforms_with_data($artists, $country, $start, $end) "
-                "where $among is null or list_contains($among, platform)",
+                "where ($among is null or list_contains($among, platform)) "
+                "and not list_contains($excluding, platform)",
                 {
                     "artists": list(artist_ids),
                     "country": country,
                     "start": start,
                     "end": end,
                     "among": None if among is None else list(among),
+                    "excluding": list(excluding),
                 },
             )
             found = {p: (first, last) for p, first, last in rows.fetchall()}
-            with self._lock:
-                self._platforms[key] = found
-                while len(self._platforms) > SELECTIONS_KEPT:
-                    self._platforms.popitem(last=False)
+            self._keep(self._platforms, key, found)
         return found
+
+    def platforms_present(
+        self,
+        artist_ids: tuple[str, ...],
+        country: str,
+        start: dt.date,
+        end: dt.date,
+        among: tuple[str, ...] | None = None,
+    ) -> frozenset[str]:
+        """The platforms of platforms_with_data (among `among`), without their dates. On a
+        version with a serving layer, its whole months show most of them in one small read
+        (kit/sql/platforms_served.sql); only the platforms they do not show are looked for
+        in the base tables, and not at all when they show every platform of `among`."""
+        shown = self._platforms_served(tuple(artist_ids), country, start, end)
+        if among is not None:
+            shown = shown & set(among)
+            if len(shown) == len(set(among)):
+                return shown
+        rest = self._platforms_with_data(
+            tuple(artist_ids), country, start, end, among, tuple(sorted(shown))
+        )
+        return shown | frozenset(rest)
+
+    def _platforms_served(
+        self, artist_ids: tuple[str, ...], country: str, start: dt.date, end: dt.date
+    ) -> frozenset[str]:
+        first, last = serving_months(start, end)
+        if self.snapshot.serving != warehouse.SERVING_FORMAT or first is None:
+            return frozenset()
+        key = (artist_ids, country, first, last)
+        with self._lock:
+            found = self._served.get(key)
+        if found is None:
+            rows = self.cursor().execute(
+                "select platform from platforms_served($artists, $country, $first, $last)",
+                {"artists": list(artist_ids), "country": country, "first": first, "last": last},
+            )
+            found = frozenset(p for (p,) in rows.fetchall())
+            self._keep(self._served, key, found)
+        return found
+
+    def _keep(self, kept: OrderedDict, key: tuple, value) -> None:
+        with self._lock:
+            kept[key] = value
+            while len(kept) > SELECTIONS_KEPT:
+                kept.popitem(last=False)
 
     def data_span(
         self, artist_ids: tuple[str, ...], country: str

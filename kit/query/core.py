@@ -211,7 +211,7 @@ def _resolve_platforms(
     end: dt.date,
 ) -> tuple[str, ...]:
     if platforms is None or platforms == [] or platforms == ():
-        return platforms_in_order(known.platforms_with_data(artist_ids, country, start, end))
+        return platforms_in_order(known.platforms_present(artist_ids, country, start, end))
     return known_platforms([platforms] if isinstance(platforms, str) else platforms)
 
 
@@ -240,7 +240,7 @@ def _require_data(known: Lookups, q: Query) -> None:
     # The About sheet's list of sources (period_sources) is exactly "the data there is":
     # none means no answer. Both it and platforms_with_data count the rows of period_rows,
     # so it has rows on the query's platforms exactly when one of them has data.
-    with_data = known.platforms_with_data(
+    with_data = known.platforms_present(
         q.artist_ids, q.country_code, q.start, q.end, among=q.platform_slugs
     )
     if with_data:
@@ -271,8 +271,10 @@ def _run(cur, sql: str, params: dict | None = None) -> pa.Table:
 
 
 def _frame(table: pa.Table, columns: list[str]) -> pd.DataFrame:
-    df = table.to_pandas(types_mapper=_TYPES.get, date_as_object=False)
-    return df[columns] if columns else df
+    # the columns are picked in Arrow: pandas would copy every column to reorder them
+    return (table.select(columns) if columns else table).to_pandas(
+        types_mapper=_TYPES.get, date_as_object=False
+    )
 
 
 def _base_params(q: Query) -> dict:

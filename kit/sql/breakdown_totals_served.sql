@@ -1,15 +1,15 @@
--- breakdown_totals_served(artist_id, start_date, end_date, parts, listener_parts)
+-- breakdown_totals_served(breakdown, listener_parts)
 -- Grain: one row, exactly as breakdown_totals (the definition; its header gives every
--- column), over track_breakdown_served of the table named `parts` in the calling query,
--- with the artist's monthly listeners put together from the table named `listener_parts`
--- (rows of audience_month_parts and audience_edge_parts; kit.query.breakdown_totals makes
--- both).
+-- column), over the served breakdown named `breakdown` in the calling query (the rows of
+-- track_breakdown_month or track_breakdown_served), with the artist's monthly listeners
+-- put together from the table named `listener_parts` (rows of audience_month_parts and
+-- audience_edge_parts; kit.query.breakdown_totals makes both).
 -- (docs/metrics.md, "The serving layer")
-create or replace macro breakdown_totals_served(p_artist_id, start_date, end_date, p_parts, p_listener_parts) as table
+create or replace macro breakdown_totals_served(p_breakdown, p_listener_parts) as table
 with
 b as (
     select *
-    from track_breakdown_served(p_artist_id, start_date, end_date, p_parts)
+    from query_table(p_breakdown)
 ),
 top_track as (
     select track_id, title, total_streams, share
