@@ -259,7 +259,7 @@ AUDIENCE_MONTH = Table(
         ]
     ),
     key=("platform", "country", "artist_id", "metric"),
-    sort=("artist_id", "metric", "country"),
+    sort=("country", "artist_id", "metric"),
     partitioned=True,
     derived=True,
 )

@@ -6,14 +6,17 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import shutil
 
 import duckdb
 import pytest
+from serving_checks import assert_serving_matches_base
 
 from bench import BenchPlan, run
 from bench.__main__ import build_parser, plan_of
 from bench.components import ComponentMissing, require
 from bench.scale import NOTE, scale_warehouse
+from kit import warehouse
 
 # 2,000 tracks, charts of two entries: the demo builds it in a few seconds.
 TINY = BenchPlan(
@@ -157,6 +160,28 @@ def test_the_scale_warehouse_is_reused_while_its_parameters_match(bench_run):
     again = scale_warehouse(folder / "work" / "scale-tiny", TINY.scale(), seed=20260918)
     assert again.reused
     assert "reused" in again.how
+
+
+def test_a_kept_warehouse_whose_serving_code_changed_gets_its_serving_layer_recomputed(
+    bench_run, tmp_path
+):
+    """Only the serving layer is recomputed (a new version on the same base files), and
+    the note records it, so the next run reuses the warehouse as it is."""
+    _, _, folder = bench_run
+    kept = tmp_path / "scale-tiny"
+    shutil.copytree(folder / "work" / "scale-tiny", kept)
+    note = json.loads((kept / NOTE).read_text())
+    before = warehouse.snapshot(kept / "warehouse")
+    (kept / NOTE).write_text(json.dumps({**note, "serving": "older code"}))
+    again = scale_warehouse(kept, TINY.scale(), seed=20260918)
+    after = warehouse.snapshot(kept / "warehouse")
+    assert again.reused and "serving layer recomputed" in again.how
+    assert after.version == before.version + 1
+    assert after.paths("chart_entries") == before.paths("chart_entries")
+    assert after.serving == warehouse.SERVING_FORMAT
+    assert_serving_matches_base(kept / "warehouse")
+    assert json.loads((kept / NOTE).read_text())["serving"] == note["serving"]
+    assert "recomputed" not in scale_warehouse(kept, TINY.scale(), seed=20260918).how
 
 
 def test_the_scale_warehouse_is_rebuilt_when_its_parameters_changed(tmp_path):

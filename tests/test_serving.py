@@ -261,8 +261,10 @@ def test_the_platforms_with_data_are_the_same_with_the_serving_layer_s_months(
 
 
 def test_a_platform_the_serving_layer_does_not_show_is_still_found_in_the_base_tables(tmp_path):
-    """Zed's only October row is a weekly entry that a daily value of 30 September
-    overlaps: it counts for nothing (no October row in track_month), yet it is data."""
+    """Zed's only October row is a weekly entry of 2 October from SoundCharts, which the
+    preferred source's weekly entry of 29 September overlaps (docs/metrics.md, "Overlapping
+    weekly entries"): it does not stand and counts for nothing (no October row in
+    track_month), yet it is data."""
     root = tmp_path / "warehouse"
     warehouse.write(
         {
@@ -274,8 +276,8 @@ def test_a_platform_the_serving_layer_does_not_show_is_still_found_in_the_base_t
             "chart_entries": pd.DataFrame(
                 _chart(
                     [
-                        ("z1", D(2026, 9, 30), "daily", 5, 100, "IT"),
-                        ("z1", D(2026, 10, 2), "weekly", 4, 700, "IT"),
+                        ("z1", D(2026, 9, 29), "weekly", 5, 700, "IT", "spotify_charts"),
+                        ("z1", D(2026, 10, 2), "weekly", 4, 800, "IT", "soundcharts"),
                     ]
                 )
             ),

@@ -9,4 +9,4 @@ select * exclude (platform)
 from audience_part(
     null, [lower(p_platform)], null, month_start, last_day(cast(month_start as date))
 )
-order by artist_id, metric, country
+order by country, artist_id, metric
