@@ -15,7 +15,7 @@ from .. import config, db, engine
 from ..countries import country_code
 from ..errors import QueryError
 from ..platforms import PLATFORMS, normalise_platform
-from . import core
+from . import answers, core
 from .core import Query, _base_params, _frame
 
 POSITIONS_COLUMNS = [
@@ -104,12 +104,14 @@ def positions(
 
 def track_growth(q: Query, artist: str, platform: str) -> pd.DataFrame:
     """Per track of the artist's breakdown: its counted streams in the first and second
-    half of the period and the change between them (kit/sql/track_growth.sql)."""
+    half of the period and the change between them (kit/sql/track_growth.sql; from the
+    serving layer when the query's version has one, kit/sql/track_growth_served.sql)."""
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
+    macro = "track_growth_served" if answers.served(q) else "track_growth"
     cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,
-        "select * from track_growth($artist, $platform, $country, $start, $end) order by track_id",
+        f"select * from {macro}($artist, $platform, $country, $start, $end) order by track_id",
         params=params,
     )
     return _frame(result, GROWTH_COLUMNS)
