@@ -172,6 +172,7 @@ def load_platform(
     moved since the comparison period (load_moved)."""
     aid, slug = q.artist_id(artist), q.platform(platform)
     tracks = query.breakdown(q, aid, slug)
+    series, growth = query.track_series_and_growth(q, aid, slug)
     return PlatformData(
         artist=q.artist_name(aid),
         artist_id=aid,
@@ -180,8 +181,8 @@ def load_platform(
         end=q.end,
         breakdown=tracks,
         totals=query.breakdown_totals(q, aid, slug),
-        series=query.track_timeseries(q, aid, slug),
-        growth=query.track_growth(q, aid, slug),
+        series=series,
+        growth=growth,
         top=_top_tracks(q, slug, tracks) if top_tracks else None,
         moved=None if compare is None else load_moved(q, aid, slug, compare),
     )

@@ -283,11 +283,12 @@ def _definition(sql: str) -> str:
 
 # the alerts are one statement (chart_alerts, then series_alerts per platform × country)
 PER_REPORT = {"audience_summary", "audience_daily", "period_sources", "audience_comparison", "chart_alerts"}  # fmt: skip
+# the tracks' series and growth are one statement from the serving layer (the demo has one;
+# kit.query.track_series_and_growth)
 PER_ARTIST_AND_PLATFORM = {
     "track_breakdown",
     "breakdown_totals",
-    "artist_track_daily",
-    "track_growth",
+    "artist_track_daily_growth",
     "track_movers",
     "track_movers_totals",
 }

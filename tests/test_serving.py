@@ -36,7 +36,7 @@ from kit import (
     warehouse,
 )
 from kit.period import serving_months
-from kit.query import answers
+from kit.query import answers, track_series_and_growth
 from kit.schema import CHART_ENTRIES
 from kit.warehouse import versions
 
@@ -57,6 +57,18 @@ PERIODS = [
 ]
 
 
+def assert_series_and_growth_as_defined(q: Query, artist: str, platform: str) -> pd.DataFrame:
+    """The one statement an Explorer row and the report read a track series and its growth
+    with gives exactly the two answers computed from the base tables."""
+    assert answers.served(q)
+    with from_the_base_tables():
+        series, growth = track_timeseries(q, artist, platform), track_growth(q, artist, platform)
+    both = track_series_and_growth(q, artist, platform)
+    pd.testing.assert_frame_equal(both[0], series, check_dtype=True, check_exact=True)
+    pd.testing.assert_frame_equal(both[1], growth, check_dtype=True, check_exact=True)
+    return series
+
+
 @pytest.fixture(scope="module")
 def metric_wh(tmp_path_factory) -> Path:
     return write_metric_fixture(tmp_path_factory.mktemp("serving-metrics") / "warehouse")
@@ -72,6 +84,7 @@ def test_every_answer_on_the_metric_fixture_is_the_same_from_the_serving_layer(
     assert_same_both_ways(breakdown_totals, q, artist, "spotify")
     assert_same_both_ways(track_timeseries, q, artist, "spotify")
     assert_same_both_ways(track_growth, q, artist, "spotify")
+    assert_series_and_growth_as_defined(q, artist, "spotify")
     assert_same_both_ways(summary, q)
 
 
@@ -93,6 +106,7 @@ def test_weekly_values_read_the_same_from_the_serving_layer_in_periods_that_cut_
     faro = growth.loc["t6"]
     assert (faro["half_days"], faro["first_half_streams"], faro["second_half_streams"]) == (9, 8000, 5000)  # fmt: skip
     assert faro["half_change"] == 5000 / 8000 - 1
+    assert_series_and_growth_as_defined(halves, "Carla", "spotify")
 
 
 def test_the_worked_example_reads_the_same_from_the_serving_layer(metric_wh):
@@ -130,6 +144,7 @@ def test_every_answer_on_the_demo_is_the_same_from_the_serving_layer(
             counted += len(series)
             assert_same_both_ways(track_timeseries, q, artist, platform, tracks=list(series["track_id"].head(2)))  # fmt: skip
             assert_same_both_ways(track_growth, q, artist, platform)
+            assert_series_and_growth_as_defined(q, artist, platform)
         assert_same_both_ways(summary, q)
     assert compared > 0 and counted > 0
 

@@ -385,14 +385,14 @@ def test_opening_a_row_runs_each_of_its_queries_once(wh, monkeypatch):
 
     monkeypatch.setattr(query.core, "_run", counted_run)
     opened(ex)
-    # the table (breakdown, footer, daily streams, growth) and the audience chart; the
-    # stacked chart draws from the row's own series, and no track detail is fetched
+    # the table (breakdown, footer, daily streams with their growth: one statement from
+    # the serving layer) and the audience chart; the stacked chart draws from the row's own
+    # series, and no track detail is fetched
     assert sorted(runs) == [
-        "artist_track_daily",
+        "artist_track_daily_growth",
         "audience_daily",
         "breakdown_totals",
         "track_breakdown",
-        "track_growth",
     ]
 
 

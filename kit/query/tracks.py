@@ -16,7 +16,7 @@ from ..countries import country_code
 from ..errors import QueryError
 from ..platforms import PLATFORMS, normalise_platform
 from . import answers, core
-from .core import Query, _base_params, _frame
+from .core import TRACK_TIMESERIES_COLUMNS, Query, _base_params, _frame
 
 POSITIONS_COLUMNS = [
     "date", "country", "frequency", "position", "chart", "track_id", "title", "streams",
@@ -115,6 +115,30 @@ def track_growth(q: Query, artist: str, platform: str) -> pd.DataFrame:
         params=params,
     )
     return _frame(result, GROWTH_COLUMNS)
+
+
+def track_series_and_growth(
+    q: Query, artist: str, platform: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(track_timeseries(q, artist, platform), track_growth(q, artist, platform)): the same
+    two frames, read in one statement when the query's version has a serving layer
+    (kit/sql/artist_track_daily_growth.sql: the series' rows, each with its track's growth;
+    the growth frame is each track's first row), else by the two answers."""
+    if not answers.served(q):
+        return answers.track_timeseries(q, artist, platform), track_growth(q, artist, platform)
+    params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
+    cur = engine.cursor(snapshot=q.snapshot)
+    result = core._run(
+        cur,
+        """
+        select * from artist_track_daily_growth($artist, $platform, $country, $start, $end)
+        order by track_id, date
+        """,
+        params=params,
+    )
+    rows = _frame(result, [])
+    growth = rows.drop_duplicates("track_id")[GROWTH_COLUMNS].reset_index(drop=True)
+    return rows[TRACK_TIMESERIES_COLUMNS], growth
 
 
 def track_comparison(
