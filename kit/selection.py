@@ -5,8 +5,9 @@ Explorer row show.
 the sources, and with a comparison the audience beside the comparison period's and the
 alerts), the data checks once (kit.checks.report_findings: the findings that concern the
 report), and once per artist × platform (breakdown, its footer, the tracks' counted
-streams, the half-on-half growth, the chart positions of the top tracks, and with a
-comparison the movers and their footer), and returns frozen objects. The page parts,
+streams and their half-on-half growth (kit.query.track_series_and_growth: one statement
+from the serving layer), the chart positions of the top tracks, and with a comparison the
+movers and their footer), and returns frozen objects. The page parts,
 the charts and the workbook take these objects
 and run no query of their own, so a figure shown twice is the same figure.
 """
