@@ -5,8 +5,9 @@ Explorer row show.
 the sources, and with a comparison the audience beside the comparison period's and the
 alerts), the data checks once (kit.checks.report_findings: the findings that concern the
 report), and once per artist × platform (breakdown, its footer, the tracks' counted
-streams, the half-on-half growth, the chart positions of the top tracks, and with a
-comparison the movers and their footer), and returns frozen objects. The page parts,
+streams and their half-on-half growth (kit.query.track_series_and_growth: one statement
+from the serving layer), the chart positions of the top tracks, and with a comparison the
+movers and their footer), and returns frozen objects. The page parts,
 the charts and the workbook take these objects
 and run no query of their own, so a figure shown twice is the same figure.
 """
@@ -172,6 +173,7 @@ def load_platform(
     moved since the comparison period (load_moved)."""
     aid, slug = q.artist_id(artist), q.platform(platform)
     tracks = query.breakdown(q, aid, slug)
+    series, growth = query.track_series_and_growth(q, aid, slug)
     return PlatformData(
         artist=q.artist_name(aid),
         artist_id=aid,
@@ -180,8 +182,8 @@ def load_platform(
         end=q.end,
         breakdown=tracks,
         totals=query.breakdown_totals(q, aid, slug),
-        series=query.track_timeseries(q, aid, slug),
-        growth=query.track_growth(q, aid, slug),
+        series=series,
+        growth=growth,
         top=_top_tracks(q, slug, tracks) if top_tracks else None,
         moved=None if compare is None else load_moved(q, aid, slug, compare),
     )

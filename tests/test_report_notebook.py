@@ -271,23 +271,25 @@ def test_a_month_13_fails_the_run_with_a_clear_message(demo_query, tmp_path):
 
 # The SQL definition (kit/sql/) each kit.query call runs, by the name it selects from.
 DEFINITION = re.compile(r"\bfrom\s+(\w+)")
-# an answer put together from the serving layer's parts (kit.query.answers.served): named
-# after the definition it equals
+# an answer put together from the serving layer's parts (kit.query.answers.served), or a
+# calendar month's breakdown read as stored: named after the definition it equals
 SERVED = re.compile(r"\bfrom\s+(\w+)_served\(")
+MONTH = re.compile(r"\bfrom\s+(\w+)_month\(")
 
 
 def _definition(sql: str) -> str:
-    served = SERVED.search(sql)
+    served = SERVED.search(sql) or MONTH.search(sql)
     return served.group(1) if served else DEFINITION.search(sql).group(1)
 
 
 # the alerts are one statement (chart_alerts, then series_alerts per platform × country)
 PER_REPORT = {"audience_summary", "audience_daily", "period_sources", "audience_comparison", "chart_alerts"}  # fmt: skip
+# the tracks' series and growth are one statement from the serving layer (the demo has one;
+# kit.query.track_series_and_growth)
 PER_ARTIST_AND_PLATFORM = {
     "track_breakdown",
     "breakdown_totals",
-    "artist_track_daily",
-    "track_growth",
+    "artist_track_daily_growth",
     "track_movers",
     "track_movers_totals",
 }

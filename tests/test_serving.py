@@ -2,7 +2,8 @@
 equal the definitions run over the base tables, exactly, and every commit keeps it so.
 
 Each answer is computed both ways on one version (tests/serving_checks.py): breakdowns,
-their totals and summaries of the demo and of the metric fixture (tests/test_metrics.py),
+their totals, the tracks' counted streams (track_timeseries), their half-on-half growth
+(track_growth) and summaries of the demo and of the metric fixture (tests/test_metrics.py),
 for calendar months, "28 days to D" windows and odd periods that straddle months.
 """
 
@@ -24,9 +25,18 @@ from serving_checks import (
 )
 from test_metrics import _chart, write_metric_fixture
 
-from kit import Query, breakdown, breakdown_totals, cli, summary, warehouse
+from kit import (
+    Query,
+    breakdown,
+    breakdown_totals,
+    cli,
+    summary,
+    track_growth,
+    track_timeseries,
+    warehouse,
+)
 from kit.period import serving_months
-from kit.query import answers
+from kit.query import answers, track_series_and_growth
 from kit.query.catalogue import lookups
 from kit.schema import CHART_ENTRIES
 from kit.warehouse import versions
@@ -48,6 +58,18 @@ PERIODS = [
 ]
 
 
+def assert_series_and_growth_as_defined(q: Query, artist: str, platform: str) -> pd.DataFrame:
+    """The one statement an Explorer row and the report read a track series and its growth
+    with gives exactly the two answers computed from the base tables."""
+    assert answers.served(q)
+    with from_the_base_tables():
+        series, growth = track_timeseries(q, artist, platform), track_growth(q, artist, platform)
+    both = track_series_and_growth(q, artist, platform)
+    pd.testing.assert_frame_equal(both[0], series, check_dtype=True, check_exact=True)
+    pd.testing.assert_frame_equal(both[1], growth, check_dtype=True, check_exact=True)
+    return series
+
+
 @pytest.fixture(scope="module")
 def metric_wh(tmp_path_factory) -> Path:
     return write_metric_fixture(tmp_path_factory.mktemp("serving-metrics") / "warehouse")
@@ -61,7 +83,31 @@ def test_every_answer_on_the_metric_fixture_is_the_same_from_the_serving_layer(
     q = Query(artist, period, platforms="spotify", country="IT", warehouse=metric_wh, check_data=False)  # fmt: skip
     assert_same_both_ways(breakdown, q, artist, "spotify")
     assert_same_both_ways(breakdown_totals, q, artist, "spotify")
+    assert_same_both_ways(track_timeseries, q, artist, "spotify")
+    assert_same_both_ways(track_growth, q, artist, "spotify")
+    assert_series_and_growth_as_defined(q, artist, "spotify")
     assert_same_both_ways(summary, q)
+
+
+def test_weekly_values_read_the_same_from_the_serving_layer_in_periods_that_cut_their_weeks(
+    metric_wh,
+):
+    """Carla's Faro (t6): the soundcharts week of 1 October (25 September – 1 October) is
+    counted, by its date, in a period from 29 September that cuts the week, in none that
+    ends on 30 September, and in the second half of 17 September – 4 October (18 days,
+    halves of 9: 17–25 September and 26 September – 4 October)."""
+    q = Query("Carla", "2026-09-29:2026-10-04", platforms="spotify", country="IT", warehouse=metric_wh)  # fmt: skip
+    series = assert_same_both_ways(track_timeseries, q, "Carla", "spotify", tracks=["t6"])
+    assert [(d.date(), n, days) for d, n, days in zip(series["date"], series["streams"], series["days"], strict=True)] == [(D(2026, 10, 1), 5000, 7)]  # fmt: skip
+    september = q.replace(period="2026-09-12:2026-09-30")
+    series = assert_same_both_ways(track_timeseries, september, "Carla", "spotify", tracks=["t6"])
+    assert list(series["streams"]) == [8000]  # 18 September; 29 September gives way to 1 October
+    halves = q.replace(period="2026-09-17:2026-10-04")
+    growth = assert_same_both_ways(track_growth, halves, "Carla", "spotify").set_index("track_id")
+    faro = growth.loc["t6"]
+    assert (faro["half_days"], faro["first_half_streams"], faro["second_half_streams"]) == (9, 8000, 5000)  # fmt: skip
+    assert faro["half_change"] == 5000 / 8000 - 1
+    assert_series_and_growth_as_defined(halves, "Carla", "spotify")
 
 
 def test_the_worked_example_reads_the_same_from_the_serving_layer(metric_wh):
@@ -88,15 +134,20 @@ def demo_artists(demo_warehouse) -> list[str]:
 def test_every_answer_on_the_demo_is_the_same_from_the_serving_layer(
     demo_warehouse, demo_artists, period, country
 ):
-    compared = 0
+    compared = counted = 0
     for artist in demo_artists:
         q = Query(artist, period, country=country, warehouse=demo_warehouse, check_data=False)
         for platform in q.platform_slugs:
             compared += len(assert_same_both_ways(breakdown, q, artist, platform))
             assert_same_both_ways(breakdown_totals, q, artist, platform)
             assert_same_both_ways(breakdown, q, artist, platform, sort="coverage", search="a", limit=5)  # fmt: skip
+            series = assert_same_both_ways(track_timeseries, q, artist, platform)
+            counted += len(series)
+            assert_same_both_ways(track_timeseries, q, artist, platform, tracks=list(series["track_id"].head(2)))  # fmt: skip
+            assert_same_both_ways(track_growth, q, artist, platform)
+            assert_series_and_growth_as_defined(q, artist, platform)
         assert_same_both_ways(summary, q)
-    assert compared > 0
+    assert compared > 0 and counted > 0
 
 
 def test_the_demo_keeps_its_serving_layer_equal_to_its_base_tables(demo_warehouse):

@@ -70,6 +70,7 @@ from .tracks import (
     track_artists,
     track_comparison,
     track_growth,
+    track_series_and_growth,
 )
 
 __all__ = [
@@ -121,5 +122,6 @@ __all__ = [
     "track_artists",
     "track_comparison",
     "track_growth",
+    "track_series_and_growth",
     "track_timeseries",
 ]

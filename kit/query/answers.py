@@ -250,11 +250,12 @@ def track_timeseries(
         "tracks": list(tracks) if tracks is not None else None,
         **_base_params(q),
     }
+    macro = "artist_track_daily_served" if served(q) else "artist_track_daily"
     cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,
-        """
-        select * from artist_track_daily($artist, $platform, $country, $start, $end)
+        f"""
+        select * from {macro}($artist, $platform, $country, $start, $end)
         where $tracks is null or list_contains($tracks, track_id)
         order by track_id, date
         """,

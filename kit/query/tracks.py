@@ -15,8 +15,8 @@ from .. import config, db, engine
 from ..countries import country_code
 from ..errors import QueryError
 from ..platforms import PLATFORMS, normalise_platform
-from . import core
-from .core import Query, _base_params, _frame
+from . import answers, core
+from .core import TRACK_TIMESERIES_COLUMNS, Query, _base_params, _frame
 
 POSITIONS_COLUMNS = [
     "date", "country", "frequency", "position", "chart", "track_id", "title", "streams",
@@ -104,15 +104,41 @@ def positions(
 
 def track_growth(q: Query, artist: str, platform: str) -> pd.DataFrame:
     """Per track of the artist's breakdown: its counted streams in the first and second
-    half of the period and the change between them (kit/sql/track_growth.sql)."""
+    half of the period and the change between them (kit/sql/track_growth.sql; from the
+    serving layer when the query's version has one, kit/sql/track_growth_served.sql)."""
+    params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
+    macro = "track_growth_served" if answers.served(q) else "track_growth"
+    cur = engine.cursor(snapshot=q.snapshot)
+    result = core._run(
+        cur,
+        f"select * from {macro}($artist, $platform, $country, $start, $end) order by track_id",
+        params=params,
+    )
+    return _frame(result, GROWTH_COLUMNS)
+
+
+def track_series_and_growth(
+    q: Query, artist: str, platform: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(track_timeseries(q, artist, platform), track_growth(q, artist, platform)): the same
+    two frames, read in one statement when the query's version has a serving layer
+    (kit/sql/artist_track_daily_growth.sql: the series' rows, each with its track's growth;
+    the growth frame is each track's first row), else by the two answers."""
+    if not answers.served(q):
+        return answers.track_timeseries(q, artist, platform), track_growth(q, artist, platform)
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
     cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,
-        "select * from track_growth($artist, $platform, $country, $start, $end) order by track_id",
+        """
+        select * from artist_track_daily_growth($artist, $platform, $country, $start, $end)
+        order by track_id, date
+        """,
         params=params,
     )
-    return _frame(result, GROWTH_COLUMNS)
+    rows = _frame(result, [])
+    growth = rows.drop_duplicates("track_id")[GROWTH_COLUMNS].reset_index(drop=True)
+    return rows[TRACK_TIMESERIES_COLUMNS], growth
 
 
 def track_comparison(
