@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from ..duckdb_sql import connect_files
+from ..duckdb_sql import base_view_sql, connect_files
 from ..schema import BASE_VIEWS, TABLES
 from .layout import partition_rel
 
@@ -106,13 +106,16 @@ def refresh(
     con = None
     try:
         for table, platform, month in progress(work) if progress else work:
-            if con is None or any(t in done for t in _before(table)):
-                # a new connection on the state staged so far: the stages before are in it
-                if con is not None:
-                    con.close()
+            if con is None:
                 snap = txn.snapshot()
                 con = connect_files({name: snap.paths(name) for name in BASE_VIEWS})
                 con.execute("set enable_progress_bar = false")
+            elif any(t in done for t in _before(table)):
+                # the views of the tables staged since are pointed at their staged files (as
+                # a new connection would be, without reading kit/sql/ again)
+                snap = txn.snapshot()
+                for name in done:
+                    con.execute(base_view_sql(BASE_VIEWS[name], snap.paths(name)))
                 done.clear()
             macro = SERVING[table][0]
             start = dt.date(int(month[:4]), int(month[5:7]), 1)
