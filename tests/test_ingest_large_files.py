@@ -14,6 +14,7 @@ import types
 
 import pytest
 from chart_files import log, quoted, snapshot, write_bytes
+from serving_checks import assert_serving_matches_base
 
 from kit import warehouse
 from kit.sources.ingest import batch, reading
@@ -238,6 +239,8 @@ def test_a_load_cut_short_is_loaded_again_in_full_on_the_next_run(tmp_path, smal
     assert (again.loaded, again.duplicates, again.rows) == (1, 0, 288)
     assert load_spotify_charts(path, clean, progress=False).ok
     assert snapshot(root)["tables"] == snapshot(clean)["tables"]
+    # the months the killed load left stale are recomputed with the new load's, at its last
+    assert_serving_matches_base(root)
     assert list(log(root)["outcome"]) == ["ok"]
     # a third run finds the file in the log
     assert load_spotify_charts(path, root, progress=False).duplicates == 1

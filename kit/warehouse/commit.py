@@ -97,7 +97,10 @@ class Transaction:
         self.removed: dict[str, list[str]] = {name: [] for name in TABLES}
         self.con = duckdb.connect()
         self.con.execute("set enable_progress_bar = false")
-        self.serving = base.serving if base else 0  # set by kit/warehouse/serving.py
+        # set by kit/warehouse/serving.py
+        self.serving = base.serving if base else 0
+        self.stale_format = base.stale_format if base else 0
+        self.stale_months = dict(base.stale_months) if base else {}
 
     def partition_files(self, table: str, partition: str) -> list[Path]:
         """The store files of one partition in the staged state."""
@@ -187,6 +190,8 @@ class Transaction:
             data_version=self.number if changed or not self.base else self.base.data_version,
             data_load=self.load_id if changed or not self.base else self.base.data_load,
             serving=self.serving,
+            stale_format=self.stale_format,
+            stale_months=self.stale_months,
         )
 
     def discard(self) -> None:
@@ -205,11 +210,15 @@ def transaction(
     load_id: str | None = None,
     *,
     maintain_serving: bool = True,
+    defer_serving: bool = False,
 ) -> Iterator[Transaction]:
     """A commit: stage inside the block; it is committed when the block ends, discarded
     when it raises. One at a time per warehouse (the writer lock). Before the commit point,
     the serving layer of the months the block's base changes touch is recomputed into the
-    same commit (kit/warehouse/serving.py; `maintain_serving=False`: the block does it)."""
+    same commit (kit/warehouse/serving.py; `maintain_serving=False`: the block does it).
+    `defer_serving=True`, for a commit of a load written in several: those months are
+    recorded as stale instead, and the version answers from the base tables until the next
+    commit without it recomputes them (serving.maintain)."""
     root = config.warehouse_path(warehouse)
     with locked(root):
         recover_locked(root)
@@ -220,7 +229,7 @@ def transaction(
         try:
             yield txn
             if maintain_serving:
-                serving.maintain(txn)
+                serving.maintain(txn, defer=defer_serving)
             failpoint("staged")
             version = txn.version()
             commit_version(root, version)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .commit import transaction
-from .serving import SERVING, SERVING_FORMAT, months_stored, partition_month, refresh
+from .serving import SERVING, mark_current, months_stored, partition_month, refresh
 
 
 def rebuild(
@@ -25,6 +25,6 @@ def rebuild(
                 if partition_month(partition) not in wanted[table]:
                     txn.drop(table, partition)
         refresh(txn, wanted, progress)
-        txn.serving = SERVING_FORMAT
+        mark_current(txn)
         number = txn.number
     return number

@@ -12,12 +12,19 @@ committed in the same version as the base rows they come from.
 - `audience_month` (kit/sql/audience_month_rows.sql) from artist_audience: a month's rows
   depend on that month's points only.
 
-Each commit (`refresh`, called by kit.warehouse.transaction before its commit point)
+Each commit (`maintain`, called by kit.warehouse.transaction before its commit point)
 recomputes the months its staged base files touch, on the staged state, and stages the
 results into the same commit: a reader sees base and serving rows of one version, or of
 the one before, never a mix. A version records the serving layer's format (`serving`);
 one without it (written by an earlier kit, or adopted from one) has none, its readers
 answer from the base tables, and its writes keep it so until `rebuild` recomputes it all.
+
+A load written in several commits (a large file, kit/sources/ingest/batch.py) pays the
+layer once, at its last: its commits before that defer their months, and their versions
+record them as stale (`stale_months`, with the format of the layer that is current but
+for them) and have serving 0, so their readers answer from the base tables. The next
+commit that does not defer, the load's last or, if the load died halfway, any later
+writer's, recomputes its own months and the stale ones, and its version is served again.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from ..duckdb_sql import connect_files
+from ..duckdb_sql import base_view_sql, connect_files
 from ..schema import BASE_VIEWS, TABLES
 from .layout import partition_rel
 
@@ -99,13 +106,16 @@ def refresh(
     con = None
     try:
         for table, platform, month in progress(work) if progress else work:
-            if con is None or any(t in done for t in _before(table)):
-                # a new connection on the state staged so far: the stages before are in it
-                if con is not None:
-                    con.close()
+            if con is None:
                 snap = txn.snapshot()
                 con = connect_files({name: snap.paths(name) for name in BASE_VIEWS})
                 con.execute("set enable_progress_bar = false")
+            elif any(t in done for t in _before(table)):
+                # the views of the tables staged since are pointed at their staged files (as
+                # a new connection would be, without reading kit/sql/ again)
+                snap = txn.snapshot()
+                for name in done:
+                    con.execute(base_view_sql(BASE_VIEWS[name], snap.paths(name)))
                 done.clear()
             macro = SERVING[table][0]
             start = dt.date(int(month[:4]), int(month[5:7]), 1)
@@ -131,11 +141,27 @@ def _before(table: str) -> tuple[str, ...]:
     return ()
 
 
-def maintain(txn) -> None:
-    """Keep the serving layer of a commit: recompute the months its base changes touch,
-    when the version it builds on has a current serving layer (or there is none yet)."""
-    if txn.base is not None and txn.base.serving != SERVING_FORMAT:
-        txn.serving = 0
+def maintain(txn, defer: bool = False) -> None:
+    """Keep the serving layer of a commit: recompute the months its base changes touch and
+    those its base version left stale, when that version's layer is current but for them
+    (or there is none yet). `defer`: record those months as stale instead (serving 0:
+    readers answer from the base tables), for the next commit to recompute."""
+    months = months_touched(txn)
+    base = txn.base
+    if base is not None and base.serving != SERVING_FORMAT:
+        if base.stale_format != SERVING_FORMAT:  # none, or one of another format
+            txn.serving, txn.stale_format, txn.stale_months = 0, 0, {}
+            return
+        for table, stale in base.stale_months.items():
+            months.setdefault(table, set()).update(stale)
+    if defer and any(months.values()):
+        txn.serving, txn.stale_format = 0, SERVING_FORMAT
+        txn.stale_months = {t: tuple(sorted(m)) for t, m in months.items() if m}
         return
-    refresh(txn, months_touched(txn))
-    txn.serving = SERVING_FORMAT
+    refresh(txn, months)
+    mark_current(txn)
+
+
+def mark_current(txn) -> None:
+    """The commit's serving layer is whole and current."""
+    txn.serving, txn.stale_format, txn.stale_months = SERVING_FORMAT, 0, {}

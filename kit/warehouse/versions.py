@@ -55,26 +55,36 @@ class Version:
     # the format of the serving layer this version holds, complete and current (0: none, as
     # in a version written by an earlier kit: readers answer from the base tables)
     serving: int = 0
+    # a version committed by a load of several commits before its last (serving.py): its
+    # serving layer, of format `stale_format`, is current but for `stale_months` (per
+    # serving table, the platform × months whose rows are stale), which the next commit
+    # recomputes with its own; its `serving` is 0 till then, so readers use the base tables
+    stale_format: int = 0
+    stale_months: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "version": self.number,
-                "load_id": self.load_id,
-                "committed_at": self.committed_at.isoformat(),
-                "data_version": self.data_version,
-                "data_load": self.data_load,
-                "serving": self.serving,
-                "tables": {t: list(f) for t, f in self.tables.items()},
-                "added": {t: list(f) for t, f in self.added.items() if f},
-                "removed": {t: list(f) for t, f in self.removed.items() if f},
-            },
-            indent=1,
-        )
+        data = {
+            "version": self.number,
+            "load_id": self.load_id,
+            "committed_at": self.committed_at.isoformat(),
+            "data_version": self.data_version,
+            "data_load": self.data_load,
+            "serving": self.serving,
+            "tables": {t: list(f) for t, f in self.tables.items()},
+            "added": {t: list(f) for t, f in self.added.items() if f},
+            "removed": {t: list(f) for t, f in self.removed.items() if f},
+        }
+        if self.stale_format:
+            data["serving_stale"] = {
+                "format": self.stale_format,
+                "months": {t: [list(m) for m in ms] for t, ms in self.stale_months.items()},
+            }
+        return json.dumps(data, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> Version:
         data = json.loads(text)
+        stale = data.get("serving_stale", {})
 
         def files(key: str) -> dict[str, tuple[str, ...]]:
             return {t: tuple(f) for t, f in data.get(key, {}).items()}
@@ -89,6 +99,8 @@ class Version:
             data_version=data["data_version"],
             data_load=data["data_load"],
             serving=data.get("serving", 0),
+            stale_format=stale.get("format", 0),
+            stale_months={t: tuple(map(tuple, ms)) for t, ms in stale.get("months", {}).items()},
         )
 
 

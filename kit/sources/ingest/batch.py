@@ -263,7 +263,10 @@ def ingest_files(
             for i, tables in enumerate(spill.commits(COMMIT_ROWS)):
                 # the artists, tracks and credits go with the first commit
                 tables = {**dimension_rows, **tables} if i == 0 else tables
-                result = warehouse.write(tables, source=source, warehouse=root, log=())
+                # the serving layer is recomputed once, for all the months, by the last commit
+                result = warehouse.write(
+                    tables, source=source, warehouse=root, log=(), defer_serving=True
+                )
                 written += result.total_written
                 facts_written += sum(
                     n for name, n in result.rows_written.items() if name not in DIMENSION_TABLES
