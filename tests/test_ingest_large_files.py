@@ -222,16 +222,22 @@ load_spotify_charts(sys.argv[1], sys.argv[2], progress=False)
 """
 
 
-def test_a_load_cut_short_is_loaded_again_in_full_on_the_next_run(tmp_path, small_limits):
-    path = _file(tmp_path / "combined.csv", _rows())
-    root, clean = tmp_path / "wh", tmp_path / "clean"
+def cut_short(path, root) -> int:
+    """Load `path` into `root` in a child process killed right after its first commit;
+    the child's return code (-9)."""
     killed = subprocess.run(
         [sys.executable, "-c", _CUT_SHORT, str(path), str(root)],
         env={**os.environ, "CHARTROOM_FAILPOINT": "committed"},
         capture_output=True,
         check=False,
     )
-    assert killed.returncode == -9
+    return killed.returncode
+
+
+def test_a_load_cut_short_is_loaded_again_in_full_on_the_next_run(tmp_path, small_limits):
+    path = _file(tmp_path / "combined.csv", _rows())
+    root, clean = tmp_path / "wh", tmp_path / "clean"
+    assert cut_short(path, root) == -9
     warehouse.recover(root)  # what the next writer or reader does
     assert len(warehouse.read_table("chart_entries", root)) == 96  # the first commit only
     assert warehouse.read_table("ingest_log", root).num_rows == 0  # the file is not logged
