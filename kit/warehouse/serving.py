@@ -59,7 +59,10 @@ STAGES = (("track_day", "chart_week", "audience_month"), ("track_month",), ("art
 
 # The dimension columns artist_track_month's rows carry: a change to one of them changes
 # the rows of every month holding the track.
-TRACK_DIMENSIONS = {"tracks": ("track_id", "title"), "track_credits": ("track_id", "artist_id", "role")}
+TRACK_DIMENSIONS = {
+    "tracks": ("track_id", "title"),
+    "track_credits": ("track_id", "artist_id", "role"),
+}
 
 Month = tuple[str, str]  # (platform, 'YYYY-MM')
 
