@@ -57,53 +57,47 @@ def summary(q: Query, compare: str | None = None) -> pd.DataFrame:
 WEEK_MARGIN = 6
 
 
-def _month_parts(
-    q: Query, margin: int, months_sql: str, prefix: str = ""
-) -> tuple[list[str], dict, dict]:
-    """The query's period cut into parts (kit.period.serving_parts): the SQL of its whole
-    months over the macro `months_sql`, which takes `{start}, {end}` (named only when the
-    period has whole months, so nothing is planned otherwise), their values, and the cut."""
+EDGES = ("head_start", "head_end", "tail_start", "tail_end")
+
+
+def _parts(
+    q: Query, margin: int, months_sql: str, edges_sql: str, prefix: str = ""
+) -> tuple[str, dict]:
+    """The union of the parts of the query's period (kit.period.serving_parts) as SQL over
+    the macros `months_sql` (its whole months, taking `{start}, {end}`) and `edges_sql` (the
+    days before and after them, both edges in one call, taking `{edges}`: head start, head
+    end, tail start, tail end, a missing edge's bounds null); and their values. Only the
+    parts the period has are named, so nothing is planned for the others."""
     cut = serving_parts(q.start, q.end, margin)
-    if cut["months_start"] is None:
-        return [], {}, cut
-    sql = months_sql.format(start=f"${prefix}months_start", end=f"${prefix}months_end")
-    return [sql], {f"{prefix}months_start": cut["months_start"], f"{prefix}months_end": cut["months_end"]}, cut  # fmt: skip
-
-
-def _union(selects: list[str]) -> str:
-    return " union all ".join(f"select * from {s}" for s in selects)
+    selects, params = [], {}
+    if cut["months_start"] is not None:
+        selects.append(
+            months_sql.format(start=f"${prefix}months_start", end=f"${prefix}months_end")
+        )
+        params.update({f"{prefix}months_start": cut["months_start"], f"{prefix}months_end": cut["months_end"]})  # fmt: skip
+    if cut["head_start"] is not None or cut["tail_start"] is not None:
+        selects.append(edges_sql.format(edges=", ".join(f"${prefix}{k}" for k in EDGES)))
+        params.update({f"{prefix}{k}": cut[k] for k in EDGES})
+    return " union all ".join(f"select * from {s}" for s in selects), params
 
 
 def _track_parts(q: Query) -> tuple[str, dict]:
-    """The union of the parts of the query's period as track_breakdown_served takes them:
-    its whole months (track_month_parts) and both its edges in one call (track_edge_parts),
-    each named only when the period has it; and their values."""
-    selects, params, cut = _month_parts(
+    return _parts(
         q,
         WEEK_MARGIN,
         "track_month_parts($artist, $platform, $country, $start, $end, {start}, {end})",
+        "track_edge_parts($artist, $platform, $country, {edges}, $start, $end)",
     )
-    if cut["head_start"] is not None or cut["tail_start"] is not None:
-        selects.append(
-            "track_edge_parts($artist, $platform, $country, $head_start, $head_end, $tail_start, $tail_end, $start, $end)"
-        )
-        params.update({k: cut[k] for k in ("head_start", "head_end", "tail_start", "tail_end")})
-    return _union(selects), params
 
 
 def _audience_parts(q: Query, artists: str, platforms: str, prefix: str = "") -> tuple[str, dict]:
-    """The union of the parts of the query's period as audience_summary_served and
-    breakdown_totals_served take them: its whole months (audience_month_parts) and the days
-    before and after them (audience_edge_parts, one call per edge it has); and their values."""
-    selects, params, cut = _month_parts(
-        q, 0, f"audience_month_parts({artists}, {platforms}, $country, {{start}}, {{end}})", prefix
+    return _parts(
+        q,
+        0,
+        f"audience_month_parts({artists}, {platforms}, $country, {{start}}, {{end}})",
+        f"audience_edge_parts({artists}, {platforms}, $country, {{edges}})",
+        prefix,
     )
-    for edge in ("head", "tail"):
-        if cut[f"{edge}_start"] is not None:
-            start, end = f"${prefix}{edge}_start", f"${prefix}{edge}_end"
-            selects.append(f"audience_edge_parts({artists}, {platforms}, $country, {start}, {end})")
-            params.update({start[1:]: cut[f"{edge}_start"], end[1:]: cut[f"{edge}_end"]})
-    return _union(selects), params
 
 
 def served(q: Query) -> bool:
