@@ -37,7 +37,7 @@ from kit import (
 )
 from kit.period import serving_months
 from kit.query import answers, track_series_and_growth
-from kit.query.catalogue import lookups
+from kit.query.catalogue import Lookups, lookups
 from kit.schema import CHART_ENTRIES
 from kit.warehouse import versions
 
@@ -55,6 +55,8 @@ PERIODS = [
     "2026-09-03:2026-09-05",
     "2026-09-01:2026-10-01",
     "2026-08-31:2026-09-30",
+    "2026-08-20:2026-09-30",  # a head edge and September, no tail
+    "2026-09-01:2026-10-15",  # September and a tail edge, no head
 ]
 
 
@@ -310,11 +312,16 @@ def test_a_warehouse_without_a_serving_layer_answers_from_the_base_tables_until_
 
 def _platforms_both_ways(root: Path, artist: str, period, country: str, among=None):
     """(from the base tables, with the serving layer's months first) of the platforms a
-    Query finds with data: platforms_with_data's, and platforms_present's."""
+    Query finds with data: platforms_with_data's, and platforms_present's. The latter both
+    from lookups read afresh (the serving layer's months read for `among`'s platforms only)
+    and from those the Query kept (its months read for every platform), which agree."""
     q = Query(artist, period, country=country, warehouse=root, check_data=False)
     known = lookups(q.snapshot)
     base = set(known.platforms_with_data(q.artist_ids, q.country_code, q.start, q.end, among))
-    return base, set(known.platforms_present(q.artist_ids, q.country_code, q.start, q.end, among))
+    asked = (q.artist_ids, q.country_code, q.start, q.end, among)
+    fresh = Lookups(q.snapshot, known.artists).platforms_present(*asked)
+    assert fresh == known.platforms_present(*asked)
+    return base, set(fresh)
 
 
 @pytest.mark.parametrize("period", [*PERIODS, "2026-01-01:2026-12-31", "2026-07"])

@@ -214,6 +214,11 @@ MACRO_ARGUMENTS = {
     "month_start": D(2026, 9, 1),
     "months_start": D(2026, 9, 1),
     "months_end": D(2026, 9, 30),
+    # the days of September around its middle third: both edges of a period at once
+    "head_start": D(2026, 9, 1),
+    "head_end": D(2026, 9, 10),
+    "tail_start": D(2026, 9, 21),
+    "tail_end": D(2026, 9, 30),
 }
 
 

@@ -57,12 +57,16 @@ def summary(q: Query, compare: str | None = None) -> pd.DataFrame:
 WEEK_MARGIN = 6
 
 
+EDGES = ("head_start", "head_end", "tail_start", "tail_end")
+
+
 def _parts(
-    q: Query, margin: int, months_sql: str, edge_sql: str, prefix: str = ""
+    q: Query, margin: int, months_sql: str, edges_sql: str, prefix: str = ""
 ) -> tuple[str, dict]:
     """The union of the parts of the query's period (kit.period.serving_parts) as SQL over
-    the macros `months_sql` (whole months) and `edge_sql` (days around them), which take
-    `$…months_start, $…months_end` and `$…part_start, $…part_end`; and their values. Only the
+    the macros `months_sql` (its whole months, taking `{start}, {end}`) and `edges_sql` (the
+    days before and after them, both edges in one call, taking `{edges}`: head start, head
+    end, tail start, tail end, a missing edge's bounds null); and their values. Only the
     parts the period has are named, so nothing is planned for the others."""
     cut = serving_parts(q.start, q.end, margin)
     selects, params = [], {}
@@ -71,10 +75,9 @@ def _parts(
             months_sql.format(start=f"${prefix}months_start", end=f"${prefix}months_end")
         )
         params.update({f"{prefix}months_start": cut["months_start"], f"{prefix}months_end": cut["months_end"]})  # fmt: skip
-    for edge in ("head", "tail"):
-        if cut[f"{edge}_start"] is not None:
-            selects.append(edge_sql.format(start=f"${prefix}{edge}_start", end=f"${prefix}{edge}_end"))  # fmt: skip
-            params.update({f"{prefix}{edge}_start": cut[f"{edge}_start"], f"{prefix}{edge}_end": cut[f"{edge}_end"]})  # fmt: skip
+    if cut["head_start"] is not None or cut["tail_start"] is not None:
+        selects.append(edges_sql.format(edges=", ".join(f"${prefix}{k}" for k in EDGES)))
+        params.update({f"{prefix}{k}": cut[k] for k in EDGES})
     return " union all ".join(f"select * from {s}" for s in selects), params
 
 
@@ -83,7 +86,7 @@ def _track_parts(q: Query) -> tuple[str, dict]:
         q,
         WEEK_MARGIN,
         "track_month_parts($artist, $platform, $country, $start, $end, {start}, {end})",
-        "track_edge_parts($artist, $platform, $country, {start}, {end}, $start, $end)",
+        "track_edge_parts($artist, $platform, $country, {edges}, $start, $end)",
     )
 
 
@@ -92,7 +95,7 @@ def _audience_parts(q: Query, artists: str, platforms: str, prefix: str = "") ->
         q,
         0,
         f"audience_month_parts({artists}, {platforms}, $country, {{start}}, {{end}})",
-        f"audience_edge_parts({artists}, {platforms}, $country, {{start}}, {{end}})",
+        f"audience_edge_parts({artists}, {platforms}, $country, {{edges}})",
         prefix,
     )
 

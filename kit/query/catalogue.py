@@ -128,31 +128,47 @@ class Lookups:
     ) -> frozenset[str]:
         """The platforms of platforms_with_data (among `among`), without their dates. On a
         version with a serving layer, its whole months show most of them in one small read
-        (kit/sql/platforms_served.sql); only the platforms they do not show are looked for
-        in the base tables, and not at all when they show every platform of `among`."""
-        shown = self._platforms_served(tuple(artist_ids), country, start, end)
-        if among is not None:
-            shown = shown & set(among)
-            if len(shown) == len(set(among)):
-                return shown
+        (kit/sql/platforms_served.sql, only the files of `among`'s platforms); only the
+        platforms they do not show are looked for in the base tables, and not at all when
+        they show every platform of `among`."""
+        among = None if among is None else tuple(sorted(set(among)))
+        shown = self._platforms_served(tuple(artist_ids), country, start, end, among)
+        if among is not None and len(shown) == len(among):
+            return shown
         rest = self._platforms_with_data(
             tuple(artist_ids), country, start, end, among, tuple(sorted(shown))
         )
         return shown | frozenset(rest)
 
     def _platforms_served(
-        self, artist_ids: tuple[str, ...], country: str, start: dt.date, end: dt.date
+        self,
+        artist_ids: tuple[str, ...],
+        country: str,
+        start: dt.date,
+        end: dt.date,
+        among: tuple[str, ...] | None = None,
     ) -> frozenset[str]:
         first, last = serving_months(start, end)
         if self.snapshot.serving != warehouse.SERVING_FORMAT or first is None:
             return frozenset()
-        key = (artist_ids, country, first, last)
+        every = (artist_ids, country, first, last, None)
+        key = (*every[:4], among)
         with self._lock:
             found = self._served.get(key)
+            if found is None and every in self._served:
+                found = self._served[every] & frozenset(among or ())
         if found is None:
+            # platform is a partition column: with `among`, only its platforms' files are read
             rows = self.cursor().execute(
-                "select platform from platforms_served($artists, $country, $first, $last)",
-                {"artists": list(artist_ids), "country": country, "first": first, "last": last},
+                "select platform from platforms_served($artists, $country, $first, $last)"
+                + ("" if among is None else " where list_contains($among, platform)"),
+                {
+                    "artists": list(artist_ids),
+                    "country": country,
+                    "first": first,
+                    "last": last,
+                    **({} if among is None else {"among": list(among)}),
+                },
             )
             found = frozenset(p for (p,) in rows.fetchall())
             self._keep(self._served, key, found)
