@@ -138,15 +138,19 @@ class FakeFetcher:
 @pytest.fixture
 def counted(monkeypatch):
     """Records every breakdown query, independently of the model's own counter (the
-    charts draw from the row's breakdown and run none of their own)."""
+    charts draw from the row's breakdown and run none of their own): a breakdown alone,
+    or with its footer, series and growth as an opened row reads it."""
     calls = []
-    real = query.breakdown
 
-    def breakdown(*args, **kwargs):
-        calls.append((*args[1:3], kwargs.get("limit")))
-        return real(*args, **kwargs)
+    def counting(real):
+        def answer(*args, **kwargs):
+            calls.append((*args[1:3], kwargs.get("limit")))
+            return real(*args, **kwargs)
 
-    monkeypatch.setattr(query, "breakdown", breakdown)
+        return answer
+
+    monkeypatch.setattr(query, "breakdown", counting(query.breakdown))
+    monkeypatch.setattr(query, "breakdown_and_series", counting(query.breakdown_and_series))
     return calls
 
 
@@ -347,13 +351,13 @@ def test_the_row_says_it_is_loading_while_its_breakdown_is_queried(wh, monkeypat
     ex = explorer(wh)
     row = ex.row("Luna Vesper", "spotify")
     seen = []
-    real = query.breakdown
+    real = query.breakdown_and_series
 
-    def breakdown(*args, **kwargs):
+    def breakdown_and_series(*args, **kwargs):
         seen.append((row.message.value, row.body.layout.display))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(query, "breakdown", breakdown)
+    monkeypatch.setattr(query, "breakdown_and_series", breakdown_and_series)
     row.toggle.value = True
     assert seen == [('<div class="kit-loading">Loading tracks…</div>', "")]
     assert "Loading" not in row.message.value
