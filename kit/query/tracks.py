@@ -181,8 +181,8 @@ def breakdown_and_series(q: Query, artist: str, platform: str) -> BreakdownAndSe
         cur,
         f"""
         with {answers._served_totals_parts(q, params)},
-        series as (select * from artist_track_daily_growth($artist, $platform, $country, $start, $end))
-        select * from breakdown_and_series('breakdown', 'listener_parts', 'series')
+        series as (select * from artist_track_daily_served($artist, $platform, $country, $start, $end))
+        select * from breakdown_and_series('breakdown', 'listener_parts', 'series', $start, $end)
         """,
         params=params,
     )
