@@ -5,7 +5,7 @@ Explorer row show.
 the sources, and with a comparison the audience beside the comparison period's and the
 alerts), the data checks once (kit.checks.report_findings: the findings that concern the
 report), and once per artist × platform (breakdown, its footer, the tracks' counted
-streams and their half-on-half growth (kit.query.track_series_and_growth: one statement
+streams and their half-on-half growth (kit.query.breakdown_and_series: one statement
 from the serving layer), the chart positions of the top tracks, and with a comparison the
 movers and their footer), and returns frozen objects. The page parts,
 the charts and the workbook take these objects
@@ -172,19 +172,18 @@ def load_platform(
     `top_tracks` the positions and comparison of its top tracks, and with `compare` what
     moved since the comparison period (load_moved)."""
     aid, slug = q.artist_id(artist), q.platform(platform)
-    tracks = query.breakdown(q, aid, slug)
-    series, growth = query.track_series_and_growth(q, aid, slug)
+    row = query.breakdown_and_series(q, aid, slug)
     return PlatformData(
         artist=q.artist_name(aid),
         artist_id=aid,
         platform=slug,
         start=q.start,
         end=q.end,
-        breakdown=tracks,
-        totals=query.breakdown_totals(q, aid, slug),
-        series=series,
-        growth=growth,
-        top=_top_tracks(q, slug, tracks) if top_tracks else None,
+        breakdown=row.breakdown,
+        totals=row.totals,
+        series=row.series,
+        growth=row.growth,
+        top=_top_tracks(q, slug, row.breakdown) if top_tracks else None,
         moved=None if compare is None else load_moved(q, aid, slug, compare),
     )
 

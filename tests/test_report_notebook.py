@@ -275,21 +275,21 @@ DEFINITION = re.compile(r"\bfrom\s+(\w+)")
 # calendar month's breakdown read as stored: named after the definition it equals
 SERVED = re.compile(r"\bfrom\s+(\w+)_served\(")
 MONTH = re.compile(r"\bfrom\s+(\w+)_month\(")
+# a row's breakdown, footer, series and growth in one statement (kit.query.breakdown_and_series)
+ROW = re.compile(r"\bfrom\s+(breakdown_and_series)\(")
 
 
 def _definition(sql: str) -> str:
-    served = SERVED.search(sql) or MONTH.search(sql)
+    served = ROW.search(sql) or SERVED.search(sql) or MONTH.search(sql)
     return served.group(1) if served else DEFINITION.search(sql).group(1)
 
 
 # the alerts are one statement (chart_alerts, then series_alerts per platform × country)
 PER_REPORT = {"audience_summary", "audience_daily", "period_sources", "audience_comparison", "chart_alerts"}  # fmt: skip
-# the tracks' series and growth are one statement from the serving layer (the demo has one;
-# kit.query.track_series_and_growth)
+# the breakdown, its footer and the tracks' series and growth are one statement from the
+# serving layer (the demo has one; kit.query.breakdown_and_series)
 PER_ARTIST_AND_PLATFORM = {
-    "track_breakdown",
-    "breakdown_totals",
-    "artist_track_daily_growth",
+    "breakdown_and_series",
     "track_movers",
     "track_movers_totals",
 }

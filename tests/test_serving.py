@@ -36,7 +36,15 @@ from kit import (
     warehouse,
 )
 from kit.period import serving_months
-from kit.query import answers, track_series_and_growth
+from kit.query import (
+    BREAKDOWN_COLUMNS,
+    TRACK_TIMESERIES_COLUMNS,
+    BreakdownAndSeries,
+    answers,
+    breakdown_and_series,
+    track_series_and_growth,
+)
+from kit.query import core as query_core
 from kit.query.catalogue import Lookups, lookups
 from kit.schema import CHART_ENTRIES
 from kit.warehouse import versions
@@ -72,6 +80,24 @@ def assert_series_and_growth_as_defined(q: Query, artist: str, platform: str) ->
     return series
 
 
+def assert_row_as_defined(q: Query, artist: str, platform: str) -> BreakdownAndSeries:
+    """The one statement an Explorer row and the report's rows read their breakdown, its
+    footer, the series and the growth with gives exactly the four answers computed from the
+    base tables."""
+    assert answers.served(q)
+    with from_the_base_tables():
+        base = (
+            breakdown(q, artist, platform),
+            breakdown_totals(q, artist, platform),
+            track_timeseries(q, artist, platform),
+            track_growth(q, artist, platform),
+        )
+    row = breakdown_and_series(q, artist, platform)
+    for got, expected in zip(row, base, strict=True):
+        pd.testing.assert_frame_equal(got, expected, check_dtype=True, check_exact=True)
+    return row
+
+
 @pytest.fixture(scope="module")
 def metric_wh(tmp_path_factory) -> Path:
     return write_metric_fixture(tmp_path_factory.mktemp("serving-metrics") / "warehouse")
@@ -88,7 +114,50 @@ def test_every_answer_on_the_metric_fixture_is_the_same_from_the_serving_layer(
     assert_same_both_ways(track_timeseries, q, artist, "spotify")
     assert_same_both_ways(track_growth, q, artist, "spotify")
     assert_series_and_growth_as_defined(q, artist, "spotify")
+    assert_row_as_defined(q, artist, "spotify")
     assert_same_both_ways(summary, q)
+
+
+def test_a_row_s_breakdown_footer_series_and_growth_are_one_statement(metric_wh, monkeypatch):
+    """Carla in September (tests/test_metrics.py): Faro's standing weekly values of 10 and
+    18 September (7000, 8000), Gelso's of 4 September (400) and Luna on the viral chart
+    alone, read in one statement; halves of 15 days (1–15 and 16–30 September)."""
+    q = Query("Carla", "2026-09", platforms="spotify", country="IT", warehouse=metric_wh)
+    statements = []
+    real = query_core._run
+
+    def counted(cur, sql, params=None):
+        statements.append(sql)
+        return real(cur, sql, params)
+
+    monkeypatch.setattr(query_core, "_run", counted)
+    row = breakdown_and_series(q, "Carla", "spotify")
+    assert len(statements) == 1 and "breakdown_and_series(" in statements[0]
+    assert list(row.breakdown["title"]) == ["Faro", "Gelso", "Luna"]
+    footer = row.totals.iloc[0]
+    assert (footer["total_streams"], footer["track_count"], footer["top_track"]) == (
+        15400,
+        3,
+        "Faro",
+    )
+    series = [(t, d.date(), n, days) for t, d, n, days in row.series[["track_id", "date", "streams", "days"]].itertuples(index=False)]  # fmt: skip
+    assert series == [("t6", D(2026, 9, 10), 7000, 7), ("t6", D(2026, 9, 18), 8000, 7), ("t7", D(2026, 9, 4), 400, 7)]  # fmt: skip
+    growth = [tuple(r) for r in row.growth[["track_id", "half_days", "first_half_streams", "second_half_streams"]].itertuples(index=False)]  # fmt: skip
+    assert growth == [("t6", 15, 7000, 8000), ("t7", 15, 400, 0)]
+    assert list(row.growth["half_change"]) == [8000 / 7000 - 1, -1.0]
+
+
+def test_a_row_without_tracks_has_empty_frames_and_a_footer_of_none(metric_wh):
+    """Dario has no track in October: no breakdown row, series or growth, and a footer of
+    no track, with the columns and types of the answers."""
+    q = Query("Dario", "2026-10", platforms="spotify", country="IT", warehouse=metric_wh, check_data=False)  # fmt: skip
+    row = assert_row_as_defined(q, "Dario", "spotify")
+    assert (len(row.breakdown), len(row.series), len(row.growth)) == (0, 0, 0)
+    assert list(row.breakdown.columns) == BREAKDOWN_COLUMNS
+    assert list(row.series.columns) == TRACK_TIMESERIES_COLUMNS
+    footer = row.totals.iloc[0]
+    assert (footer["track_count"], footer["listener_points"]) == (0, 0)
+    assert pd.isna(footer["total_streams"]) and pd.isna(footer["top_track_id"])
 
 
 def test_weekly_values_read_the_same_from_the_serving_layer_in_periods_that_cut_their_weeks(
@@ -110,6 +179,7 @@ def test_weekly_values_read_the_same_from_the_serving_layer_in_periods_that_cut_
     assert (faro["half_days"], faro["first_half_streams"], faro["second_half_streams"]) == (9, 8000, 5000)  # fmt: skip
     assert faro["half_change"] == 5000 / 8000 - 1
     assert_series_and_growth_as_defined(halves, "Carla", "spotify")
+    assert_row_as_defined(halves, "Carla", "spotify")
 
 
 def test_the_worked_example_reads_the_same_from_the_serving_layer(metric_wh):
@@ -148,6 +218,7 @@ def test_every_answer_on_the_demo_is_the_same_from_the_serving_layer(
             assert_same_both_ways(track_timeseries, q, artist, platform, tracks=list(series["track_id"].head(2)))  # fmt: skip
             assert_same_both_ways(track_growth, q, artist, platform)
             assert_series_and_growth_as_defined(q, artist, platform)
+            assert_row_as_defined(q, artist, platform)
         assert_same_both_ways(summary, q)
     assert compared > 0 and counted > 0
 

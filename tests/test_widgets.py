@@ -138,15 +138,19 @@ class FakeFetcher:
 @pytest.fixture
 def counted(monkeypatch):
     """Records every breakdown query, independently of the model's own counter (the
-    charts draw from the row's breakdown and run none of their own)."""
+    charts draw from the row's breakdown and run none of their own): a breakdown alone,
+    or with its footer, series and growth as an opened row reads it."""
     calls = []
-    real = query.breakdown
 
-    def breakdown(*args, **kwargs):
-        calls.append((*args[1:3], kwargs.get("limit")))
-        return real(*args, **kwargs)
+    def counting(real):
+        def answer(*args, **kwargs):
+            calls.append((*args[1:3], kwargs.get("limit")))
+            return real(*args, **kwargs)
 
-    monkeypatch.setattr(query, "breakdown", breakdown)
+        return answer
+
+    monkeypatch.setattr(query, "breakdown", counting(query.breakdown))
+    monkeypatch.setattr(query, "breakdown_and_series", counting(query.breakdown_and_series))
     return calls
 
 
@@ -347,13 +351,13 @@ def test_the_row_says_it_is_loading_while_its_breakdown_is_queried(wh, monkeypat
     ex = explorer(wh)
     row = ex.row("Luna Vesper", "spotify")
     seen = []
-    real = query.breakdown
+    real = query.breakdown_and_series
 
-    def breakdown(*args, **kwargs):
+    def breakdown_and_series(*args, **kwargs):
         seen.append((row.message.value, row.body.layout.display))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(query, "breakdown", breakdown)
+    monkeypatch.setattr(query, "breakdown_and_series", breakdown_and_series)
     row.toggle.value = True
     assert seen == [('<div class="kit-loading">Loading tracks…</div>', "")]
     assert "Loading" not in row.message.value
@@ -378,10 +382,13 @@ def test_opening_a_row_runs_each_of_its_queries_once(wh, monkeypatch):
     real = query.core._run
 
     def counted_run(cur, sql, params=None):
-        # a served answer (kit.query.answers.served; a calendar month's breakdown as
-        # stored) by the definition it equals
-        served = re.search(r"\bfrom\s+(\w+)_served\(", sql) or re.search(
-            r"\bfrom\s+(\w+)_month\(", sql
+        # the row's four answers in one statement, by the macro that holds them; a served
+        # answer (kit.query.answers.served; a calendar month's breakdown as stored) by the
+        # definition it equals
+        served = (
+            re.search(r"\bfrom\s+(breakdown_and_series)\(", sql)
+            or re.search(r"\bfrom\s+(\w+)_served\(", sql)
+            or re.search(r"\bfrom\s+(\w+)_month\(", sql)
         )
         runs.append(served.group(1) if served else re.search(r"\bfrom\s+(\w+)", sql).group(1))
         return real(cur, sql, params)
@@ -391,12 +398,7 @@ def test_opening_a_row_runs_each_of_its_queries_once(wh, monkeypatch):
     # the table (breakdown, footer, daily streams with their growth: one statement from
     # the serving layer) and the audience chart; the stacked chart draws from the row's own
     # series, and no track detail is fetched
-    assert sorted(runs) == [
-        "artist_track_daily_growth",
-        "audience_daily",
-        "breakdown_totals",
-        "track_breakdown",
-    ]
+    assert sorted(runs) == ["audience_daily", "breakdown_and_series"]
 
 
 def test_the_cache_outlives_an_update_of_the_same_selection(wh, counted):

@@ -7,7 +7,8 @@ the CLI call these and compute nothing else. One module per kind of answer:
 
 - `answers`: summary, breakdown (and its order), breakdown_totals, timeseries,
   track_timeseries, sources, platforms_with_data;
-- `tracks`: track detail (positions, growth, comparison);
+- `tracks`: track detail (positions, growth, comparison), and an artist × platform row's
+  breakdown, footer, series and growth in one call (breakdown_and_series);
 - `moved`: a period against the one it is compared with (movers, their order and footer,
   audience comparison);
 - `noteworthy`: unusual days and chart events (alerts, and those of a query's period);
@@ -65,6 +66,8 @@ from .tracks import (
     COMPARISON_COLUMNS,
     GROWTH_COLUMNS,
     POSITIONS_COLUMNS,
+    BreakdownAndSeries,
+    breakdown_and_series,
     positions,
     resolve_track,
     track_artists,
@@ -95,6 +98,7 @@ __all__ = [
     "TIMESERIES_COLUMNS",
     "TOTALS_COLUMNS",
     "TRACK_TIMESERIES_COLUMNS",
+    "BreakdownAndSeries",
     "Catalogue",
     "PeriodLike",
     "Query",
@@ -104,6 +108,7 @@ __all__ = [
     "alerts",
     "audience_comparison",
     "breakdown",
+    "breakdown_and_series",
     "breakdown_order",
     "breakdown_totals",
     "catalogue",

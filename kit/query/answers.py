@@ -198,14 +198,21 @@ def breakdown_totals(q: Query, artist: str, platform: str) -> pd.DataFrame:
     cur = engine.cursor(snapshot=q.snapshot)
     sql = "select * from breakdown_totals($artist, $platform, $country, $start, $end)"
     if served(q):
-        listener_parts, listener_cut = _audience_parts(q, "[$artist]", "[$platform]", "listener_")
         sql = (
-            f"with {_served_breakdown(q, params)}, listener_parts as ({listener_parts}) "
+            f"with {_served_totals_parts(q, params)} "
             "select * from breakdown_totals_served('breakdown', 'listener_parts')"
         )
-        params.update(listener_cut)
     result = core._run(cur, sql, params=params)
     return _frame(result, TOTALS_COLUMNS)
+
+
+def _served_totals_parts(q: Query, params: dict) -> str:
+    """The CTEs a served breakdown's footer is put together from (breakdown_totals_served):
+    `breakdown` (_served_breakdown) and `listener_parts`, the artist's audience over the
+    period's parts; their bounds go into `params`."""
+    listener_parts, listener_cut = _audience_parts(q, "[$artist]", "[$platform]", "listener_")
+    params.update(listener_cut)
+    return f"{_served_breakdown(q, params)}, listener_parts as ({listener_parts})"
 
 
 def timeseries(

@@ -8,15 +8,24 @@ import datetime as dt
 import difflib
 import os
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import pandas as pd
+import pyarrow as pa
 
 from .. import config, db, engine
 from ..countries import country_code
 from ..errors import QueryError
 from ..platforms import PLATFORMS, normalise_platform
 from . import answers, core
-from .core import TRACK_TIMESERIES_COLUMNS, Query, _base_params, _frame
+from .core import (
+    BREAKDOWN_COLUMNS,
+    TOTALS_COLUMNS,
+    TRACK_TIMESERIES_COLUMNS,
+    Query,
+    _base_params,
+    _frame,
+)
 
 POSITIONS_COLUMNS = [
     "date", "country", "frequency", "position", "chart", "track_id", "title", "streams",
@@ -136,9 +145,62 @@ def track_series_and_growth(
         """,
         params=params,
     )
-    rows = _frame(result, [])
+    return _series_and_growth(_frame(result, []))
+
+
+def _series_and_growth(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of artist_track_daily_growth as the two frames: the series, and the growth
+    of each track (its first row's growth columns)."""
     growth = rows.drop_duplicates("track_id")[GROWTH_COLUMNS].reset_index(drop=True)
     return rows[TRACK_TIMESERIES_COLUMNS], growth
+
+
+class BreakdownAndSeries(NamedTuple):
+    """What one artist × platform row shows: the four answers of breakdown_and_series."""
+
+    breakdown: pd.DataFrame  # breakdown(q, artist, platform), in its default order
+    totals: pd.DataFrame  # breakdown_totals(q, artist, platform): the footer, one row
+    series: pd.DataFrame  # track_timeseries(q, artist, platform)
+    growth: pd.DataFrame  # track_growth(q, artist, platform)
+
+
+def breakdown_and_series(q: Query, artist: str, platform: str) -> BreakdownAndSeries:
+    """(breakdown, breakdown_totals, track_timeseries, track_growth) of one artist ×
+    platform, the same four frames, read in one statement when the query's version has a
+    serving layer (kit/sql/breakdown_and_series.sql: one row holding each answer's rows as a
+    list), else by the answers themselves. What an Explorer row and the report's rows show."""
+    aid, slug = q.artist_id(artist), q.platform(platform)
+    if not answers.served(q):
+        series, growth = track_series_and_growth(q, aid, slug)
+        return BreakdownAndSeries(
+            answers.breakdown(q, aid, slug), answers.breakdown_totals(q, aid, slug), series, growth
+        )
+    params = {"artist": aid, "platform": slug, **_base_params(q)}
+    cur = engine.cursor(snapshot=q.snapshot)
+    result = core._run(
+        cur,
+        f"""
+        with {answers._served_totals_parts(q, params)},
+        series as (select * from artist_track_daily_served($artist, $platform, $country, $start, $end))
+        select * from breakdown_and_series('breakdown', 'listener_parts', 'series', $start, $end)
+        """,
+        params=params,
+    )
+    return BreakdownAndSeries(
+        _frame(_listed_rows(result, "breakdown"), BREAKDOWN_COLUMNS),
+        _frame(_listed_rows(result, "totals"), TOTALS_COLUMNS),
+        _frame(_listed_rows(result, "series"), TRACK_TIMESERIES_COLUMNS),
+        _frame(_listed_rows(result, "growth"), GROWTH_COLUMNS),
+    )
+
+
+def _listed_rows(result: pa.Table, column: str) -> pa.Table:
+    """The rows held by `column` of a one-row result, a list of rows (none where it is
+    null: an empty list) or one row, as a table of their columns."""
+    values = result.column(column).combine_chunks()
+    if pa.types.is_list(values.type):
+        values = values.flatten()
+    return pa.Table.from_struct_array(values)
 
 
 def track_comparison(

@@ -8,38 +8,24 @@
 -- it into the two frames.
 create or replace macro artist_track_daily_growth(p_artist_id, p_platform, p_country, start_date, end_date) as table
 with
-bounds as (
-    select
-        cast(start_date as date) as lo,
-        cast(period_days(start_date, end_date) as integer) as n_days,
-        cast(floor(period_days(start_date, end_date) / 2) as integer) as half_days
-),
 series as (
-    select s.*, date_diff('day', b.lo, s.date) as day_index, b.n_days, b.half_days
-    from artist_track_daily_served(p_artist_id, p_platform, p_country, start_date, end_date) as s, bounds as b
-),
-halves as (
-    select
-        *,
-        sum(case when day_index < half_days then streams else 0 end) over per_track as first_half,
-        sum(case when day_index >= n_days - half_days then streams else 0 end) over per_track as second_half
-    from series
-    window per_track as (partition by track_id)
+    select * from artist_track_daily_served(p_artist_id, p_platform, p_country, start_date, end_date)
 ),
 final as (
     select
-        track_id,
-        title,
-        credit,
-        date,
-        streams,
-        days,
-        kind,
-        source,
-        cast(half_days as bigint) as half_days,
-        cast(first_half as bigint) as first_half_streams,
-        cast(second_half as bigint) as second_half_streams,
-        second_half / nullif(cast(first_half as double), 0) - 1 as half_change
-    from halves
+        s.track_id,
+        s.title,
+        s.credit,
+        s.date,
+        s.streams,
+        s.days,
+        s.kind,
+        s.source,
+        g.half_days,
+        g.first_half_streams,
+        g.second_half_streams,
+        g.half_change
+    from series as s
+    join track_growth_of('series', start_date, end_date) as g on g.track_id = s.track_id
 )
 select * from final

@@ -3,8 +3,10 @@
 -- one platform × country, exactly as track_growth (the definition; its header gives every
 -- column: README "Track detail"; docs/metrics.md, "Growth"), over the serving layer's
 -- track_day, whose rows dated in the period are the period's counted values
--- (docs/metrics.md, "The serving layer"): the growth columns of artist_track_daily_growth,
--- which carries them on each of a track's rows, once per track.
+-- (docs/metrics.md, "The serving layer"): track_growth_of over the period's rows of
+-- artist_track_daily_served.
 create or replace macro track_growth_served(p_artist_id, p_platform, p_country, start_date, end_date) as table
-select distinct track_id, half_days, first_half_streams, second_half_streams, half_change
-from artist_track_daily_growth(p_artist_id, p_platform, p_country, start_date, end_date)
+with series as (
+    select * from artist_track_daily_served(p_artist_id, p_platform, p_country, start_date, end_date)
+)
+select * from track_growth_of('series', start_date, end_date)
