@@ -74,26 +74,27 @@ def assert_series_and_growth_as_defined(q: Query, artist: str, platform: str) ->
 COMPARISONS = ["previous", "year"]
 
 
-def _what_moved(q: Query, artist: str, platform: str, compare: str) -> tuple | str:
-    """movers in their order and sorted by status (the first three), and their footer; or
-    the refusal's message when there is nothing to compare with."""
+def _what_moved(q: Query, artist: str, platform: str, compare: str, **order) -> tuple | str:
+    """movers (in the order `order` asks) and their footer; or the refusal's message when
+    there is nothing to compare with."""
     try:
         return (
-            movers(q, artist, platform, compare),
-            movers(q, artist, platform, compare, sort="status", limit=3),
+            movers(q, artist, platform, compare, **order),
             movers_totals(q, artist, platform, compare),
         )
     except QueryError as exc:
         return str(exc)
 
 
-def assert_moved_the_same_both_ways(q: Query, artist: str, platform: str, compare: str) -> int:
+def assert_moved_the_same_both_ways(
+    q: Query, artist: str, platform: str, compare: str, **order
+) -> int:
     """What moved (movers and their footer) reads the same from the serving layer as from
     the base tables, or is refused alike; the movers compared."""
     assert answers.served(q)
     with from_the_base_tables():
-        base = _what_moved(q, artist, platform, compare)
-    served = _what_moved(q, artist, platform, compare)
+        base = _what_moved(q, artist, platform, compare, **order)
+    served = _what_moved(q, artist, platform, compare, **order)
     if isinstance(base, str):
         assert served == base
         return 0
@@ -131,6 +132,8 @@ def test_what_moved_on_the_metric_fixture_reads_the_same_from_the_serving_layer(
     that cut them, on both sides of the comparison."""
     q = Query("Alba", period, platforms="spotify", country="IT", warehouse=metric_wh)
     assert assert_moved_the_same_both_ways(q, "Alba", "spotify", "previous") == 5
+    by_status = {"sort": "status", "limit": 3}
+    assert assert_moved_the_same_both_ways(q, "Alba", "spotify", "previous", **by_status) == 3
 
 
 def test_october_against_september_reads_its_totals_from_the_serving_layer(metric_wh):
