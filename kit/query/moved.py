@@ -203,7 +203,8 @@ def _movers_source(q: Query, macro: str, params: dict) -> str:
             f"select * from {macro}("
             "$artist, $platform, $country, $start, $end, $previous_start, $previous_end)"
         )
-    this, previous = answers._served_breakdown(q, params), answers._served_breakdown(q, params, "previous_")  # fmt: skip
+    this = answers._served_breakdown(q, params)
+    previous = answers._served_breakdown(q, params, "previous_")
     return (
         f"with {this}, {previous} select * from {macro}_served('breakdown', 'previous_breakdown')"
     )
