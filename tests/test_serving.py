@@ -35,6 +35,7 @@ from kit import (
     track_timeseries,
     warehouse,
 )
+from kit.errors import QueryError
 from kit.period import serving_months
 from kit.query import (
     BREAKDOWN_COLUMNS,
@@ -42,6 +43,8 @@ from kit.query import (
     BreakdownAndSeries,
     answers,
     breakdown_and_series,
+    movers,
+    movers_totals,
     track_series_and_growth,
 )
 from kit.query import core as query_core
@@ -98,6 +101,39 @@ def assert_row_as_defined(q: Query, artist: str, platform: str) -> BreakdownAndS
     return row
 
 
+COMPARISONS = ["previous", "year"]
+
+
+def _what_moved(q: Query, artist: str, platform: str, compare: str, **order) -> tuple | str:
+    """movers (in the order `order` asks) and their footer; or the refusal's message when
+    there is nothing to compare with."""
+    try:
+        return (
+            movers(q, artist, platform, compare, **order),
+            movers_totals(q, artist, platform, compare),
+        )
+    except QueryError as exc:
+        return str(exc)
+
+
+def assert_moved_the_same_both_ways(
+    q: Query, artist: str, platform: str, compare: str, **order
+) -> int:
+    """What moved (movers and their footer) reads the same from the serving layer as from
+    the base tables, or is refused alike; the movers compared."""
+    assert answers.served(q)
+    with from_the_base_tables():
+        base = _what_moved(q, artist, platform, compare, **order)
+    served = _what_moved(q, artist, platform, compare, **order)
+    if isinstance(base, str):
+        assert served == base
+        return 0
+    for got, expected in zip(served, base, strict=True):
+        pd.testing.assert_frame_equal(got, expected, check_dtype=True, check_exact=True)
+        assert got.attrs == expected.attrs
+    return len(base[0])
+
+
 @pytest.fixture(scope="module")
 def metric_wh(tmp_path_factory) -> Path:
     return write_metric_fixture(tmp_path_factory.mktemp("serving-metrics") / "warehouse")
@@ -116,6 +152,29 @@ def test_every_answer_on_the_metric_fixture_is_the_same_from_the_serving_layer(
     assert_series_and_growth_as_defined(q, artist, "spotify")
     assert_row_as_defined(q, artist, "spotify")
     assert_same_both_ways(summary, q)
+    for compare in COMPARISONS:
+        assert_moved_the_same_both_ways(q, artist, "spotify", compare)
+
+
+@pytest.mark.parametrize("period", ["2026-10", "2026-09-15:2026-10-14", "28d:2026-10-01"])
+def test_what_moved_on_the_metric_fixture_reads_the_same_from_the_serving_layer(metric_wh, period):
+    """Each period and the one before it hold Alba's five tracks between them (t1, t3 and
+    t4 only in September, t2 and t5 on either side of 1 October): whole months, and parts
+    that cut them, on both sides of the comparison."""
+    q = Query("Alba", period, platforms="spotify", country="IT", warehouse=metric_wh)
+    assert assert_moved_the_same_both_ways(q, "Alba", "spotify", "previous") == 5
+    by_status = {"sort": "status", "limit": 3}
+    assert assert_moved_the_same_both_ways(q, "Alba", "spotify", "previous", **by_status) == 3
+
+
+def test_october_against_september_reads_its_totals_from_the_serving_layer(metric_wh):
+    """October counts Bolero's week of 1 October (5000) and Estate's 1 October (90);
+    September is Alba's 9040 (test_metrics.py)."""
+    q = Query("Alba", "2026-10", platforms="spotify", country="IT", warehouse=metric_wh)
+    assert answers.served(q)
+    totals = movers_totals(q, "Alba", "spotify").iloc[0]
+    assert (totals["streams"], totals["previous_streams"], totals["change"]) == (5090, 9040, -3950)
+    assert (totals["tracks"], totals["previous_tracks"], totals["gone_tracks"]) == (2, 5, 3)
 
 
 def test_a_row_s_breakdown_footer_series_and_growth_are_one_statement(metric_wh, monkeypatch):
@@ -206,7 +265,7 @@ def demo_artists(demo_warehouse) -> list[str]:
 def test_every_answer_on_the_demo_is_the_same_from_the_serving_layer(
     demo_warehouse, demo_artists, period, country
 ):
-    compared = counted = 0
+    compared = counted = moved = 0
     for artist in demo_artists:
         q = Query(artist, period, country=country, warehouse=demo_warehouse, check_data=False)
         for platform in q.platform_slugs:
@@ -219,8 +278,10 @@ def test_every_answer_on_the_demo_is_the_same_from_the_serving_layer(
             assert_same_both_ways(track_growth, q, artist, platform)
             assert_series_and_growth_as_defined(q, artist, platform)
             assert_row_as_defined(q, artist, platform)
+            for compare in COMPARISONS:
+                moved += assert_moved_the_same_both_ways(q, artist, platform, compare)
         assert_same_both_ways(summary, q)
-    assert compared > 0 and counted > 0
+    assert compared > 0 and counted > 0 and moved > 0
 
 
 def test_the_demo_keeps_its_serving_layer_equal_to_its_base_tables(demo_warehouse):

@@ -4,6 +4,7 @@ track_timeseries, sources, platforms_with_data.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import pandas as pd
@@ -61,14 +62,15 @@ EDGES = ("head_start", "head_end", "tail_start", "tail_end")
 
 
 def _parts(
-    q: Query, margin: int, months_sql: str, edges_sql: str, prefix: str = ""
+    start: dt.date, end: dt.date, margin: int, months_sql: str, edges_sql: str, prefix: str = ""
 ) -> tuple[str, dict]:
-    """The union of the parts of the query's period (kit.period.serving_parts) as SQL over
-    the macros `months_sql` (its whole months, taking `{start}, {end}`) and `edges_sql` (the
-    days before and after them, both edges in one call, taking `{edges}`: head start, head
-    end, tail start, tail end, a missing edge's bounds null); and their values. Only the
+    """The union of the parts of the period [start, end] (kit.period.serving_parts) as SQL
+    over the macros `months_sql` (its whole months, taking `{start}, {end}`) and `edges_sql`
+    (the days before and after them, both edges in one call, taking `{edges}`: head start,
+    head end, tail start, tail end, a missing edge's bounds null); and their values, named
+    with `prefix` first. Only the
     parts the period has are named, so nothing is planned for the others."""
-    cut = serving_parts(q.start, q.end, margin)
+    cut = serving_parts(start, end, margin)
     selects, params = [], {}
     if cut["months_start"] is not None:
         selects.append(
@@ -81,18 +83,22 @@ def _parts(
     return " union all ".join(f"select * from {s}" for s in selects), params
 
 
-def _track_parts(q: Query) -> tuple[str, dict]:
+def _track_parts(start: dt.date, end: dt.date, prefix: str = "") -> tuple[str, dict]:
+    """The parts of the period whose bounds are `$…start, $…end` (`prefix` first)."""
     return _parts(
-        q,
+        start,
+        end,
         WEEK_MARGIN,
-        "track_month_parts($artist, $platform, $country, $start, $end, {start}, {end})",
-        "track_edge_parts($artist, $platform, $country, {edges}, $start, $end)",
+        f"track_month_parts($artist, $platform, $country, ${prefix}start, ${prefix}end, {{start}}, {{end}})",
+        f"track_edge_parts($artist, $platform, $country, {{edges}}, ${prefix}start, ${prefix}end)",
+        prefix,
     )
 
 
 def _audience_parts(q: Query, artists: str, platforms: str, prefix: str = "") -> tuple[str, dict]:
     return _parts(
-        q,
+        q.start,
+        q.end,
         0,
         f"audience_month_parts({artists}, {platforms}, $country, {{start}}, {{end}})",
         f"audience_edge_parts({artists}, {platforms}, $country, {{edges}})",
@@ -107,24 +113,31 @@ def served(q: Query) -> bool:
     return q.snapshot.serving == warehouse.SERVING_FORMAT and engine.engine_name() == "duckdb"
 
 
-def _served_breakdown(q: Query, params: dict) -> str:
+def _served_breakdown(q: Query, params: dict, prefix: str = "") -> str:
     """The CTE `breakdown` that answers a breakdown from the serving layer: a whole
     calendar month as stored (track_breakdown_month), any other period from its parts
-    (track_breakdown_served); the parts' bounds go into `params`."""
-    if one_month(q):
-        return "breakdown as (select * from track_breakdown_month($artist, $platform, $country, $start, $end))"
-    parts, cut = _track_parts(q)
+    (track_breakdown_served); the parts' bounds go into `params`. The period is the one
+    whose bounds `params` holds as `start` and `end`, the query's; with a `prefix`, the one
+    it holds as `{prefix}start` and `{prefix}end`, in the CTE `{prefix}breakdown` (a
+    comparison period's, in the same statement as the query's)."""
+    start, end = params[f"{prefix}start"], params[f"{prefix}end"]
+    if one_month(start, end):
+        return (
+            f"{prefix}breakdown as (select * from track_breakdown_month("
+            f"$artist, $platform, $country, ${prefix}start, ${prefix}end))"
+        )
+    parts, cut = _track_parts(start, end, prefix)
     params.update(cut)
     return (
-        f"breakdown_parts as ({parts}), breakdown as "
-        "(select * from track_breakdown_served($artist, $start, $end, 'breakdown_parts'))"
+        f"{prefix}breakdown_parts as ({parts}), {prefix}breakdown as (select * from "
+        f"track_breakdown_served($artist, ${prefix}start, ${prefix}end, '{prefix}breakdown_parts'))"
     )
 
 
-def one_month(q: Query) -> bool:
-    """Whether the query's period is one whole calendar month: its served breakdown is
+def one_month(start: dt.date, end: dt.date) -> bool:
+    """Whether the period [start, end] is one whole calendar month: its served breakdown is
     then the month's rows as stored (kit/sql/track_breakdown_month.sql)."""
-    return serving_months(q.start, q.end) == (q.start, q.end) and q.start.month == q.end.month
+    return serving_months(start, end) == (start, end) and start.month == end.month
 
 
 SORTABLE = set(BREAKDOWN_COLUMNS)

@@ -9,7 +9,7 @@ import pandas as pd
 from .. import db, engine
 from ..errors import QueryError
 from ..period import PeriodError, comparison_period
-from . import core
+from . import answers, core
 from .core import SUMMARY_COLUMNS, Query, _base_params, _frame, _selection_params
 
 # ---------------------------------------------------------------------------------------
@@ -116,15 +116,8 @@ def movers(
             raise QueryError("limit must be zero or more.")
         page = "limit $limit"
         params["limit"] = int(limit)
-    result = core._run(
-        cur,
-        f"""
-        select * from track_movers(
-            $artist, $platform, $country, $start, $end, $previous_start, $previous_end)
-        {order} {page}
-        """,
-        params=params,
-    )
+    sql = f"{_movers_source(q, 'track_movers', params)} {order} {page}"
+    result = core._run(cur, sql, params=params)
     out = _frame(result, MOVERS_COLUMNS)
     if out["previous_rank"].isna().all():  # no track then: is there any data at all?
         _require_comparison_data(q, artist_id, slug, previous_start, previous_end)
@@ -184,25 +177,37 @@ def movers_totals(q: Query, artist: str, platform: str, compare: str = "previous
     Refused, as movers is, without any data in the comparison period."""
     artist_id, slug = q.artist_id(artist), q.platform(platform)
     previous_start, previous_end = previous_period(q, compare)
-    result = core._run(
-        engine.cursor(snapshot=q.snapshot),
-        """
-        select * from track_movers_totals(
-            $artist, $platform, $country, $start, $end, $previous_start, $previous_end)
-        """,
-        params={
-            "artist": artist_id,
-            "platform": slug,
-            **_base_params(q),
-            "previous_start": previous_start,
-            "previous_end": previous_end,
-        },
-    )
+    params = {
+        "artist": artist_id,
+        "platform": slug,
+        **_base_params(q),
+        "previous_start": previous_start,
+        "previous_end": previous_end,
+    }
+    sql = _movers_source(q, "track_movers_totals", params)
+    result = core._run(engine.cursor(snapshot=q.snapshot), sql, params=params)
     out = _frame(result, MOVERS_TOTALS_COLUMNS)
     if not out["previous_tracks"].iloc[0]:  # as movers: is there any data to compare with?
         _require_comparison_data(q, artist_id, slug, previous_start, previous_end)
     out.attrs["previous_period"] = (previous_start, previous_end)
     return out
+
+
+def _movers_source(q: Query, macro: str, params: dict) -> str:
+    """`select * from` the movers' `macro` (track_movers or track_movers_totals): over the
+    base tables, or from the serving layer when the query's version has one
+    (answers.served), where its `_served` twin reads the two periods' served breakdowns,
+    made in the same statement; their parts' bounds go into `params`."""
+    if not answers.served(q):
+        return (
+            f"select * from {macro}("
+            "$artist, $platform, $country, $start, $end, $previous_start, $previous_end)"
+        )
+    this = answers._served_breakdown(q, params)
+    previous = answers._served_breakdown(q, params, "previous_")
+    return (
+        f"with {this}, {previous} select * from {macro}_served('breakdown', 'previous_breakdown')"
+    )
 
 
 def _require_comparison_data(
