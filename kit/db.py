@@ -42,7 +42,7 @@ def connect(
     files of one snapshot: `snapshot`, else `version`, else the latest committed version.
     Nothing is written, whatever state the warehouse is in."""
     snap = snapshot or warehouse.snapshot(warehouse_dir, version)
-    return connect_files({name: snap.paths(name) for name in BASE_VIEWS}, dimensions_in_memory=True)
+    return connect_files({name: snap.paths(name) for name in BASE_VIEWS}, reader=True)
 
 
 def cursor(
