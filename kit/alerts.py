@@ -169,8 +169,8 @@ MESSAGE_COLUMNS = ("kind", "track", "platform", "country", "frequency", "value",
 def alert_messages(frame: pd.DataFrame, rules: AlertRules) -> list[str]:
     columns = [frame[name].tolist() for name in MESSAGE_COLUMNS]
     return [
-        alert_message(dict(zip(MESSAGE_COLUMNS, values)), rules.baseline_days)
-        for values in zip(*columns)
+        alert_message(dict(zip(MESSAGE_COLUMNS, values, strict=True)), rules.baseline_days)
+        for values in zip(*columns, strict=True)
     ]
 
 
