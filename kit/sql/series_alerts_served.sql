@@ -79,14 +79,17 @@ baselines as (
         case when f.subject_kind = 'track' then p_streams_min_change else p_audience_min_change end as min_change
     from framed as f, bounds as b
     where date_diff('day', f.date, b.lo) <= p_cooldown_days
-      and len(f.past_values) > 0
+      and len(f.past_values) >= p_min_points
+      -- the median lies between the frame's least and greatest points: a point within
+      -- min_change of both sides cannot be min_change from the median (cheaper than it)
+      and (f.value >= list_min(f.past_values) + (case when f.subject_kind = 'track' then p_streams_min_change else p_audience_min_change end)
+           or f.value <= list_max(f.past_values) - (case when f.subject_kind = 'track' then p_streams_min_change else p_audience_min_change end))
 ),
 changed as (
     -- the points far enough from their baseline: only those need a spread
     select *, value - baseline as change
     from baselines
-    where baseline_points >= p_min_points
-      and abs(value - baseline) >= min_change
+    where abs(value - baseline) >= min_change
       and abs(value - baseline) >= min_pct * abs(baseline)
 ),
 scored as (
