@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from kit import db
+from kit import db, warehouse
 from kit.period import month_bounds
 from kit.query import Query, breakdown, summary
 
@@ -373,38 +373,44 @@ def floor_measurement(kit_timings: list[float], floor: list[float]) -> Measureme
 # ---------------------------------------------------------------- where the breakdown's time goes
 
 
-def macro_timings(root: Path, picks: list[BreakdownPick], clock: Clock) -> list[float]:
-    """The breakdown macro alone, fetched as tuples: kit.query.breakdown minus the Query
-    method calls and the conversion of the result into a typed DataFrame."""
-    cur = db.cursor(root)
-    timings = []
-    for pick in picks:
-        started = clock()
-        cur.execute(
-            "select * from track_breakdown($artist, $platform, $country, $start, $end)",
-            {
-                "artist": pick.artist_id,
-                "platform": pick.platform,
-                "country": pick.country,
-                "start": pick.start,
-                "end": pick.end,
-            },
-        ).fetchall()
-        timings.append(clock() - started)
-    return timings
+def breakdown_statement(root: Path) -> str:
+    """The statement kit.query.breakdown runs for a calendar month (every pick is one): the
+    serving layer's rows (track_breakdown_month) when the warehouse has one, the definition
+    over the base tables (track_breakdown) otherwise."""
+    served = warehouse.snapshot(root).serving == warehouse.SERVING_FORMAT
+    macro = "track_breakdown_month" if served else "track_breakdown"
+    return f"select * from {macro}($artist, $platform, $country, $start, $end)"
 
 
-def profile_breakdown(root: Path, pick: BreakdownPick, folder: Path, top: int = 5) -> list[str]:
-    """DuckDB's profile of the breakdown macro for one pick, summarised as markdown lines;
-    the whole profile (JSON) and EXPLAIN ANALYZE (text) are left in `folder`."""
-    params = {
+def _statement_params(pick: BreakdownPick) -> dict:
+    return {
         "artist": pick.artist_id,
         "platform": pick.platform,
         "country": pick.country,
         "start": pick.start,
         "end": pick.end,
     }
-    sql = "select * from track_breakdown($artist, $platform, $country, $start, $end)"
+
+
+def macro_timings(root: Path, picks: list[BreakdownPick], clock: Clock) -> list[float]:
+    """The breakdown's statement alone (breakdown_statement), fetched as tuples:
+    kit.query.breakdown minus the Query method calls and the conversion of the result into
+    a typed DataFrame."""
+    cur = db.cursor(root)
+    sql = breakdown_statement(root)
+    timings = []
+    for pick in picks:
+        started = clock()
+        cur.execute(sql, _statement_params(pick)).fetchall()
+        timings.append(clock() - started)
+    return timings
+
+
+def profile_breakdown(root: Path, pick: BreakdownPick, folder: Path, top: int = 5) -> list[str]:
+    """DuckDB's profile of the breakdown's statement for one pick, summarised as markdown
+    lines; the whole profile (JSON) and EXPLAIN ANALYZE (text) are left in `folder`."""
+    params = _statement_params(pick)
+    sql = breakdown_statement(root)
     folder.mkdir(parents=True, exist_ok=True)
     con = db.connect(root)
     con.execute(sql, params).fetchall()  # warm, as in the timed runs
@@ -435,7 +441,7 @@ def profile_breakdown(root: Path, pick: BreakdownPick, folder: Path, top: int = 
     scans = [n for _, name, n in operators if name == "READ_PARQUET"]
     files = sum(int((n.get("extra_info") or {}).get("Total Files Read") or 0) for n in scans)
     lines = [
-        f"DuckDB's profile of `track_breakdown('{pick.artist_id}', '{pick.platform}', "
+        f"DuckDB's profile of `{sql.split(' from ', 1)[1].split('(')[0]}('{pick.artist_id}', '{pick.platform}', "
         f"'{pick.country}', {pick.start}, {pick.end})` (the median pick): "
         f"{ms(float(query.get('total_time') or 0.0))} in DuckDB, of which "
         f"{ms(planning)} binding, optimising and planning the macro's SQL and "

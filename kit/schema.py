@@ -264,6 +264,41 @@ AUDIENCE_MONTH = Table(
     derived=True,
 )
 
+# A whole month's breakdown rows per artist, as they are answered: track_month's rows of
+# the artist's tracks with the title and credit of the dimension tables and the figures
+# of the month as one period (share of the artist's month, coverage of its days). What
+# changes them: the month's track_month rows, and a track's title or credits.
+ARTIST_TRACK_MONTH = Table(
+    "artist_track_month",
+    pa.schema(
+        [
+            ("platform", pa.string()),
+            ("country", pa.string()),
+            ("artist_id", pa.string()),
+            ("track_id", pa.string()),
+            ("title", pa.string()),
+            ("credit", pa.string()),
+            ("total_streams", pa.int64()),
+            ("avg_daily", pa.float64()),
+            ("peak_streams", pa.int64()),
+            ("peak_date", pa.date32()),
+            ("best_position", pa.int64()),
+            ("days_on_chart", pa.int64()),
+            ("first_chart_date", pa.date32()),
+            ("last_chart_date", pa.date32()),
+            ("share", pa.float64()),
+            ("source", pa.string()),
+            ("coverage", pa.float64()),
+            ("peak_kind", pa.string()),
+            ("days_with_value", pa.int64()),
+        ]
+    ),
+    key=("platform", "country", "artist_id", "track_id"),
+    sort=("country", "artist_id", "track_id"),
+    partitioned=True,
+    derived=True,
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in [
@@ -278,6 +313,7 @@ TABLES: dict[str, Table] = {
         CHART_WEEK,
         TRACK_MONTH,
         AUDIENCE_MONTH,
+        ARTIST_TRACK_MONTH,
     ]
 }
 DATA_TABLES = tuple(n for n, t in TABLES.items() if n != "ingest_log" and not t.derived)

@@ -19,6 +19,7 @@ SERVING_MACROS = {
     "chart_week": "chart_week_rows",
     "track_month": "track_month_rows",
     "audience_month": "audience_month_rows",
+    "artist_track_month": "artist_track_month_rows",
 }
 
 

@@ -197,6 +197,30 @@ def test_a_write_in_one_month_recomputes_what_its_neighbours_derive_from_it(metr
     assert (faro_before["total_streams"], after["total_streams"]) == (5000, 6000)
 
 
+def test_a_credit_added_later_recomputes_every_month_of_the_track(tmp_path):
+    root = write_metric_fixture(tmp_path / "warehouse")
+    # Dario (Mare, September) turns out to be featured on Carla's Faro, which has weeks in
+    # September and October: a write of that credit alone, no chart rows, changes both
+    # months' whole-month breakdown rows (artist_track_month), which carry the credits.
+    credit = pd.DataFrame(
+        {"track_id": ["t6"], "artist_id": ["d"], "role": ["featured"], "credit_order": [2]}
+    )
+    warehouse.write({"track_credits": credit}, source="credits", warehouse=root)
+    assert_serving_matches_base(root)
+    for period in ("2026-09", "2026-10"):
+        q = Query("Dario", period, platforms="spotify", country="IT", warehouse=root)
+        got = assert_same_both_ways(breakdown, q, "Dario", "spotify")
+        assert_same_both_ways(breakdown_totals, q, "Dario", "spotify")
+        assert ("Faro", "featured") in set(zip(got["title"], got["credit"], strict=True))
+    september = breakdown(Query("Dario", "2026-09", platforms="spotify", country="IT", warehouse=root), "Dario", "spotify")  # fmt: skip
+    # Mare's own days (500 + 600) beside Faro's September as tests/test_metrics.py works it
+    # out: the weeks of 10 September (7,000) and 18 September (8,000) stand
+    assert dict(zip(september["title"], september["total_streams"], strict=True)) == {
+        "Faro": 15000,
+        "Mare": 1100,
+    }
+
+
 def test_a_refused_write_leaves_base_and_serving_layer_as_they_were(tmp_path):
     root = write_metric_fixture(tmp_path / "warehouse")
     bad = pd.DataFrame([_chart_row("t6", D(2026, 9, 30), "monthly", 1, 5)])

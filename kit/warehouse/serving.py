@@ -11,6 +11,10 @@ committed in the same version as the base rows they come from.
   changes a base month recomputes that month and its two neighbours.
 - `audience_month` (kit/sql/audience_month_rows.sql) from artist_audience: a month's rows
   depend on that month's points only.
+- `artist_track_month` (kit/sql/artist_track_month_rows.sql): a whole month's breakdown
+  rows per artist, from the month's track_month rows and the tracks' titles and credits.
+  So it is recomputed with track_month, and also in every month holding a track whose
+  title or credits a commit changes (`months_of_changed_tracks`).
 
 Each commit (`maintain`, called by kit.warehouse.transaction before its commit point)
 recomputes the months its staged base files touch, on the staged state, and stages the
@@ -35,20 +39,30 @@ from collections.abc import Callable, Iterable
 from ..duckdb_sql import base_view_sql, connect_files
 from ..schema import BASE_VIEWS, TABLES
 from .layout import partition_rel
+from .versions import snapshot_of
 
 # Bumped when what the serving tables hold changes: a version of another format has none.
-SERVING_FORMAT = 1
+# 2: artist_track_month.
+SERVING_FORMAT = 2
 
 # serving table: (its macro of kit/sql/, the base tables it comes from, months either side
 # a base month's rows reach). In stages: track_month is computed from the track_day and
-# chart_week rows staged before it.
+# chart_week rows staged before it, artist_track_month from track_month's.
 SERVING = {
     "track_day": ("track_day_rows", ("chart_entries", "track_streams"), 1),
     "chart_week": ("chart_week_rows", ("chart_entries",), 1),
     "audience_month": ("audience_month_rows", ("artist_audience",), 0),
     "track_month": ("track_month_rows", ("chart_entries", "track_streams"), 1),
+    "artist_track_month": ("artist_track_month_rows", ("chart_entries", "track_streams"), 1),
 }
-STAGES = (("track_day", "chart_week", "audience_month"), ("track_month",))
+STAGES = (("track_day", "chart_week", "audience_month"), ("track_month",), ("artist_track_month",))
+
+# The dimension columns artist_track_month's rows carry: a change to one of them changes
+# the rows of every month holding the track.
+TRACK_DIMENSIONS = {
+    "tracks": ("track_id", "title"),
+    "track_credits": ("track_id", "artist_id", "role"),
+}
 
 Month = tuple[str, str]  # (platform, 'YYYY-MM')
 
@@ -75,7 +89,42 @@ def months_touched(txn) -> dict[str, set[Month]]:
                 platform, month = partition_month(rel)
                 found.update((platform, _shift(month, d)) for d in range(-reach, reach + 1))
         out[table] = found
+    out["artist_track_month"] |= months_of_changed_tracks(txn)
     return out
+
+
+def months_of_changed_tracks(txn) -> set[Month]:
+    """The platform × months of track_month that hold a track whose title or credits the
+    commit changes (TRACK_DIMENSIONS): rows in the base version's dimension files and not
+    in the staged ones, or the other way round."""
+    if not any(txn.added[t] or txn.removed[t] for t in TRACK_DIMENSIONS):
+        return set()
+    staged = txn.snapshot()
+    before = snapshot_of(txn.root, txn.base) if txn.base is not None else None
+    con = connect_files({"track_month": staged.paths("track_month")})
+    try:
+        changed = []
+        for table, columns in TRACK_DIMENSIONS.items():
+            old = _rows_sql(before.paths(table) if before else [], columns)
+            new = _rows_sql(staged.paths(table), columns)
+            changed.append(f"(({old} except {new}) union all ({new} except {old}))")
+        rows = con.sql(
+            "select distinct platform, month from track_month where track_id in ("
+            + " union all ".join(f"select track_id from {c}" for c in changed)
+            + ")"
+        ).fetchall()
+    finally:
+        con.close()
+    return {(platform, month) for platform, month in rows}
+
+
+def _rows_sql(files: list, columns: tuple[str, ...]) -> str:
+    """The rows of `columns` in exactly `files` (none: no rows)."""
+    if not files:
+        nulls = ", ".join(f'cast(null as varchar) as "{c}"' for c in columns)
+        return f"select {nulls} where false"
+    listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    return f"select {', '.join(columns)} from read_parquet([{listed}])"
 
 
 def months_stored(txn) -> dict[str, set[Month]]:
