@@ -79,7 +79,7 @@ def test_the_demo_gives_the_same_alerts_from_the_serving_layer(monkeypatch, demo
     _assert_same(served, base)
     assert (served["score"].notna()).sum() > 0
     one_artist = served["artist"].iloc[0]
-    served, base = _both_ways(monkeypatch, demo_warehouse, "2026-09-01", "2026-09-30", artists=[one_artist])  # fmt: skip
+    served, base = _both_ways(monkeypatch, demo_warehouse, "2026-09-01", "2026-09-30", rules=LOOSE, artists=[one_artist])  # fmt: skip
     _assert_same(served, base)
     assert set(served["artist"]) == {one_artist}
 
