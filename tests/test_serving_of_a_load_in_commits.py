@@ -88,7 +88,11 @@ def test_the_commits_before_the_last_leave_their_months_stale_and_the_last_is_se
             assert set(version.stale_months[table]) == _file_months(root, number)
     assert set(versions.read_version(root, last - 1).stale_months["track_day"]) == FILE_MONTHS
     final = versions.read_version(root, last)
-    assert (final.serving, final.stale_format, dict(final.stale_months)) == (warehouse.SERVING_FORMAT, 0, {})
+    assert (final.serving, final.stale_format, dict(final.stale_months)) == (
+        warehouse.SERVING_FORMAT,
+        0,
+        {},
+    )
     # the whole layer, in the last commit (daily charts only: no weekly entry to stand)
     assert {"track_day", "track_month"} <= set(final.added)
     assert "chart_week" not in final.tables or not final.tables["chart_week"]
@@ -150,7 +154,11 @@ def test_a_load_killed_between_its_commits_is_served_again_after_the_next_write(
     artist = pd.DataFrame({"artist_id": ["e"], "name": ["Ettore"]})
     warehouse.write({"artists": artist}, source="next", warehouse=root)
     after = versions.read_version(root, warehouse.current_version(root))
-    assert (after.serving, after.stale_format, dict(after.stale_months)) == (warehouse.SERVING_FORMAT, 0, {})
+    assert (after.serving, after.stale_format, dict(after.stale_months)) == (
+        warehouse.SERVING_FORMAT,
+        0,
+        {},
+    )
     assert_serving_matches_base(root)
     _assert_equal_to_a_rebuild(root)
 
