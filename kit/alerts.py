@@ -161,8 +161,17 @@ def alert_message(row: Mapping, baseline_days: int) -> str:
     return f"{subject} {verb} {fmt.count(row['value'])} streams a day {where}: {versus}."
 
 
+# the columns a message reads: a month of every artist is tens of thousands of rows, and
+# turning each whole row into a dict cost several times the messages themselves
+MESSAGE_COLUMNS = ("kind", "track", "platform", "country", "frequency", "value", "baseline", "pct_change", "metric")  # fmt: skip
+
+
 def alert_messages(frame: pd.DataFrame, rules: AlertRules) -> list[str]:
-    return [alert_message(row, rules.baseline_days) for row in frame.to_dict("records")]
+    columns = [frame[name].tolist() for name in MESSAGE_COLUMNS]
+    return [
+        alert_message(dict(zip(MESSAGE_COLUMNS, values, strict=True)), rules.baseline_days)
+        for values in zip(*columns, strict=True)
+    ]
 
 
 # ---------------------------------------------------------------------------------------

@@ -284,8 +284,9 @@ def _definition(sql: str) -> str:
     return served.group(1) if served else DEFINITION.search(sql).group(1)
 
 
-# the alerts are one statement (chart_alerts, then series_alerts per platform × country)
-PER_REPORT = {"audience_summary", "audience_daily", "period_sources", "audience_comparison", "chart_alerts"}  # fmt: skip
+# the alerts are one statement (chart_alerts, then series_alerts for every platform ×
+# country from the serving layer: series_alerts_served, so named after series_alerts)
+PER_REPORT = {"audience_summary", "audience_daily", "period_sources", "audience_comparison", "series_alerts"}  # fmt: skip
 # the breakdown, its footer and the tracks' series and growth are one statement from the
 # serving layer (the demo has one; kit.query.breakdown_and_series)
 PER_ARTIST_AND_PLATFORM = {

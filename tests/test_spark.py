@@ -180,7 +180,10 @@ REACHED_BY_THE_ANSWERS = {
 # The serving layer's answers: put together from the parts a DuckDB query names (the table
 # named by their `parts` argument); Spark answers from the definitions over the base tables,
 # and the answers above compare the two.
-SERVED_ON_DUCKDB = {"track_breakdown_served", "breakdown_totals_served", "audience_summary_served"}
+SERVED_ON_DUCKDB = {
+    "track_breakdown_served", "breakdown_totals_served", "audience_summary_served",
+    "series_alerts_served",
+}  # fmt: skip
 # A value for each macro parameter, by name, on the metric fixture.
 MACRO_ARGUMENTS = {
     "p_artist_id": "a",

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .. import config, db, engine
+from .. import config, db, engine, warehouse
 from ..countries import country_code
 from ..errors import QueryError
 from ..period import as_date
@@ -26,6 +26,10 @@ ALERT_COLUMNS = [
     "change", "pct_change", "score", "message", "artist_id", "track_id", "frequency",
 ]  # fmt: skip
 ALERT_DAYS = 7  # without `since`: the week ending on `until`
+SERIES_RULES = (
+    "baseline_days", "min_points", "min_score", "audience_min_pct", "audience_min_change",
+    "streams_min_pct", "streams_min_change", "cooldown_days",
+)  # fmt: skip
 
 
 def alerts(
@@ -89,17 +93,20 @@ def alerts(
     parts = [
         "select * from chart_alerts($artists, $platforms, $countries, $since, $until, $chart_days, $peak_top)"
     ]
-    series_rules = (
-        "baseline_days", "min_points", "min_score", "audience_min_pct", "audience_min_change",
-        "streams_min_pct", "streams_min_change", "cooldown_days",
-    )  # fmt: skip
-    for n, (platform, country) in enumerate(pairs):
-        params.update({name: getattr(rules, name) for name in series_rules})
-        params.update({f"platform_{n}": platform, f"country_{n}": country})
-        arguments = ", ".join(f"${name}" for name in series_rules)
+    series_rules = {name: getattr(rules, name) for name in SERIES_RULES}
+    rules_arguments = ", ".join(f"${name}" for name in SERIES_RULES)
+    if _served(snap):
+        # every platform × country in one statement; "every artist" as null, not a list of all
+        params.update(series_rules, asked=artist_ids if artists else None)
         parts.append(
-            f"select * from series_alerts($artists, $platform_{n}, $country_{n}, $since, $until, {arguments})"
+            f"select * from series_alerts_served($asked, $platforms, $countries, $since, $until, {rules_arguments})"
         )
+    else:
+        for n, (platform, country) in enumerate(pairs):
+            params.update(series_rules, **{f"platform_{n}": platform, f"country_{n}": country})
+            parts.append(
+                f"select * from series_alerts($artists, $platform_{n}, $country_{n}, $since, $until, {rules_arguments})"
+            )
     result = core._run(
         engine.cursor(snapshot=snap),
         f"""
@@ -130,6 +137,14 @@ def period_alerts(q: Query, rules=None) -> pd.DataFrame:
         warehouse=q.warehouse_path,
         snapshot=q.snapshot,
     )
+
+
+def _served(snap) -> bool:
+    """Whether the series alerts come from the serving layer (series_alerts_served, one
+    statement for every platform and country): the version has one and the engine is
+    DuckDB. Otherwise series_alerts runs over the base tables, once per platform ×
+    country; both find the same alerts (tests/test_alerts_served.py)."""
+    return snap.serving == warehouse.SERVING_FORMAT and engine.engine_name() == "duckdb"
 
 
 def _alert_day(value: str | dt.date | None, what: str) -> dt.date | None:
