@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from kit import warehouse
-from kit.query import Query, answers, breakdown, summary
+from kit.query import Query, breakdown, parts, summary
 
 from .queries import BreakdownPick, breakdown_picks, floor_timings, summary_picks
 from .results import ms, percentiles
@@ -34,12 +34,12 @@ def _timed(fn) -> tuple[float, pd.DataFrame]:
 
 def _both(fn) -> tuple[float, float]:
     """(seconds from the base tables, seconds from the serving layer); the frames equal."""
-    served = answers.served
-    answers.served = lambda q: False
+    served = parts.served
+    parts.served = lambda q: False
     try:
         base_s, base = _timed(fn)
     finally:
-        answers.served = served
+        parts.served = served
     serving_s, frame = _timed(fn)
     pd.testing.assert_frame_equal(frame, base, check_exact=True)
     return base_s, serving_s

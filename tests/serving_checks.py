@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from kit import db, warehouse
-from kit.query import answers
+from kit.query import parts
 from kit.schema import TABLES
 
 SERVING_MACROS = {
@@ -26,18 +26,18 @@ SERVING_MACROS = {
 @contextlib.contextmanager
 def from_the_base_tables() -> Iterator[None]:
     """Inside the block, kit.query answers from the definitions over the base tables."""
-    served = answers.served
-    answers.served = lambda q: False
+    served = parts.served
+    parts.served = lambda q: False
     try:
         yield
     finally:
-        answers.served = served
+        parts.served = served
 
 
 def both_ways(answer, *args, **kwargs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(from the base tables, from the serving layer) of one answer."""
     q = args[0]
-    assert answers.served(q), "the query's version has no serving layer"
+    assert parts.served(q), "the query's version has no serving layer"
     with from_the_base_tables():
         base = answer(*args, **kwargs)
     return base, answer(*args, **kwargs)

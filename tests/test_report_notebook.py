@@ -271,7 +271,7 @@ def test_a_month_13_fails_the_run_with_a_clear_message(demo_query, tmp_path):
 
 # The SQL definition (kit/sql/) each kit.query call runs, by the name it selects from.
 DEFINITION = re.compile(r"\bfrom\s+(\w+)")
-# an answer put together from the serving layer's parts (kit.query.answers.served), or a
+# an answer put together from the serving layer's parts (kit.query.parts.served), or a
 # calendar month's breakdown read as stored: named after the definition it equals
 SERVED = re.compile(r"\bfrom\s+(\w+)_served\(")
 MONTH = re.compile(r"\bfrom\s+(\w+)_month\(")

@@ -41,10 +41,10 @@ from kit.query import (
     BREAKDOWN_COLUMNS,
     TRACK_TIMESERIES_COLUMNS,
     BreakdownAndSeries,
-    answers,
     breakdown_and_series,
     movers,
     movers_totals,
+    parts,
     track_series_and_growth,
 )
 from kit.query import core as query_core
@@ -74,7 +74,7 @@ PERIODS = [
 def assert_series_and_growth_as_defined(q: Query, artist: str, platform: str) -> pd.DataFrame:
     """The one statement an Explorer row and the report read a track series and its growth
     with gives exactly the two answers computed from the base tables."""
-    assert answers.served(q)
+    assert parts.served(q)
     with from_the_base_tables():
         series, growth = track_timeseries(q, artist, platform), track_growth(q, artist, platform)
     both = track_series_and_growth(q, artist, platform)
@@ -87,7 +87,7 @@ def assert_row_as_defined(q: Query, artist: str, platform: str) -> BreakdownAndS
     """The one statement an Explorer row and the report's rows read their breakdown, its
     footer, the series and the growth with gives exactly the four answers computed from the
     base tables."""
-    assert answers.served(q)
+    assert parts.served(q)
     with from_the_base_tables():
         base = (
             breakdown(q, artist, platform),
@@ -121,7 +121,7 @@ def assert_moved_the_same_both_ways(
 ) -> int:
     """What moved (movers and their footer) reads the same from the serving layer as from
     the base tables, or is refused alike; the movers compared."""
-    assert answers.served(q)
+    assert parts.served(q)
     with from_the_base_tables():
         base = _what_moved(q, artist, platform, compare, **order)
     served = _what_moved(q, artist, platform, compare, **order)
@@ -171,7 +171,7 @@ def test_october_against_september_reads_its_totals_from_the_serving_layer(metri
     """October counts Bolero's week of 1 October (5000) and Estate's 1 October (90);
     September is Alba's 9040 (test_metrics.py)."""
     q = Query("Alba", "2026-10", platforms="spotify", country="IT", warehouse=metric_wh)
-    assert answers.served(q)
+    assert parts.served(q)
     totals = movers_totals(q, "Alba", "spotify").iloc[0]
     assert (totals["streams"], totals["previous_streams"], totals["change"]) == (5090, 9040, -3950)
     assert (totals["tracks"], totals["previous_tracks"], totals["gone_tracks"]) == (2, 5, 3)
@@ -244,7 +244,7 @@ def test_weekly_values_read_the_same_from_the_serving_layer_in_periods_that_cut_
 def test_the_worked_example_reads_the_same_from_the_serving_layer(metric_wh):
     """docs/metrics.md, "Overlapping weekly entries": Faro, September and October."""
     sep = Query("Carla", "2026-09", platforms="spotify", country="IT", warehouse=metric_wh)
-    assert answers.served(sep)
+    assert parts.served(sep)
     faro = breakdown(sep, "Carla", "spotify").set_index("title").loc["Faro"]
     assert (faro["total_streams"], faro["days_with_value"], faro["best_position"]) == (15000, 14, 3)
     assert faro["days_on_chart"] == 14
@@ -428,7 +428,7 @@ def test_a_warehouse_without_a_serving_layer_answers_from_the_base_tables_until_
         expected = breakdown(Query("Carla", "2026-09-25:2026-10-31", country="IT", warehouse=root), "Carla", "spotify")  # fmt: skip
     _without_serving_layer(root)
     q = Query("Carla", "2026-09-25:2026-10-31", country="IT", warehouse=root)
-    assert not answers.served(q)
+    assert not parts.served(q)
     pd.testing.assert_frame_equal(breakdown(q, "Carla", "spotify"), expected, check_exact=True)
     # its writes keep it so: a serving layer of some months only would answer wrongly
     warehouse.write({"artists": pd.DataFrame({"artist_id": ["e"], "name": ["Ettore"]})}, source="next", warehouse=root)  # fmt: skip
@@ -438,7 +438,7 @@ def test_a_warehouse_without_a_serving_layer_answers_from_the_base_tables_until_
     assert "serving layer" in capsys.readouterr().out
     assert_serving_matches_base(root)
     q = q.refresh()
-    assert answers.served(q)
+    assert parts.served(q)
     pd.testing.assert_frame_equal(breakdown(q, "Carla", "spotify"), expected, check_exact=True)
 
 
@@ -500,7 +500,7 @@ def test_a_platform_the_serving_layer_does_not_show_is_still_found_in_the_base_t
         warehouse=root,
     )
     october = Query("Zed", "2026-10", country="IT", warehouse=root)
-    assert answers.served(october)
+    assert parts.served(october)
     shown = lookups(october.snapshot)._platforms_served(("z",), "IT", D(2026, 10, 1), D(2026, 10, 31))  # fmt: skip
     assert shown == frozenset()  # the serving layer shows nothing in October...
     assert october.platform_slugs == ("spotify",)  # ...and the Query still finds spotify

@@ -22,7 +22,7 @@ from test_ingest_large_files import _file, _lower_limits, _rows, cut_short
 from test_metrics import write_metric_fixture
 
 from kit import Query, breakdown, db, summary, warehouse
-from kit.query import answers
+from kit.query import parts
 from kit.sources.spotify_charts import load_spotify_charts
 from kit.warehouse import versions
 
@@ -133,7 +133,7 @@ def test_a_version_between_answers_from_the_base_tables_what_a_served_one_answer
     ]:
         q = Query(artist, period, platforms="spotify", country="IT", warehouse=root)
         reference = Query(artist, period, platforms="spotify", country="IT", warehouse=served)
-        assert not answers.served(q) and answers.served(reference)
+        assert not parts.served(q) and parts.served(reference)
         expected = breakdown(reference, artist, "spotify")
         assert len(expected)  # the artist has tracks in that period
         pd.testing.assert_frame_equal(breakdown(q, artist, "spotify"), expected, check_exact=True)

@@ -383,7 +383,7 @@ def test_opening_a_row_runs_each_of_its_queries_once(wh, monkeypatch):
 
     def counted_run(cur, sql, params=None):
         # the row's four answers in one statement, by the macro that holds them; a served
-        # answer (kit.query.answers.served; a calendar month's breakdown as stored) by the
+        # answer (kit.query.parts.served; a calendar month's breakdown as stored) by the
         # definition it equals
         served = (
             re.search(r"\bfrom\s+(breakdown_and_series)\(", sql)

@@ -4,15 +4,13 @@ track_timeseries, sources, platforms_with_data.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import pandas as pd
 
-from .. import engine, warehouse
+from .. import engine
 from ..errors import QueryError
-from ..period import serving_months, serving_parts
-from . import core
+from . import core, parts
 from .core import (
     BREAKDOWN_COLUMNS,
     SUMMARY_COLUMNS,
@@ -36,11 +34,11 @@ def summary(q: Query, compare: str | None = None) -> pd.DataFrame:
     if compare is not None:
         return audience_comparison(q, compare)
     cur = engine.cursor(snapshot=q.snapshot)
-    if served(q):
-        parts, params = _audience_parts(q, "$artists", "$platforms")
+    if parts.served(q):
+        found, params = parts.audience_parts(q, "$artists", "$platforms")
         result = core._run(
             cur,
-            f"with summary_parts as ({parts}) "
+            f"with summary_parts as ({found}) "
             "select * from audience_summary_served($artists, $platforms, $start, $end, 'summary_parts')",
             params={**_selection_params(q), **params},
         )
@@ -51,93 +49,6 @@ def summary(q: Query, compare: str | None = None) -> pd.DataFrame:
             params=_selection_params(q),
         )
     return _frame(result, SUMMARY_COLUMNS)
-
-
-# Days a stored month's breakdown figures reach past its edges: a weekly chart's six days
-# before its date (kit/sql/track_breakdown_served.sql).
-WEEK_MARGIN = 6
-
-
-EDGES = ("head_start", "head_end", "tail_start", "tail_end")
-
-
-def _parts(
-    start: dt.date, end: dt.date, margin: int, months_sql: str, edges_sql: str, prefix: str = ""
-) -> tuple[str, dict]:
-    """The union of the parts of the period [start, end] (kit.period.serving_parts) as SQL
-    over the macros `months_sql` (its whole months, taking `{start}, {end}`) and `edges_sql`
-    (the days before and after them, both edges in one call, taking `{edges}`: head start,
-    head end, tail start, tail end, a missing edge's bounds null); and their values, named
-    with `prefix` first. Only the
-    parts the period has are named, so nothing is planned for the others."""
-    cut = serving_parts(start, end, margin)
-    selects, params = [], {}
-    if cut["months_start"] is not None:
-        selects.append(
-            months_sql.format(start=f"${prefix}months_start", end=f"${prefix}months_end")
-        )
-        params.update({f"{prefix}months_start": cut["months_start"], f"{prefix}months_end": cut["months_end"]})  # fmt: skip
-    if cut["head_start"] is not None or cut["tail_start"] is not None:
-        selects.append(edges_sql.format(edges=", ".join(f"${prefix}{k}" for k in EDGES)))
-        params.update({f"{prefix}{k}": cut[k] for k in EDGES})
-    return " union all ".join(f"select * from {s}" for s in selects), params
-
-
-def _track_parts(start: dt.date, end: dt.date, prefix: str = "") -> tuple[str, dict]:
-    """The parts of the period whose bounds are `$…start, $…end` (`prefix` first)."""
-    return _parts(
-        start,
-        end,
-        WEEK_MARGIN,
-        f"track_month_parts($artist, $platform, $country, ${prefix}start, ${prefix}end, {{start}}, {{end}})",
-        f"track_edge_parts($artist, $platform, $country, {{edges}}, ${prefix}start, ${prefix}end)",
-        prefix,
-    )
-
-
-def _audience_parts(q: Query, artists: str, platforms: str, prefix: str = "") -> tuple[str, dict]:
-    return _parts(
-        q.start,
-        q.end,
-        0,
-        f"audience_month_parts({artists}, {platforms}, $country, {{start}}, {{end}})",
-        f"audience_edge_parts({artists}, {platforms}, $country, {{edges}})",
-        prefix,
-    )
-
-
-def served(q: Query) -> bool:
-    """Whether the query's answers come from the serving layer (kit/warehouse/serving.py):
-    its version has one, and the engine is DuckDB. Otherwise the definitions run over the
-    base tables; both give the same figures (tests/test_serving.py)."""
-    return q.snapshot.serving == warehouse.SERVING_FORMAT and engine.engine_name() == "duckdb"
-
-
-def _served_breakdown(q: Query, params: dict, prefix: str = "") -> str:
-    """The CTE `breakdown` that answers a breakdown from the serving layer: a whole
-    calendar month as stored (track_breakdown_month), any other period from its parts
-    (track_breakdown_served); the parts' bounds go into `params`. The period is the one
-    whose bounds `params` holds as `start` and `end`, the query's; with a `prefix`, the one
-    it holds as `{prefix}start` and `{prefix}end`, in the CTE `{prefix}breakdown` (a
-    comparison period's, in the same statement as the query's)."""
-    start, end = params[f"{prefix}start"], params[f"{prefix}end"]
-    if one_month(start, end):
-        return (
-            f"{prefix}breakdown as (select * from track_breakdown_month("
-            f"$artist, $platform, $country, ${prefix}start, ${prefix}end))"
-        )
-    parts, cut = _track_parts(start, end, prefix)
-    params.update(cut)
-    return (
-        f"{prefix}breakdown_parts as ({parts}), {prefix}breakdown as (select * from "
-        f"track_breakdown_served($artist, ${prefix}start, ${prefix}end, '{prefix}breakdown_parts'))"
-    )
-
-
-def one_month(start: dt.date, end: dt.date) -> bool:
-    """Whether the period [start, end] is one whole calendar month: its served breakdown is
-    then the month's rows as stored (kit/sql/track_breakdown_month.sql)."""
-    return serving_months(start, end) == (start, end) and start.month == end.month
 
 
 SORTABLE = set(BREAKDOWN_COLUMNS)
@@ -199,8 +110,8 @@ def breakdown(
         params["offset"] = int(offset)
     cur = engine.cursor(snapshot=q.snapshot)
     sql = "select * from track_breakdown($artist, $platform, $country, $start, $end)"
-    if served(q):
-        sql = f"with {_served_breakdown(q, params)} select * from breakdown"
+    if parts.served(q):
+        sql = f"with {parts.served_breakdown(params)} select * from breakdown"
     result = core._run(cur, f"{sql} {where} {order} {page}", params=params)
     return _frame(result, BREAKDOWN_COLUMNS)
 
@@ -210,22 +121,13 @@ def breakdown_totals(q: Query, artist: str, platform: str) -> pd.DataFrame:
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
     cur = engine.cursor(snapshot=q.snapshot)
     sql = "select * from breakdown_totals($artist, $platform, $country, $start, $end)"
-    if served(q):
+    if parts.served(q):
         sql = (
-            f"with {_served_totals_parts(q, params)} "
+            f"with {parts.served_totals_parts(q, params)} "
             "select * from breakdown_totals_served('breakdown', 'listener_parts')"
         )
     result = core._run(cur, sql, params=params)
     return _frame(result, TOTALS_COLUMNS)
-
-
-def _served_totals_parts(q: Query, params: dict) -> str:
-    """The CTEs a served breakdown's footer is put together from (breakdown_totals_served):
-    `breakdown` (_served_breakdown) and `listener_parts`, the artist's audience over the
-    period's parts; their bounds go into `params`."""
-    listener_parts, listener_cut = _audience_parts(q, "[$artist]", "[$platform]", "listener_")
-    params.update(listener_cut)
-    return f"{_served_breakdown(q, params)}, listener_parts as ({listener_parts})"
 
 
 def timeseries(
@@ -273,7 +175,7 @@ def track_timeseries(
         "tracks": list(tracks) if tracks is not None else None,
         **_base_params(q),
     }
-    macro = "artist_track_daily_served" if served(q) else "artist_track_daily"
+    macro = "artist_track_daily_served" if parts.served(q) else "artist_track_daily"
     cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,

@@ -9,7 +9,7 @@ import pandas as pd
 from .. import db, engine
 from ..errors import QueryError
 from ..period import PeriodError, comparison_period
-from . import answers, core
+from . import core, parts
 from .core import SUMMARY_COLUMNS, Query, _base_params, _frame, _selection_params
 
 # ---------------------------------------------------------------------------------------
@@ -196,15 +196,15 @@ def movers_totals(q: Query, artist: str, platform: str, compare: str = "previous
 def _movers_source(q: Query, macro: str, params: dict) -> str:
     """`select * from` the movers' `macro` (track_movers or track_movers_totals): over the
     base tables, or from the serving layer when the query's version has one
-    (answers.served), where its `_served` twin reads the two periods' served breakdowns,
+    (parts.served), where its `_served` twin reads the two periods' served breakdowns,
     made in the same statement; their parts' bounds go into `params`."""
-    if not answers.served(q):
+    if not parts.served(q):
         return (
             f"select * from {macro}("
             "$artist, $platform, $country, $start, $end, $previous_start, $previous_end)"
         )
-    this = answers._served_breakdown(q, params)
-    previous = answers._served_breakdown(q, params, "previous_")
+    this = parts.served_breakdown(params)
+    previous = parts.served_breakdown(params, "previous_")
     return (
         f"with {this}, {previous} select * from {macro}_served('breakdown', 'previous_breakdown')"
     )

@@ -17,7 +17,7 @@ from .. import config, db, engine
 from ..countries import country_code
 from ..errors import QueryError
 from ..platforms import PLATFORMS, normalise_platform
-from . import answers, core
+from . import answers, core, parts
 from .core import (
     BREAKDOWN_COLUMNS,
     TOTALS_COLUMNS,
@@ -116,7 +116,7 @@ def track_growth(q: Query, artist: str, platform: str) -> pd.DataFrame:
     half of the period and the change between them (kit/sql/track_growth.sql; from the
     serving layer when the query's version has one, kit/sql/track_growth_served.sql)."""
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
-    macro = "track_growth_served" if answers.served(q) else "track_growth"
+    macro = "track_growth_served" if parts.served(q) else "track_growth"
     cur = engine.cursor(snapshot=q.snapshot)
     result = core._run(
         cur,
@@ -133,7 +133,7 @@ def track_series_and_growth(
     two frames, read in one statement when the query's version has a serving layer
     (kit/sql/artist_track_daily_growth.sql: the series' rows, each with its track's growth;
     the growth frame is each track's first row), else by the two answers."""
-    if not answers.served(q):
+    if not parts.served(q):
         return answers.track_timeseries(q, artist, platform), track_growth(q, artist, platform)
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
     cur = engine.cursor(snapshot=q.snapshot)
@@ -170,7 +170,7 @@ def breakdown_and_series(q: Query, artist: str, platform: str) -> BreakdownAndSe
     serving layer (kit/sql/breakdown_and_series.sql: one row holding each answer's rows as a
     list), else by the answers themselves. What an Explorer row and the report's rows show."""
     aid, slug = q.artist_id(artist), q.platform(platform)
-    if not answers.served(q):
+    if not parts.served(q):
         series, growth = track_series_and_growth(q, aid, slug)
         return BreakdownAndSeries(
             answers.breakdown(q, aid, slug), answers.breakdown_totals(q, aid, slug), series, growth
@@ -180,7 +180,7 @@ def breakdown_and_series(q: Query, artist: str, platform: str) -> BreakdownAndSe
     result = core._run(
         cur,
         f"""
-        with {answers._served_totals_parts(q, params)},
+        with {parts.served_totals_parts(q, params)},
         series as (select * from artist_track_daily_served($artist, $platform, $country, $start, $end))
         select * from breakdown_and_series('breakdown', 'listener_parts', 'series', $start, $end)
         """,

@@ -1,0 +1,109 @@
+"""A period's answers from the serving layer (kit/warehouse/serving.py): whether a query's
+version is served (`served`, the one switch every served answer asks), and the SQL that
+puts a period together from its parts, a calendar month as stored, or its whole months and
+the days around them (kit.period.serving_parts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import engine, warehouse
+from ..period import serving_months, serving_parts
+from .core import Query
+
+
+def served(q: Query) -> bool:
+    """Whether the query's answers come from the serving layer (kit/warehouse/serving.py):
+    its version has one, and the engine is DuckDB. Otherwise the definitions run over the
+    base tables; both give the same figures (tests/test_serving.py)."""
+    return q.snapshot.serving == warehouse.SERVING_FORMAT and engine.engine_name() == "duckdb"
+
+
+# Days a stored month's breakdown figures reach past its edges: a weekly chart's six days
+# before its date (kit/sql/track_breakdown_served.sql).
+WEEK_MARGIN = 6
+
+
+EDGES = ("head_start", "head_end", "tail_start", "tail_end")
+
+
+def _parts(
+    start: dt.date, end: dt.date, margin: int, months_sql: str, edges_sql: str, prefix: str = ""
+) -> tuple[str, dict]:
+    """The union of the parts of the period [start, end] (kit.period.serving_parts) as SQL
+    over the macros `months_sql` (its whole months, taking `{start}, {end}`) and `edges_sql`
+    (the days before and after them, both edges in one call, taking `{edges}`: head start,
+    head end, tail start, tail end, a missing edge's bounds null); and their values, named
+    with `prefix` first. Only the
+    parts the period has are named, so nothing is planned for the others."""
+    cut = serving_parts(start, end, margin)
+    selects, params = [], {}
+    if cut["months_start"] is not None:
+        selects.append(
+            months_sql.format(start=f"${prefix}months_start", end=f"${prefix}months_end")
+        )
+        params.update({f"{prefix}months_start": cut["months_start"], f"{prefix}months_end": cut["months_end"]})  # fmt: skip
+    if cut["head_start"] is not None or cut["tail_start"] is not None:
+        selects.append(edges_sql.format(edges=", ".join(f"${prefix}{k}" for k in EDGES)))
+        params.update({f"{prefix}{k}": cut[k] for k in EDGES})
+    return " union all ".join(f"select * from {s}" for s in selects), params
+
+
+def track_parts(start: dt.date, end: dt.date, prefix: str = "") -> tuple[str, dict]:
+    """The parts of the period whose bounds are `$…start, $…end` (`prefix` first)."""
+    return _parts(
+        start,
+        end,
+        WEEK_MARGIN,
+        f"track_month_parts($artist, $platform, $country, ${prefix}start, ${prefix}end, {{start}}, {{end}})",
+        f"track_edge_parts($artist, $platform, $country, {{edges}}, ${prefix}start, ${prefix}end)",
+        prefix,
+    )
+
+
+def audience_parts(q: Query, artists: str, platforms: str, prefix: str = "") -> tuple[str, dict]:
+    return _parts(
+        q.start,
+        q.end,
+        0,
+        f"audience_month_parts({artists}, {platforms}, $country, {{start}}, {{end}})",
+        f"audience_edge_parts({artists}, {platforms}, $country, {{edges}})",
+        prefix,
+    )
+
+
+def served_breakdown(params: dict, prefix: str = "") -> str:
+    """The CTE `breakdown` that answers a breakdown from the serving layer: a whole
+    calendar month as stored (track_breakdown_month), any other period from its parts
+    (track_breakdown_served); the parts' bounds go into `params`. The period is the one
+    whose bounds `params` holds as `start` and `end`, the query's; with a `prefix`, the one
+    it holds as `{prefix}start` and `{prefix}end`, in the CTE `{prefix}breakdown` (a
+    comparison period's, in the same statement as the query's)."""
+    start, end = params[f"{prefix}start"], params[f"{prefix}end"]
+    if one_month(start, end):
+        return (
+            f"{prefix}breakdown as (select * from track_breakdown_month("
+            f"$artist, $platform, $country, ${prefix}start, ${prefix}end))"
+        )
+    found, cut = track_parts(start, end, prefix)
+    params.update(cut)
+    return (
+        f"{prefix}breakdown_parts as ({found}), {prefix}breakdown as (select * from "
+        f"track_breakdown_served($artist, ${prefix}start, ${prefix}end, '{prefix}breakdown_parts'))"
+    )
+
+
+def one_month(start: dt.date, end: dt.date) -> bool:
+    """Whether the period [start, end] is one whole calendar month: its served breakdown is
+    then the month's rows as stored (kit/sql/track_breakdown_month.sql)."""
+    return serving_months(start, end) == (start, end) and start.month == end.month
+
+
+def served_totals_parts(q: Query, params: dict) -> str:
+    """The CTEs a served breakdown's footer is put together from (breakdown_totals_served):
+    `breakdown` (served_breakdown) and `listener_parts`, the artist's audience over the
+    period's parts; their bounds go into `params`."""
+    listener_parts, listener_cut = audience_parts(q, "[$artist]", "[$platform]", "listener_")
+    params.update(listener_cut)
+    return f"{served_breakdown(params)}, listener_parts as ({listener_parts})"
