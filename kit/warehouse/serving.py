@@ -36,6 +36,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
+import duckdb
+
 from ..duckdb_sql import base_view_sql, connect_files
 from ..schema import BASE_VIEWS, TABLES
 from .layout import partition_rel
@@ -101,7 +103,9 @@ def months_of_changed_tracks(txn) -> set[Month]:
         return set()
     staged = txn.snapshot()
     before = snapshot_of(txn.root, txn.base) if txn.base is not None else None
-    con = connect_files({"track_month": staged.paths("track_month")})
+    # a bare connection: only track_month's view is read, none of kit/sql/
+    con = duckdb.connect()
+    con.execute(base_view_sql(BASE_VIEWS["track_month"], staged.paths("track_month")))
     try:
         changed = []
         for table, columns in TRACK_DIMENSIONS.items():
