@@ -12,11 +12,20 @@ import pandas as pd
 import pytest
 from serving_checks import assert_same_both_ways
 from test_metrics import _chart, write_metric_fixture
+from test_serving import assert_moved_the_same_both_ways
 
-from kit import Query, breakdown, warehouse
-from kit.query import BREAKDOWN_COLUMNS, month_rows
+from kit import Query, breakdown, cli, warehouse
+from kit.errors import QueryError
+from kit.query import BREAKDOWN_COLUMNS, month_rows, movers, movers_totals
 from kit.query import core as query_core
+from kit.query.catalogue import lookups
 from kit.warehouse import commit
+
+
+@pytest.fixture(scope="module")
+def metric_wh(tmp_path_factory) -> Path:
+    return write_metric_fixture(tmp_path_factory.mktemp("month-rows") / "warehouse")
+
 
 SORTS = [(None, None), ("title", None), ("title", True), ("coverage", False), ("peak_date", None)]
 PAGES = [(0, None), (0, 2), (1, 1), (3, None), (0, 0)]
@@ -149,3 +158,49 @@ def test_a_commit_that_changes_a_month_is_read_at_once(tmp_path):
     assert after["total_streams"].tolist() == [7700, 1610, 600, 80, 50]
     # the Query pinned to the earlier version still reads it
     pd.testing.assert_frame_equal(breakdown(q, "Alba", "spotify"), before)
+
+
+def test_movers_of_two_whole_months_read_both_as_stored_in_one_statement(metric_wh, monkeypatch):
+    ran = _statements(monkeypatch)
+    q = Query("Alba", "2026-10", platforms="spotify", country="IT", warehouse=metric_wh)
+    moved = movers(q, "Alba", "spotify")
+    footer = movers_totals(q, "Alba", "spotify")
+    assert [sql.split("(")[0].split()[-1] for sql in ran] == [
+        "track_movers_served",
+        "track_movers_totals_served",
+    ]
+    # Alba's September (tests/test_metrics.py): 9,040 over five tracks
+    assert footer["previous_streams"].iloc[0] == 9040
+    assert set(moved["track_id"]) == {"t1", "t2", "t3", "t4", "t5"}
+    assert_moved_the_same_both_ways(q, "Alba", "spotify", "previous")
+
+
+def test_a_comparison_month_without_any_file_is_refused_without_a_statement(metric_wh, monkeypatch):
+    ran = _statements(monkeypatch)
+    q = Query("Alba", "2026-08", platforms="spotify", country="IT", warehouse=metric_wh)
+    with pytest.raises(QueryError, match="nothing to compare with"):
+        movers(q, "Alba", "spotify", "year")
+    # the two months as stored, compared: the refusal itself read nothing more
+    assert [sql.split("(")[0].split()[-1] for sql in ran] == ["track_movers_served"]
+    found = lookups(q.snapshot).platforms_with_files(dt.date(2025, 8, 1), dt.date(2025, 8, 31))
+    assert found == frozenset()
+    assert "spotify" in lookups(q.snapshot).platforms_with_files(dt.date(2026, 8, 1), dt.date(2026, 9, 30))  # fmt: skip
+
+
+def test_a_version_no_longer_kept_is_said_so_when_its_month_is_read(tmp_path):
+    root = write_metric_fixture(tmp_path / "warehouse")
+    pinned = Query("Alba", "2026-09", platforms="spotify", country="IT", warehouse=root)
+    warehouse.write(
+        {
+            "chart_entries": pd.DataFrame(
+                _chart([("t1", dt.date(2026, 9, 7), "daily", 5, 1000, "IT")])
+            )
+        },
+        source="fixture",
+        warehouse=root,
+    )
+    assert cli.main(["vacuum", "--grace", "0", "--warehouse", str(root)]) == 0
+    month_rows._groups.clear()
+    month_rows._footers.clear()
+    with pytest.raises(warehouse.VersionGone, match="no longer kept"):
+        breakdown(pinned, "Alba", "spotify")

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .. import warehouse
 from ..warehouse import Snapshot
 
 TABLE = "artist_track_month"
@@ -55,6 +56,17 @@ def month_rows(
     """The stored rows of `artist_id` on `platform` in `country` and `month` ('YYYY-MM'),
     `columns` of them, in the order they are stored (by track id); None when the month has
     no file (the statement's answer, no rows, then has the types)."""
+    try:
+        return _read(snap, platform, month, country, artist_id, columns)
+    except FileNotFoundError:
+        # a version no longer kept has lost its files: say so, as a statement would
+        warehouse.read_version(snap.root, snap.version)
+        raise
+
+
+def _read(
+    snap: Snapshot, platform: str, month: str, country: str, artist_id: str, columns: Sequence[str]
+) -> pa.Table | None:
     paths = _month_files(snap).get((platform, month), ())
     if not paths:
         return None
