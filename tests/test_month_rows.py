@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from serving_checks import assert_same_both_ways
+from serving_checks import assert_same_both_ways, statements_run
 from test_metrics import _chart, write_metric_fixture
 from test_serving import assert_moved_the_same_both_ways
 
 from kit import Query, breakdown, cli, warehouse
 from kit.errors import QueryError
 from kit.query import BREAKDOWN_COLUMNS, month_rows, movers, movers_totals
-from kit.query import core as query_core
 from kit.query.catalogue import lookups
 from kit.warehouse import commit
 
@@ -41,18 +40,6 @@ def _by_statement(q: Query, artist: str, platform: str, **kwargs) -> pd.DataFram
         month_rows.month_rows = read
 
 
-def _statements(monkeypatch) -> list[str]:
-    ran = []
-    run = query_core._run
-
-    def counted(cur, sql, params=None):
-        ran.append(sql)
-        return run(cur, sql, params)
-
-    monkeypatch.setattr(query_core, "_run", counted)
-    return ran
-
-
 def assert_read_as_the_statement_reads(q: Query, artist: str, platform: str) -> int:
     rows = 0
     for sort, descending in SORTS:
@@ -69,7 +56,7 @@ def assert_read_as_the_statement_reads(q: Query, artist: str, platform: str) -> 
 def test_a_month_of_the_demo_reads_as_the_statement_and_the_definition(demo_warehouse, monkeypatch):
     from kit.sources.demo import DEFAULT_ARTIST
 
-    ran = _statements(monkeypatch)
+    ran = statements_run(monkeypatch)
     rows = 0
     for country in ("IT", "GLOBAL", "US"):
         for month in ("2026-08", "2026-09"):
@@ -87,7 +74,7 @@ def test_a_month_of_the_demo_reads_as_the_statement_and_the_definition(demo_ware
 def test_a_search_or_a_period_other_than_a_month_is_a_statement(demo_warehouse, monkeypatch):
     from kit.sources.demo import DEFAULT_ARTIST
 
-    ran = _statements(monkeypatch)
+    ran = statements_run(monkeypatch)
     q = Query(DEFAULT_ARTIST, "2026-09", country="IT", warehouse=demo_warehouse)
     breakdown(q, DEFAULT_ARTIST, "spotify", search="a")
     q = Query(DEFAULT_ARTIST, "2026-09-02:2026-09-30", country="IT", warehouse=demo_warehouse)
@@ -161,7 +148,7 @@ def test_a_commit_that_changes_a_month_is_read_at_once(tmp_path):
 
 
 def test_movers_of_two_whole_months_read_both_as_stored_in_one_statement(metric_wh, monkeypatch):
-    ran = _statements(monkeypatch)
+    ran = statements_run(monkeypatch)
     q = Query("Alba", "2026-10", platforms="spotify", country="IT", warehouse=metric_wh)
     moved = movers(q, "Alba", "spotify")
     footer = movers_totals(q, "Alba", "spotify")
@@ -176,7 +163,7 @@ def test_movers_of_two_whole_months_read_both_as_stored_in_one_statement(metric_
 
 
 def test_a_comparison_month_without_any_file_is_refused_without_a_statement(metric_wh, monkeypatch):
-    ran = _statements(monkeypatch)
+    ran = statements_run(monkeypatch)
     q = Query("Alba", "2026-08", platforms="spotify", country="IT", warehouse=metric_wh)
     with pytest.raises(QueryError, match="nothing to compare with"):
         movers(q, "Alba", "spotify", "year")
