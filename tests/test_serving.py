@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from serving_checks import (
     assert_same_both_ways,
@@ -279,6 +280,25 @@ def test_every_answer_on_the_demo_is_the_same_from_the_serving_layer(
 
 def test_the_demo_keeps_its_serving_layer_equal_to_its_base_tables(demo_warehouse):
     assert_serving_matches_base(demo_warehouse)
+
+
+def test_the_audience_months_are_stored_with_lz4_and_the_other_tables_with_zstd(metric_wh):
+    """A served summary opens a column chunk of audience_month per platform × month it
+    covers; lz4 costs less to open than zstd (kit/warehouse/commit.py, COMPRESSION)."""
+    snap = warehouse.snapshot(metric_wh)
+
+    def codecs(table: str) -> set[str]:
+        found = set()
+        for path in snap.paths(table):
+            footer = pq.read_metadata(path)
+            for group in range(footer.num_row_groups):
+                row_group = footer.row_group(group)
+                found |= {row_group.column(c).compression for c in range(row_group.num_columns)}
+        return found
+
+    assert codecs("audience_month") == {"LZ4"}
+    assert codecs("artist_audience") == {"ZSTD"}
+    assert codecs("track_month") == {"ZSTD"}
 
 
 def test_a_month_is_whole_only_when_its_weekly_figures_need_no_correction():

@@ -79,6 +79,12 @@ SERVING_ROW_GROUP_SIZE = 2_048
 # its days (a period's edges, the Explorer's series); with the base tables' 16,384 a
 # filtered read of one file took 3.3–4.4 ms CPU against 11.8.
 ROW_GROUP_SIZES = {"track_day": ROW_GROUP_SIZE}
+# Parquet compression, zstd unless named here. A served summary reads one row group of
+# each platform × month file of audience_month its period covers (48 for four platforms
+# over a year), and DuckDB pays for every compressed column chunk it opens: lz4 gave the
+# same rows for about a tenth less CPU per summary than zstd at the benchmark's scale
+# (docs/metrics.md, "The serving layer"), for files about a third larger.
+COMPRESSION = {"audience_month": "lz4"}
 
 
 def _partition(rel: str) -> str:
@@ -171,7 +177,7 @@ class Transaction:
             row_group_size=ROW_GROUP_SIZES.get(
                 table, SERVING_ROW_GROUP_SIZE if TABLES[table].derived else ROW_GROUP_SIZE
             ),
-            compression="zstd",
+            compression=COMPRESSION.get(table, "zstd"),
             write_statistics=True,
         )
         fsync_file(path)
