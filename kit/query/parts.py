@@ -80,9 +80,9 @@ def served_breakdown(
 ) -> str:
     """The CTE `breakdown` that answers a breakdown from the serving layer: a whole
     calendar month as stored (track_breakdown_month), any other period from its parts:
-    with the reader's `snapshot`, read from the files of its months that hold them
-    (track_breakdown_files), else over the tables' views (track_breakdown_served); the
-    parts' bounds and files go into `params`. The period is the one whose bounds `params`
+    given the reader's `snapshot`, from the files of the months that hold them, in one
+    grouping (period_pieces, track_breakdown_pieces), else over the tables' views
+    (track_parts, track_breakdown_served); the parts' bounds and files go into `params`. The period is the one whose bounds `params`
     holds as `start` and `end`, the query's; with a `prefix`, the one it holds as
     `{prefix}start` and `{prefix}end`, in the CTE `{prefix}breakdown` (a comparison
     period's, in the same statement as the query's)."""
