@@ -246,3 +246,14 @@ def serving_parts(start: dt.date, end: dt.date, margin: int = 0) -> dict:
         "tail_start": tail[0],
         "tail_end": tail[1],
     }
+
+
+def months_of(start: dt.date, end: dt.date) -> list[str]:
+    """The calendar months the days [start, end] fall in, as YYYY-MM, in order (none when
+    the period ends before it starts)."""
+    months = []
+    month = start.replace(day=1)
+    while month <= end:
+        months.append(f"{month.year:04d}-{month.month:02d}")
+        month = _month_after(month)
+    return months

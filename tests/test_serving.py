@@ -278,6 +278,61 @@ def test_every_answer_on_the_demo_is_the_same_from_the_serving_layer(
     assert compared > 0 and counted > 0 and moved > 0
 
 
+# Periods whose breakdown is read from the serving layer's files of their months
+# (kit/sql/track_breakdown_pieces.sql): the demo's weeks run Friday to Thursday.
+PERIODS_FROM_FILES = [
+    "2026-05-06:2026-08-02",  # 90 days from a Wednesday to a Sunday: weeks cut at both ends
+    "2025-12-10:2026-02-07",  # across a year end: January whole, edges in two years
+    "2026-09-03:2026-09-24",  # one partial month: no whole month, all of it an edge
+    "2026-03-20:2026-06-30",  # a head edge of twelve days, then whole months to its end
+]
+
+
+@pytest.mark.parametrize("period", PERIODS_FROM_FILES)
+@pytest.mark.parametrize("country", ["IT", "GLOBAL"])
+def test_a_period_s_breakdown_read_from_the_files_of_its_months_is_as_defined(
+    demo_warehouse, demo_artists, period, country
+):
+    compared = 0
+    for artist in demo_artists:
+        q = Query(artist, period, country=country, warehouse=demo_warehouse, check_data=False)
+        for platform in q.platform_slugs:
+            params = {"platform": platform, "start": q.start, "end": q.end}
+            assert parts.period_pieces(q.snapshot, params) is not None
+            compared += len(assert_same_both_ways(breakdown, q, artist, platform))
+            assert_same_both_ways(breakdown_totals, q, artist, platform)
+            assert_same_both_ways(breakdown, q, artist, platform, sort="days_on_chart", limit=3)
+    assert compared > 0
+
+
+def test_a_period_reads_each_table_in_the_months_its_pieces_need():
+    """4 June to 1 September: July whole; the head 4–30 June, the tail 1 August to
+    1 September (August is not whole: the tail's weekly figures reach into it). Weekly
+    entries dated up to 6 July cover days of the head."""
+    assert parts.period_months(D(2026, 6, 4), D(2026, 9, 1)) == {
+        "track_month": ["2026-07"],
+        "track_day": ["2026-06", "2026-08", "2026-09"],
+        "chart_entries": ["2026-06", "2026-08", "2026-09"],
+        "chart_week": ["2026-06", "2026-07", "2026-08", "2026-09"],
+    }
+    # no whole month: the period is all head, its weeks' reach stops at its end
+    assert parts.period_months(D(2025, 12, 20), D(2026, 1, 10)) == {
+        "track_month": [],
+        "track_day": ["2025-12", "2026-01"],
+        "chart_entries": ["2025-12", "2026-01"],
+        "chart_week": ["2025-12", "2026-01"],
+    }
+
+
+def test_a_period_before_all_data_has_no_files_to_read(metric_wh):
+    q = Query("Alba", "2020-01-05:2020-03-20", platforms="spotify", country="IT", warehouse=metric_wh, check_data=False)  # fmt: skip
+    assert (
+        parts.period_pieces(q.snapshot, {"platform": "spotify", "start": q.start, "end": q.end})
+        is None
+    )
+    assert_same_both_ways(breakdown, q, "Alba", "spotify")
+
+
 def test_the_demo_keeps_its_serving_layer_equal_to_its_base_tables(demo_warehouse):
     assert_serving_matches_base(demo_warehouse)
 

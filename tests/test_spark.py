@@ -178,13 +178,16 @@ REACHED_BY_THE_ANSWERS = {
     "audience_summary", "track_breakdown", "breakdown_totals", "audience_daily", "artist_track_daily",
 }  # fmt: skip
 # The serving layer's answers: put together from the parts or rows a DuckDB query names
-# (the tables named by their arguments, read with query_table), or built on one that is;
-# Spark answers from the definitions over the base tables, and tests/test_serving.py
-# compares the two ways on DuckDB.
+# (the tables named by their arguments, read with query_table, or the Parquet files named
+# by them, read with read_parquet), or built on one that is; Spark answers from the
+# definitions over the base tables, and tests/test_serving.py compares the two ways on
+# DuckDB.
 SERVED_ON_DUCKDB = {
     "track_breakdown_served", "breakdown_totals_served", "audience_summary_served",
     "series_alerts_served", "track_movers_served", "track_movers_totals_served",
     "breakdown_and_series", "track_growth_of", "track_growth_served", "artist_track_daily_growth",
+    "track_breakdown_pieces", "track_month_pieces", "track_edge_values",
+    "track_edge_daily_entries", "track_edge_weekly_entries",
 }  # fmt: skip
 # A value for each macro parameter, by name, on the metric fixture.
 MACRO_ARGUMENTS = {

@@ -118,7 +118,7 @@ def breakdown(
     cur = engine.cursor(snapshot=q.snapshot)
     sql = "select * from track_breakdown($artist, $platform, $country, $start, $end)"
     if parts.served(q):
-        sql = f"with {parts.served_breakdown(params)} select * from breakdown"
+        sql = f"with {parts.served_breakdown(params, snapshot=q.snapshot)} select * from breakdown"
     result = core._run(cur, f"{sql} {where} {order} {page}", params=params)
     return _frame(result, BREAKDOWN_COLUMNS)
 

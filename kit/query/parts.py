@@ -7,9 +7,11 @@ the days around them (kit.period.serving_parts).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from .. import engine, warehouse
-from ..period import serving_months, serving_parts
+from ..period import months_of, serving_months, serving_parts
+from ..warehouse.serving import partition_month
 from .core import Query
 
 
@@ -73,18 +75,28 @@ def audience_parts(q: Query, artists: str, platforms: str, prefix: str = "") -> 
     )
 
 
-def served_breakdown(params: dict, prefix: str = "") -> str:
+def served_breakdown(
+    params: dict, prefix: str = "", snapshot: warehouse.Snapshot | None = None
+) -> str:
     """The CTE `breakdown` that answers a breakdown from the serving layer: a whole
-    calendar month as stored (track_breakdown_month), any other period from its parts
-    (track_breakdown_served); the parts' bounds go into `params`. The period is the one
-    whose bounds `params` holds as `start` and `end`, the query's; with a `prefix`, the one
-    it holds as `{prefix}start` and `{prefix}end`, in the CTE `{prefix}breakdown` (a
-    comparison period's, in the same statement as the query's)."""
+    calendar month as stored (track_breakdown_month), any other period from its parts:
+    given the reader's `snapshot`, from the files of the months that hold them, in one
+    grouping (period_pieces, track_breakdown_pieces), else over the tables' views
+    (track_parts, track_breakdown_served); the parts' bounds and files go into `params`. The period is the one whose bounds `params`
+    holds as `start` and `end`, the query's; with a `prefix`, the one it holds as
+    `{prefix}start` and `{prefix}end`, in the CTE `{prefix}breakdown` (a comparison
+    period's, in the same statement as the query's)."""
     start, end = params[f"{prefix}start"], params[f"{prefix}end"]
     if one_month(start, end):
         return (
             f"{prefix}breakdown as (select * from track_breakdown_month("
             f"$artist, $platform, $country, ${prefix}start, ${prefix}end))"
+        )
+    pieces = None if snapshot is None else period_pieces(snapshot, params, prefix)
+    if pieces is not None:
+        return (
+            f"{prefix}breakdown_pieces as ({pieces}), {prefix}breakdown as (select * from "
+            f"track_breakdown_pieces($artist, ${prefix}start, ${prefix}end, '{prefix}breakdown_pieces'))"
         )
     found, cut = track_parts(start, end, prefix)
     params.update(cut)
@@ -92,6 +104,83 @@ def served_breakdown(params: dict, prefix: str = "") -> str:
         f"{prefix}breakdown_parts as ({found}), {prefix}breakdown as (select * from "
         f"track_breakdown_served($artist, ${prefix}start, ${prefix}end, '{prefix}breakdown_parts'))"
     )
+
+
+# The pieces of a period's breakdown (kit/sql/track_breakdown_pieces.sql): each macro, the
+# serving layer's table it reads the files of, and its arguments after the files.
+PERIOD_PIECES = (
+    ("track_month_pieces", "track_month", "{start}, {end}"),
+    ("track_edge_values", "track_day", "{start}, {edges}"),
+    ("track_edge_daily_entries", "chart_entries", "{edges}"),
+    ("track_edge_weekly_entries", "chart_week", "{end}, {edges}"),
+)
+
+
+def period_months(start: dt.date, end: dt.date) -> dict[str, list[str]]:
+    """The months (YYYY-MM) whose files each table of PERIOD_PIECES is read in for the
+    period [start, end] (kit.period.serving_parts): track_month in its whole months; the
+    values and the daily entries in the months of the days before and after them; the
+    weekly entries there too and in those of the six days after the head (an entry dated
+    then covers days of it), never past `end`."""
+    cut = serving_parts(start, end, WEEK_MARGIN)
+    head = week_head = tail = []
+    if cut["head_start"] is not None:
+        head = months_of(cut["head_start"], cut["head_end"])
+        reach = min(end, cut["head_end"] + dt.timedelta(days=WEEK_MARGIN))
+        week_head = months_of(cut["head_start"], reach)
+    if cut["tail_start"] is not None:
+        tail = months_of(cut["tail_start"], cut["tail_end"])
+    return {
+        "track_month": []
+        if cut["months_start"] is None
+        else months_of(cut["months_start"], cut["months_end"]),
+        "track_day": head + tail,
+        "chart_entries": head + tail,
+        "chart_week": sorted(set(week_head + tail)),
+    }
+
+
+def period_pieces(snapshot: warehouse.Snapshot, params: dict, prefix: str = "") -> str | None:
+    """The union of the pieces of the period whose bounds `params` holds as `{prefix}start`
+    and `{prefix}end`, on the platform it holds as `platform`, as SQL over the macros of
+    PERIOD_PIECES, each given the files of `snapshot` that hold its months; their values go
+    into `params`. Only the tables with files there are named, so nothing is planned for
+    the others; None when none has one (the period is before or after all data)."""
+    start, end = params[f"{prefix}start"], params[f"{prefix}end"]
+    cut = serving_parts(start, end, WEEK_MARGIN)
+    months = period_months(start, end)
+    edges = ", ".join(f"${prefix}{k}" for k in EDGES)
+    selects, values, with_edges = [], {}, False
+    for macro, table, arguments in PERIOD_PIECES:
+        by_month = _files_by_partition(snapshot, table)
+        files = [
+            f for month in months[table] for f in by_month.get((params["platform"], month), ())
+        ]
+        if not files:
+            continue
+        values[f"{prefix}{table}_files"] = files
+        with_edges |= "{edges}" in arguments
+        rest = arguments.format(start=f"${prefix}start", end=f"${prefix}end", edges=edges)
+        selects.append(
+            f"select * from {macro}(${prefix}{table}_files, $artist, $platform, $country, {rest})"
+        )
+    if not selects:
+        return None
+    params.update(values)
+    if with_edges:
+        params.update({f"{prefix}{k}": cut[k] for k in EDGES})
+    return " union all ".join(selects)
+
+
+@functools.lru_cache(maxsize=16)
+def _files_by_partition(snapshot: warehouse.Snapshot, table: str) -> dict[tuple, tuple[str, ...]]:
+    """A table's files in `snapshot`, by (platform, month) partition (read once a version)."""
+    found: dict[tuple, list[str]] = {}
+    for rel in snapshot.files.get(table, ()):
+        found.setdefault(partition_month(rel.rsplit("/", 1)[0]), []).append(
+            str(snapshot.root / rel)
+        )
+    return {partition: tuple(files) for partition, files in found.items()}
 
 
 def one_month(start: dt.date, end: dt.date) -> bool:
@@ -106,4 +195,4 @@ def served_totals_parts(q: Query, params: dict) -> str:
     period's parts; their bounds go into `params`."""
     listener_parts, listener_cut = audience_parts(q, "[$artist]", "[$platform]", "listener_")
     params.update(listener_cut)
-    return f"{served_breakdown(params)}, listener_parts as ({listener_parts})"
+    return f"{served_breakdown(params, snapshot=q.snapshot)}, listener_parts as ({listener_parts})"
