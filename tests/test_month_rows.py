@@ -92,7 +92,7 @@ def small_groups_wh(tmp_path, monkeypatch) -> Path:
 
 def test_an_artist_s_rows_across_several_row_groups_are_all_read(small_groups_wh):
     snap = warehouse.snapshot(small_groups_wh)
-    files = month_rows._month_files(snap)[("spotify", "2026-09")]
+    files = warehouse.files_by_partition(snap, "artist_track_month")[("spotify", "2026-09")]
     groups = sum(month_rows._footer(path)[0].num_row_groups for path in files)
     assert groups >= 4
     for artist in ("Alba", "Bruno", "Carla", "Dario"):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -26,9 +25,8 @@ from ..warehouse import Snapshot
 SNAPSHOTS_KEPT = 8
 # selections whose platforms with data are kept per snapshot
 SELECTIONS_KEPT = 4096
-# The tables kit/sql/period_rows.sql reads rows of, and a partition folder in a file's path.
+# The tables kit/sql/period_rows.sql reads rows of.
 PERIOD_ROWS_TABLES = ("artist_audience", "chart_entries", "track_streams")
-_PARTITION = re.compile(r"platform=([^/]+)/month=(\d{4}-\d{2})/")
 # A period that holds every date the warehouse can carry: "anywhere in the warehouse".
 ALL_TIME = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
 
@@ -247,11 +245,10 @@ def months_filed(snap: Snapshot) -> dict[str, frozenset[str]] | None:
     snapshot's file list; None when one of their files is not in a platform × month folder."""
     filed: dict[str, set[str]] = {}
     for table in PERIOD_ROWS_TABLES:
-        for rel in snap.files.get(table, ()):
-            match = _PARTITION.search(rel)
-            if match is None:
+        for partition in warehouse.files_by_partition(snap, table):
+            if partition is None:
                 return None
-            filed.setdefault(match.group(1), set()).add(match.group(2))
+            filed.setdefault(partition[0], set()).add(partition[1])
     return {platform: frozenset(months) for platform, months in filed.items()}
 
 

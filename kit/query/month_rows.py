@@ -18,7 +18,6 @@ and its decoded row groups are kept by path, the least recently used dropped.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -33,13 +32,10 @@ from ..warehouse import Snapshot
 TABLE = "artist_track_month"
 # decoded row groups kept, in bytes of Arrow memory (a group is about 0.3 MB)
 GROUPS_KEPT_BYTES = 64 << 20
-# footers kept (a month file's is about 37 KB); snapshots whose file index is kept
+# footers kept (a month file's is about 37 KB)
 FOOTERS_KEPT = 512
-SNAPSHOTS_KEPT = 8
 
-_PARTITION = re.compile(r"platform=([^/]+)/month=(\d{4}-\d{2})/")
 _lock = threading.Lock()
-_files: OrderedDict[tuple, dict[tuple[str, str], tuple[str, ...]]] = OrderedDict()
 _footers: OrderedDict[str, tuple[pq.FileMetaData, tuple]] = OrderedDict()
 _groups: OrderedDict[tuple[str, int], pa.Table] = OrderedDict()
 _groups_bytes = 0
@@ -67,7 +63,7 @@ def month_rows(
 def _read(
     snap: Snapshot, platform: str, month: str, country: str, artist_id: str, columns: Sequence[str]
 ) -> pa.Table | None:
-    paths = _month_files(snap).get((platform, month), ())
+    paths = warehouse.files_by_partition(snap, TABLE).get((platform, month), ())
     if not paths:
         return None
     pieces = []
@@ -93,26 +89,6 @@ def ordered(rows: pa.Table, keys: Sequence[tuple[str, bool]]) -> pa.Table:
     return rows.sort_by(
         [(column, "descending" if desc else "ascending", "at_end") for column, desc in keys]
     )
-
-
-def _month_files(snap: Snapshot) -> dict[tuple[str, str], tuple[str, ...]]:
-    """The snapshot's artist_track_month files by (platform, month)."""
-    with _lock:
-        found = _files.get(snap.key)
-        if found is not None:
-            _files.move_to_end(snap.key)
-            return found
-    found = {}
-    for path in snap.paths(TABLE):
-        match = _PARTITION.search(path.as_posix())
-        if match:
-            found.setdefault(match.groups(), []).append(str(path))
-    found = {key: tuple(paths) for key, paths in found.items()}
-    with _lock:
-        _files[snap.key] = found
-        while len(_files) > SNAPSHOTS_KEPT:
-            _files.popitem(last=False)
-    return found
 
 
 def _footer(path: str) -> tuple[pq.FileMetaData, tuple]:

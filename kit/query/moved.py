@@ -244,8 +244,8 @@ def _movers_source(q: Query, macro: str, params: dict) -> str:
             f"select * from {macro}("
             "$artist, $platform, $country, $start, $end, $previous_start, $previous_end)"
         )
-    this = parts.served_breakdown(params)
-    previous = parts.served_breakdown(params, "previous_")
+    this = parts.served_breakdown(params, snapshot=q.snapshot)
+    previous = parts.served_breakdown(params, "previous_", snapshot=q.snapshot)
     return (
         f"with {this}, {previous} select * from {macro}_served('breakdown', 'previous_breakdown')"
     )

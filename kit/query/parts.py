@@ -7,11 +7,9 @@ the days around them (kit.period.serving_parts).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 from .. import engine, warehouse
 from ..period import months_of, serving_months, serving_parts
-from ..warehouse.serving import partition_month
 from .core import Query
 
 
@@ -152,7 +150,7 @@ def period_pieces(snapshot: warehouse.Snapshot, params: dict, prefix: str = "") 
     edges = ", ".join(f"${prefix}{k}" for k in EDGES)
     selects, values, with_edges = [], {}, False
     for macro, table, arguments in PERIOD_PIECES:
-        by_month = _files_by_partition(snapshot, table)
+        by_month = warehouse.files_by_partition(snapshot, table)
         files = [
             f for month in months[table] for f in by_month.get((params["platform"], month), ())
         ]
@@ -170,17 +168,6 @@ def period_pieces(snapshot: warehouse.Snapshot, params: dict, prefix: str = "") 
     if with_edges:
         params.update({f"{prefix}{k}": cut[k] for k in EDGES})
     return " union all ".join(selects)
-
-
-@functools.lru_cache(maxsize=16)
-def _files_by_partition(snapshot: warehouse.Snapshot, table: str) -> dict[tuple, tuple[str, ...]]:
-    """A table's files in `snapshot`, by (platform, month) partition (read once a version)."""
-    found: dict[tuple, list[str]] = {}
-    for rel in snapshot.files.get(table, ()):
-        found.setdefault(partition_month(rel.rsplit("/", 1)[0]), []).append(
-            str(snapshot.root / rel)
-        )
-    return {partition: tuple(files) for partition, files in found.items()}
 
 
 def one_month(start: dt.date, end: dt.date) -> bool:

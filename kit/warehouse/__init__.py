@@ -46,6 +46,7 @@ from .versions import (
     Version,
     VersionGone,
     current_version,
+    files_by_partition,
     read_version,
 )
 from .write import LoadResult, LogEntry, log_failure, write
@@ -65,6 +66,7 @@ __all__ = [
     "WarehouseError",
     "conform",
     "current_version",
+    "files_by_partition",
     "keep_known_values",
     "loaded_checksums",
     "log_failure",

@@ -17,6 +17,7 @@ read.py's `snapshot` picks one or the other.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -132,6 +133,25 @@ class Snapshot:
 
     def __hash__(self) -> int:
         return hash(self.key)
+
+
+# A platform × month partition folder in a file's path.
+_PARTITION = re.compile(r"platform=([^/]+)/month=(\d{4}-\d{2})/")
+
+
+@functools.lru_cache(maxsize=64)
+def files_by_partition(
+    snapshot: Snapshot, table: str
+) -> dict[tuple[str, str] | None, tuple[str, ...]]:
+    """A table's files in `snapshot`, as paths, by (platform, month) partition, worked out
+    once a version (the files of a version never change); under None, any file outside a
+    platform × month folder (a table that is not partitioned, or a file of an earlier
+    kit's layout)."""
+    found: dict[tuple[str, str] | None, list[str]] = {}
+    for rel in snapshot.files.get(table, ()):
+        match = _PARTITION.search(rel)
+        found.setdefault(match.groups() if match else None, []).append(str(snapshot.root / rel))
+    return {partition: tuple(files) for partition, files in found.items()}
 
 
 def versions_dir(root: Path) -> Path:
