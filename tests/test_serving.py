@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from serving_checks import (
+    SERVING_MACROS,
     assert_same_both_ways,
     assert_serving_matches_base,
     from_the_base_tables,
@@ -30,6 +31,7 @@ from kit import (
     breakdown,
     breakdown_totals,
     cli,
+    db,
     summary,
     track_growth,
     track_timeseries,
@@ -286,6 +288,44 @@ def test_every_answer_on_the_demo_is_the_same_from_the_serving_layer(
 
 def test_the_demo_keeps_its_serving_layer_equal_to_its_base_tables(demo_warehouse):
     assert_serving_matches_base(demo_warehouse)
+
+
+@pytest.mark.parametrize("table", ["track_day", "chart_week", "artist_track_month"])
+@pytest.mark.parametrize("fixture", ["metric_wh", "demo_warehouse"])
+def test_one_statement_over_consecutive_months_gives_each_month_s_rows_exactly(
+    request, fixture, table
+):
+    """The write path computes a run of consecutive months in one statement (months := n):
+    its rows are those of the months computed one by one, the month first."""
+    con = db.connect(request.getfixturevalue(fixture))
+    macro = SERVING_MACROS[table]
+    spans = con.sql(
+        "select platform, min(date), max(date) from chart_entries group by platform order by 1"
+    ).fetchall()
+    assert spans
+    found = 0
+    for platform, first, last in spans:
+        # from the month before the first to the month after the last: neighbours included
+        start = (first.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        months = [start]
+        while months[-1] <= last:
+            months.append((months[-1] + dt.timedelta(days=31)).replace(day=1))
+        together = con.sql(
+            f"select * from {macro}(?, ?, months := ?)", params=[platform, start, len(months)]
+        ).df()
+        each = [con.sql(f"select * from {macro}(?, ?)", params=[platform, m]).df() for m in months]
+        one_by_one = pd.concat([rows for rows in each if len(rows)] or each[:1], ignore_index=True)
+        assert sorted(set(together["month"])) == sorted(set(one_by_one["month"]))
+        found += len(together)
+        columns = list(together.columns)
+        pd.testing.assert_frame_equal(
+            together.sort_values(columns).reset_index(drop=True),
+            one_by_one.sort_values(columns).reset_index(drop=True),
+            check_exact=True,
+        )
+        assert list(together["month"]) == sorted(together["month"])
+    con.close()
+    assert found > 0
 
 
 def test_a_month_is_whole_only_when_its_weekly_figures_need_no_correction():
