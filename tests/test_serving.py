@@ -53,6 +53,7 @@ from kit.query import core as query_core
 from kit.query.catalogue import Lookups, lookups
 from kit.schema import CHART_ENTRIES
 from kit.warehouse import versions
+from kit.warehouse.serving import SPAN_ROWS, month_runs
 
 D = dt.date
 
@@ -326,6 +327,25 @@ def test_one_statement_over_consecutive_months_gives_each_month_s_rows_exactly(
         assert list(together["month"]) == sorted(together["month"])
     con.close()
     assert found > 0
+
+
+def test_consecutive_months_share_a_statement_up_to_a_bound_on_their_base_rows():
+    rows = {"2026-07": 100, "2026-08": 300_000, "2026-09": 300_000, "2026-10": 600_000}
+    months = {("spotify", m) for m in rows} | {("spotify", "2026-12"), ("deezer", "2026-08")}
+    runs = month_runs(months, lambda m: rows.get(m[1], 0))
+    assert runs == [
+        ("deezer", ["2026-08"]),
+        ("spotify", ["2026-07", "2026-08"]),
+        ("spotify", ["2026-09"]),
+        ("spotify", ["2026-10"]),  # over the bound: alone
+        ("spotify", ["2026-12"]),  # not next to the one before
+    ]
+    assert SPAN_ROWS == 500_000
+    # a table whose statement computes one month: a run per month
+    assert month_runs({("spotify", "2026-07"), ("spotify", "2026-08")}) == [
+        ("spotify", ["2026-07"]),
+        ("spotify", ["2026-08"]),
+    ]
 
 
 def test_a_month_is_whole_only_when_its_weekly_figures_need_no_correction():

@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ..duckdb_sql import base_view_sql, connect_files
 from ..schema import BASE_VIEWS, TABLES
@@ -61,6 +62,10 @@ SERVING = {
     "track_month": ("track_month_rows", ("chart_entries", "track_streams"), 1, False),
     "artist_track_month": ("artist_track_month_rows", ("chart_entries", "track_streams"), 1, True),
 }
+# Base rows one statement over several months reads at most: about a month of the
+# benchmark's big file (71 daily charts of 200), so a statement's memory stays what one
+# month's needs, whatever the file's size, while a run of small months is one statement.
+SPAN_ROWS = 500_000
 STAGES = (("track_day", "chart_week", "audience_month"), ("track_month",), ("artist_track_month",))
 
 # The dimension columns artist_track_month's rows carry: a change to one of them changes
@@ -158,11 +163,22 @@ def refresh(
     the same commit (a month left without rows loses its partition). A table whose macro
     takes several months computes each platform's run of consecutive months in one
     statement, and its rows are filed month by month."""
+
+    def base_rows(table: str, month: Month) -> int:
+        partition = partition_rel(*month)
+        return sum(
+            pq.read_metadata(path).num_rows
+            for base in SERVING[table][1]
+            for path in txn.partition_files(base, partition)
+        )
+
     work = [
         (t, p, run)
         for stage in STAGES
         for t in stage
-        for p, run in month_runs(months.get(t, ()), whole=SERVING[t][3])
+        for p, run in month_runs(
+            months.get(t, ()), (lambda m, t=t: base_rows(t, m)) if SERVING[t][3] else None
+        )
     ]
     if not work:
         return
@@ -206,15 +222,27 @@ def refresh(
             con.close()
 
 
-def month_runs(months: Iterable[Month], whole: bool = True) -> list[tuple[str, list[str]]]:
+def month_runs(
+    months: Iterable[Month], base_rows: Callable[[Month], int] | None = None
+) -> list[tuple[str, list[str]]]:
     """(platform, its months in order) for each run of consecutive months of one platform
-    in `months`; `whole=False`: a run per month."""
+    in `months` whose base tables hold at most SPAN_ROWS rows together (a month over it
+    runs alone); without `base_rows`, a run per month."""
     runs: list[tuple[str, list[str]]] = []
+    held = 0
     for platform, month in sorted(months):
-        if whole and runs and runs[-1][0] == platform and _shift(runs[-1][1][-1], 1) == month:
+        rows = base_rows((platform, month)) if base_rows else SPAN_ROWS + 1
+        if (
+            runs
+            and runs[-1][0] == platform
+            and _shift(runs[-1][1][-1], 1) == month
+            and held + rows <= SPAN_ROWS
+        ):
             runs[-1][1].append(month)
+            held += rows
         else:
             runs.append((platform, [month]))
+            held = rows
     return runs
 
 
