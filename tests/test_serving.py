@@ -296,7 +296,7 @@ def test_the_demo_keeps_its_serving_layer_equal_to_its_base_tables(demo_warehous
 def test_one_statement_over_consecutive_months_gives_each_month_s_rows_exactly(
     request, fixture, table
 ):
-    """The write path computes a run of consecutive months in one statement (months := n):
+    """The write path computes a run of consecutive months in one statement:
     its rows are those of the months computed one by one, the month first."""
     con = db.connect(request.getfixturevalue(fixture))
     macro = SERVING_MACROS[table]
@@ -312,9 +312,15 @@ def test_one_statement_over_consecutive_months_gives_each_month_s_rows_exactly(
         while months[-1] <= last:
             months.append((months[-1] + dt.timedelta(days=31)).replace(day=1))
         together = con.sql(
-            f"select * from {macro}(?, ?, months := ?)", params=[platform, start, len(months)]
+            f"select * from {macro}(?, ?, last_day(cast(? as date)))",
+            params=[platform, start, months[-1]],
         ).df()
-        each = [con.sql(f"select * from {macro}(?, ?)", params=[platform, m]).df() for m in months]
+        each = [
+            con.sql(
+                f"select * from {macro}(?, ?, last_day(cast(? as date)))", params=[platform, m, m]
+            ).df()
+            for m in months
+        ]
         one_by_one = pd.concat([rows for rows in each if len(rows)] or each[:1], ignore_index=True)
         assert sorted(set(together["month"])) == sorted(set(one_by_one["month"]))
         found += len(together)

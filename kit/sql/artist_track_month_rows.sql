@@ -1,6 +1,7 @@
--- artist_track_month_rows(platform, month_start, months := 1): the serving layer's whole-month
--- breakdown rows of one platform over `months` consecutive months from month_start, for
--- every artist, each month's rows computed from that month's alone.
+-- artist_track_month_rows(platform, months_start, months_end): the serving layer's whole-month
+-- breakdown rows of one platform over the consecutive months from months_start (a month's
+-- first day) to months_end (a month's last day), for every artist, each month's rows
+-- computed from that month's alone.
 -- Grain: one row per month × country × artist × track credited to the artist with a value
 -- or an entry dated in the month; its columns are track_breakdown's (the definition; its header
 -- gives every column) over the calendar month as the period, plus the country and the
@@ -11,15 +12,15 @@
 -- table artist_track_month by the write path (kit/warehouse/serving.py) from the month's
 -- track_month rows and the tracks' titles and credits, read by track_breakdown_month.
 -- (docs/metrics.md, "The serving layer")
-create or replace macro artist_track_month_rows(p_platform, month_start, months := 1) as table
+create or replace macro artist_track_month_rows(p_platform, months_start, months_end) as table
 with
 month_rows as (
     select m.*, cast(m.month || '-01' as date) as first_day, cr.artist_id, cr.role as credit
     from track_month as m
     join track_credits as cr on cr.track_id = m.track_id
     where m.platform = lower(p_platform)
-      and m.month between strftime(cast(month_start as date), '%Y-%m')
-                      and strftime(cast(month_start as date) + to_months(months - 1), '%Y-%m')
+      and m.month between strftime(cast(months_start as date), '%Y-%m')
+                      and strftime(cast(months_end as date), '%Y-%m')
       -- present: a value or an entry dated in the month
       and (m.total_streams is not null or m.best_position is not null or m.best_viral_position is not null)
 )

@@ -51,7 +51,7 @@ SERVING_FORMAT = 2
 
 # serving table: (its macro of kit/sql/, the base tables it comes from, months either side
 # a base month's rows reach, whether its macro computes several consecutive months in one
-# statement, `months := n`, with a leading month column). In stages: track_month is
+# statement, from a first day to a last day, with a leading month column). In stages: track_month is
 # computed from the track_day and chart_week rows staged before it, artist_track_month
 # from track_month's. A month's track_month and audience_month rows are figures over the
 # month as a period, one statement each.
@@ -200,8 +200,10 @@ def refresh(
             macro, _, _, spans = SERVING[table]
             start = dt.date(int(run[0][:4]), int(run[0][5:7]), 1)
             if spans:
+                end = dt.date(int(run[-1][:4]), int(run[-1][5:7]), 1)
                 rows = con.sql(
-                    f"select * from {macro}(?, ?, months := ?)", params=[platform, start, len(run)]
+                    f"select * from {macro}(?, ?, last_day(cast(? as date)))",
+                    params=[platform, start, end],
                 ).to_arrow_table()
                 by_month = _by_month(rows)
             else:
