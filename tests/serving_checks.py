@@ -21,6 +21,8 @@ SERVING_MACROS = {
     "audience_month": "audience_month_rows",
     "artist_track_month": "artist_track_month_rows",
 }
+# the macros that compute a run of months, from the first's first day to the last's last
+SPANNING_MACROS = {"track_day_rows", "chart_week_rows", "artist_track_month_rows"}
 
 
 @contextlib.contextmanager
@@ -75,9 +77,12 @@ def assert_serving_matches_base(root: Path) -> None:
             first = dt.date(int(month[:4]), int(month[5:7]), 1)
             for day in (first - dt.timedelta(days=1), first, first + dt.timedelta(days=40)):
                 wanted.add((platform, day.replace(day=1)))
+        # a month at a time (the macros of several months at once: from its first day to
+        # its last)
+        spans = ", last_day(cast('{m}' as date))" if macro in SPANNING_MACROS else ""
         parts = [
             f"select '{p}' as platform, strftime(cast('{m}' as date), '%Y-%m') as month, {columns} "
-            f"from {macro}('{p}', cast('{m}' as date))"
+            f"from {macro}('{p}', cast('{m}' as date){spans.format(m=m)})"
             for p, m in sorted(wanted)
         ]
         recomputed = _rows(con, " union all ".join(parts))

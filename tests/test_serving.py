@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from serving_checks import (
+    SERVING_MACROS,
     assert_same_both_ways,
     assert_serving_matches_base,
     from_the_base_tables,
@@ -32,6 +33,7 @@ from kit import (
     breakdown,
     breakdown_totals,
     cli,
+    db,
     summary,
     track_growth,
     track_timeseries,
@@ -52,6 +54,7 @@ from kit.query import (
 from kit.query.catalogue import Lookups, lookups
 from kit.schema import CHART_ENTRIES
 from kit.warehouse import versions
+from kit.warehouse.serving import SPAN_ROWS, month_runs
 
 D = dt.date
 
@@ -354,6 +357,69 @@ def test_the_audience_months_are_stored_with_lz4_and_the_other_tables_with_zstd(
     assert codecs("audience_month") == {"LZ4"}
     assert codecs("artist_audience") == {"ZSTD"}
     assert codecs("track_month") == {"ZSTD"}
+
+
+@pytest.mark.parametrize("table", ["track_day", "chart_week", "artist_track_month"])
+@pytest.mark.parametrize("fixture", ["metric_wh", "demo_warehouse"])
+def test_one_statement_over_consecutive_months_gives_each_month_s_rows_exactly(
+    request, fixture, table
+):
+    """The write path computes a run of consecutive months in one statement:
+    its rows are those of the months computed one by one, the month first."""
+    con = db.connect(request.getfixturevalue(fixture))
+    macro = SERVING_MACROS[table]
+    spans = con.sql(
+        "select platform, min(date), max(date) from chart_entries group by platform order by 1"
+    ).fetchall()
+    assert spans
+    found = 0
+    for platform, first, last in spans:
+        # from the month before the first to the month after the last: neighbours included
+        start = (first.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        months = [start]
+        while months[-1] <= last:
+            months.append((months[-1] + dt.timedelta(days=31)).replace(day=1))
+        together = con.sql(
+            f"select * from {macro}(?, ?, last_day(cast(? as date)))",
+            params=[platform, start, months[-1]],
+        ).df()
+        each = [
+            con.sql(
+                f"select * from {macro}(?, ?, last_day(cast(? as date)))", params=[platform, m, m]
+            ).df()
+            for m in months
+        ]
+        one_by_one = pd.concat([rows for rows in each if len(rows)] or each[:1], ignore_index=True)
+        assert sorted(set(together["month"])) == sorted(set(one_by_one["month"]))
+        found += len(together)
+        columns = list(together.columns)
+        pd.testing.assert_frame_equal(
+            together.sort_values(columns).reset_index(drop=True),
+            one_by_one.sort_values(columns).reset_index(drop=True),
+            check_exact=True,
+        )
+        assert list(together["month"]) == sorted(together["month"])
+    con.close()
+    assert found > 0
+
+
+def test_consecutive_months_share_a_statement_up_to_a_bound_on_their_base_rows():
+    rows = {"2026-07": 100, "2026-08": 300_000, "2026-09": 300_000, "2026-10": 600_000}
+    months = {("spotify", m) for m in rows} | {("spotify", "2026-12"), ("deezer", "2026-08")}
+    runs = month_runs(months, lambda m: rows.get(m[1], 0))
+    assert runs == [
+        ("deezer", ["2026-08"]),
+        ("spotify", ["2026-07", "2026-08"]),
+        ("spotify", ["2026-09"]),
+        ("spotify", ["2026-10"]),  # over the bound: alone
+        ("spotify", ["2026-12"]),  # not next to the one before
+    ]
+    assert SPAN_ROWS == 500_000
+    # a table whose statement computes one month: a run per month
+    assert month_runs({("spotify", "2026-07"), ("spotify", "2026-08")}) == [
+        ("spotify", ["2026-07"]),
+        ("spotify", ["2026-08"]),
+    ]
 
 
 def test_a_month_is_whole_only_when_its_weekly_figures_need_no_correction():

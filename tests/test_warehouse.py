@@ -10,12 +10,14 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from serving_checks import assert_serving_matches_base
 
 from kit import cli, db, warehouse
 from kit.warehouse import WarehouseError
+from kit.warehouse.merge import sorted_keys_unique
 
 D = dt.date
 
@@ -297,6 +299,23 @@ def test_within_one_load_the_later_row_of_a_key_wins(empty_warehouse):
     warehouse.write(rows, source="test", warehouse=empty_warehouse)
     values = warehouse.read_table("artist_audience", empty_warehouse).to_pandas()
     assert values["value"].tolist() == [77]
+
+
+def test_a_new_partition_s_sorted_rows_repeat_a_key_only_next_to_itself():
+    key, order = ["date", "country", "track_id"], ["country", "track_id", "date"]
+    d1, d2 = dt.date(2026, 9, 1), dt.date(2026, 9, 2)
+
+    def rows(tracks, dates):
+        return pa.table({"country": ["IT"] * len(tracks), "track_id": tracks, "date": dates})
+
+    assert sorted_keys_unique(rows(["a", "a", "b"], [d1, d2, d1]), key, order)
+    assert not sorted_keys_unique(rows(["a", "a", "b"], [d1, d1, d1]), key, order)
+    assert not sorted_keys_unique(rows(["a", "b", "b"], [d2, d2, d2]), key, order)
+    assert sorted_keys_unique(rows(["a"], [d1]), key, order)
+    # an empty key value: grouped as by keys_unique, two empty ones are one key
+    assert not sorted_keys_unique(rows(["a", None, None], [d1, d1, d1]), key, order)
+    # sorted on other columns than the key's: grouped
+    assert not sorted_keys_unique(rows(["a", "b", "a"], [d1, d1, d1]), key, ["date"])
 
 
 def test_one_load_over_several_platforms_and_months_files_each_row_under_its_own_month(

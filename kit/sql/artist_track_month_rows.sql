@@ -1,7 +1,9 @@
--- artist_track_month_rows(platform, month_start): the serving layer's whole-month breakdown
--- rows of one platform × month, for every artist.
--- Grain: one row per country × artist × track credited to the artist with a value or an
--- entry dated in the month; its columns are track_breakdown's (the definition; its header
+-- artist_track_month_rows(platform, months_start, months_end): the serving layer's whole-month
+-- breakdown rows of one platform over the consecutive months from months_start (a month's
+-- first day) to months_end (a month's last day), for every artist, each month's rows
+-- computed from that month's alone.
+-- Grain: one row per month × country × artist × track credited to the artist with a value
+-- or an entry dated in the month; its columns are track_breakdown's (the definition; its header
 -- gives every column) over the calendar month as the period, plus the country and the
 -- artist. They are the month's track_month rows, read as they are: the covered days are
 -- the month's own (the period starts on its first day), days on chart and first/last chart
@@ -10,18 +12,20 @@
 -- table artist_track_month by the write path (kit/warehouse/serving.py) from the month's
 -- track_month rows and the tracks' titles and credits, read by track_breakdown_month.
 -- (docs/metrics.md, "The serving layer")
-create or replace macro artist_track_month_rows(p_platform, month_start) as table
+create or replace macro artist_track_month_rows(p_platform, months_start, months_end) as table
 with
 month_rows as (
-    select m.*, cr.artist_id, cr.role as credit
+    select m.*, cast(m.month || '-01' as date) as first_day, cr.artist_id, cr.role as credit
     from track_month as m
     join track_credits as cr on cr.track_id = m.track_id
     where m.platform = lower(p_platform)
-      and m.month = strftime(cast(month_start as date), '%Y-%m')
+      and m.month between strftime(cast(months_start as date), '%Y-%m')
+                      and strftime(cast(months_end as date), '%Y-%m')
       -- present: a value or an entry dated in the month
       and (m.total_streams is not null or m.best_position is not null or m.best_viral_position is not null)
 )
 select
+    m.month,
     m.platform,
     m.country,
     m.artist_id,
@@ -37,16 +41,16 @@ select
     m.first_chart_own as first_chart_date,
     m.last_chart_own as last_chart_date,
     m.total_streams
-        / nullif(cast(sum(m.total_streams) over (partition by m.country, m.artist_id) as double), 0) as share,
+        / nullif(cast(sum(m.total_streams) over (partition by m.month, m.country, m.artist_id) as double), 0) as share,
     case
         when m.total_streams is not null then array_to_string(list_sort(list_distinct(m.sources)), ' + ')
         when m.best_position is not null then 'chart positions only'
         else 'viral chart only (best position ' || cast(m.best_viral_position as varchar) || ')'
     end as source,
     coalesce(m.covered_days, 0)
-        / cast(period_days(month_start, last_day(cast(month_start as date))) as double) as coverage,
+        / cast(period_days(m.first_day, last_day(m.first_day)) as double) as coverage,
     case when m.peak_days = 7 then 'week' when m.peak_days is not null then 'day' end as peak_kind,
     cast(coalesce(m.days_with_value, 0) as bigint) as days_with_value
 from month_rows as m
 left join tracks as t on t.track_id = m.track_id
-order by m.country, m.artist_id, m.track_id
+order by m.month, m.country, m.artist_id, m.track_id

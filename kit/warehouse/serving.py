@@ -37,6 +37,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ..duckdb_sql import base_view_sql, connect_files
 from ..schema import BASE_VIEWS, TABLES
@@ -48,15 +50,22 @@ from .versions import snapshot_of
 SERVING_FORMAT = 2
 
 # serving table: (its macro of kit/sql/, the base tables it comes from, months either side
-# a base month's rows reach). In stages: track_month is computed from the track_day and
-# chart_week rows staged before it, artist_track_month from track_month's.
+# a base month's rows reach, whether its macro computes several consecutive months in one
+# statement, from a first day to a last day, with a leading month column). In stages: track_month is
+# computed from the track_day and chart_week rows staged before it, artist_track_month
+# from track_month's. A month's track_month and audience_month rows are figures over the
+# month as a period, one statement each.
 SERVING = {
-    "track_day": ("track_day_rows", ("chart_entries", "track_streams"), 1),
-    "chart_week": ("chart_week_rows", ("chart_entries",), 1),
-    "audience_month": ("audience_month_rows", ("artist_audience",), 0),
-    "track_month": ("track_month_rows", ("chart_entries", "track_streams"), 1),
-    "artist_track_month": ("artist_track_month_rows", ("chart_entries", "track_streams"), 1),
+    "track_day": ("track_day_rows", ("chart_entries", "track_streams"), 1, True),
+    "chart_week": ("chart_week_rows", ("chart_entries",), 1, True),
+    "audience_month": ("audience_month_rows", ("artist_audience",), 0, False),
+    "track_month": ("track_month_rows", ("chart_entries", "track_streams"), 1, False),
+    "artist_track_month": ("artist_track_month_rows", ("chart_entries", "track_streams"), 1, True),
 }
+# Base rows one statement over several months reads at most: about a month of the
+# benchmark's big file (71 daily charts of 200), so a statement's memory stays what one
+# month's needs, whatever the file's size, while a run of small months is one statement.
+SPAN_ROWS = 500_000
 STAGES = (("track_day", "chart_week", "audience_month"), ("track_month",), ("artist_track_month",))
 
 # The dimension columns artist_track_month's rows carry: a change to one of them changes
@@ -84,7 +93,7 @@ def months_touched(txn) -> dict[str, set[Month]]:
     """Per serving table, the platform × months a commit must recompute: those whose base
     files it adds or removes, and their neighbours as far as a base month's rows reach."""
     out: dict[str, set[Month]] = {}
-    for table, (_, bases, reach) in SERVING.items():
+    for table, (_, bases, reach, _) in SERVING.items():
         found: set[Month] = set()
         for base in bases:
             for rel in (*txn.added[base], *txn.removed[base]):
@@ -135,7 +144,7 @@ def months_stored(txn) -> dict[str, set[Month]]:
     """Per serving table, every platform × month its base tables hold in the staged state,
     and the neighbours their rows reach."""
     out: dict[str, set[Month]] = {}
-    for table, (_, bases, reach) in SERVING.items():
+    for table, (_, bases, reach, _) in SERVING.items():
         found: set[Month] = set()
         for base in bases:
             for partition in txn.partitions(base):
@@ -151,14 +160,32 @@ def refresh(
     progress: Callable[[Iterable], Iterable] | None = None,
 ) -> None:
     """Recompute the serving rows of `months` from the staged state and stage them into
-    the same commit (a month left without rows loses its partition)."""
-    work = [(t, p, m) for stage in STAGES for t in stage for p, m in sorted(months.get(t, ()))]
+    the same commit (a month left without rows loses its partition). A table whose macro
+    takes several months computes each platform's run of consecutive months in one
+    statement, and its rows are filed month by month."""
+
+    def base_rows(table: str, month: Month) -> int:
+        partition = partition_rel(*month)
+        return sum(
+            pq.read_metadata(path).num_rows
+            for base in SERVING[table][1]
+            for path in txn.partition_files(base, partition)
+        )
+
+    work = [
+        (t, p, run)
+        for stage in STAGES
+        for t in stage
+        for p, run in month_runs(
+            months.get(t, ()), (lambda m, t=t: base_rows(t, m)) if SERVING[t][3] else None
+        )
+    ]
     if not work:
         return
     done: set[str] = set()
     con = None
     try:
-        for table, platform, month in progress(work) if progress else work:
+        for table, platform, run in progress(work) if progress else work:
             if con is None:
                 snap = txn.snapshot()
                 con = connect_files({name: snap.paths(name) for name in BASE_VIEWS})
@@ -170,20 +197,69 @@ def refresh(
                 for name in done:
                     con.execute(base_view_sql(BASE_VIEWS[name], snap.paths(name)))
                 done.clear()
-            macro = SERVING[table][0]
-            start = dt.date(int(month[:4]), int(month[5:7]), 1)
-            rows = con.sql(
-                f"select * from {macro}(?, ?)", params=[platform, start]
-            ).to_arrow_table()
-            partition = partition_rel(platform, month)
-            if rows.num_rows:
-                txn.replace(table, partition, rows.select(TABLES[table].file_schema.names))
+            macro, _, _, spans = SERVING[table]
+            start = dt.date(int(run[0][:4]), int(run[0][5:7]), 1)
+            if spans:
+                end = dt.date(int(run[-1][:4]), int(run[-1][5:7]), 1)
+                rows = con.sql(
+                    f"select * from {macro}(?, ?, last_day(cast(? as date)))",
+                    params=[platform, start, end],
+                ).to_arrow_table()
+                by_month = _by_month(rows)
             else:
-                txn.drop(table, partition)
+                rows = con.sql(
+                    f"select * from {macro}(?, ?)", params=[platform, start]
+                ).to_arrow_table()
+                by_month = {run[0]: rows}
+            for month in run:
+                partition = partition_rel(platform, month)
+                rows = by_month.get(month)
+                if rows is not None and rows.num_rows:
+                    txn.replace(table, partition, rows.select(TABLES[table].file_schema.names))
+                else:
+                    txn.drop(table, partition)
             done.add(table)
     finally:
         if con is not None:
             con.close()
+
+
+def month_runs(
+    months: Iterable[Month], base_rows: Callable[[Month], int] | None = None
+) -> list[tuple[str, list[str]]]:
+    """(platform, its months in order) for each run of consecutive months of one platform
+    in `months` whose base tables hold at most SPAN_ROWS rows together (a month over it
+    runs alone); without `base_rows`, a run per month."""
+    runs: list[tuple[str, list[str]]] = []
+    held = 0
+    for platform, month in sorted(months):
+        rows = base_rows((platform, month)) if base_rows else SPAN_ROWS + 1
+        if (
+            runs
+            and runs[-1][0] == platform
+            and _shift(runs[-1][1][-1], 1) == month
+            and held + rows <= SPAN_ROWS
+        ):
+            runs[-1][1].append(month)
+            held += rows
+        else:
+            runs.append((platform, [month]))
+            held = rows
+    return runs
+
+
+def _by_month(rows: pa.Table) -> dict[str, pa.Table]:
+    """The rows of a statement over several months, ordered by their leading `month`
+    ('YYYY-MM', which sorts as the months do), month by month."""
+    counts = rows.group_by("month", use_threads=False).aggregate([([], "count_all")])
+    found = dict(
+        zip(counts.column("month").to_pylist(), counts.column("count_all").to_pylist(), strict=True)
+    )
+    out, offset = {}, 0
+    for month in sorted(found):
+        out[month] = rows.slice(offset, found[month])
+        offset += found[month]
+    return out
 
 
 def _before(table: str) -> tuple[str, ...]:
