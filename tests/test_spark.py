@@ -204,6 +204,16 @@ NAMED_ROWS = {
         "series",
         "select * from artist_track_daily($p_artist_id, $p_platform, $p_country, $start_date, $end_date)",
     ),
+    # events as series_alerts finds them: a track's spike and an artist's drop
+    "p_events": (
+        "events",
+        "select 'spotify' as platform, 'IT' as country, 'track' as subject_kind, 't2' as subject, "
+        "'streams' as metric, date '2026-09-10' as date, 'spike' as kind, 7000 as value, "
+        "700.0 as baseline, 6300.0 as change, 9.0 as pct_change, 12.5 as score "
+        "union all select 'spotify', 'IT', 'artist', 'a', 'monthly_listeners', date '2026-09-30', "
+        "'drop', 1200, 1500.0, -300.0, -0.2, -4.5",
+    ),
+    "p_asked": ("asked", "select 'a' as artist_id"),
     ("track_breakdown_served", "p_parts"): (
         "breakdown_parts",
         "select * from track_month_parts($p_artist_id, $p_platform, $p_country, $start_date, $end_date, $months_start, $months_end)",
