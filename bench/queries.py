@@ -374,9 +374,10 @@ def floor_measurement(kit_timings: list[float], floor: list[float]) -> Measureme
 
 
 def breakdown_statement(root: Path) -> str:
-    """The statement kit.query.breakdown runs for a calendar month (every pick is one): the
-    serving layer's rows (track_breakdown_month) when the warehouse has one, the definition
-    over the base tables (track_breakdown) otherwise."""
+    """The statement that answers a calendar month's breakdown (every pick is one): the
+    serving layer's stored rows (track_breakdown_month; kit.query.breakdown reads the same
+    rows by Arrow, without it) when the warehouse has one, the definition over the base
+    tables (track_breakdown, which kit.query.breakdown runs) otherwise."""
     served = warehouse.snapshot(root).serving == warehouse.SERVING_FORMAT
     macro = "track_breakdown_month" if served else "track_breakdown"
     return f"select * from {macro}($artist, $platform, $country, $start, $end)"

@@ -83,3 +83,19 @@ def assert_serving_matches_base(root: Path) -> None:
         recomputed = _rows(con, " union all ".join(parts))
         pd.testing.assert_frame_equal(stored, recomputed, check_exact=True)
     con.close()
+
+
+def statements_run(monkeypatch) -> list[str]:
+    """The SQL of every statement kit.query runs from now on (its one execution helper,
+    kit.query.core._run, counted), in order."""
+    from kit.query import core
+
+    ran: list[str] = []
+    run = core._run
+
+    def counted(cur, sql, params=None):
+        ran.append(sql)
+        return run(cur, sql, params)
+
+    monkeypatch.setattr(core, "_run", counted)
+    return ran

@@ -22,6 +22,7 @@ from serving_checks import (
     assert_same_both_ways,
     assert_serving_matches_base,
     from_the_base_tables,
+    statements_run,
 )
 from test_metrics import _chart, write_metric_fixture
 
@@ -47,7 +48,6 @@ from kit.query import (
     parts,
     track_series_and_growth,
 )
-from kit.query import core as query_core
 from kit.query.catalogue import Lookups, lookups
 from kit.schema import CHART_ENTRIES
 from kit.warehouse import versions
@@ -182,14 +182,7 @@ def test_a_row_s_breakdown_footer_series_and_growth_are_one_statement(metric_wh,
     18 September (7000, 8000), Gelso's of 4 September (400) and Luna on the viral chart
     alone, read in one statement; halves of 15 days (1–15 and 16–30 September)."""
     q = Query("Carla", "2026-09", platforms="spotify", country="IT", warehouse=metric_wh)
-    statements = []
-    real = query_core._run
-
-    def counted(cur, sql, params=None):
-        statements.append(sql)
-        return real(cur, sql, params)
-
-    monkeypatch.setattr(query_core, "_run", counted)
+    statements = statements_run(monkeypatch)
     row = breakdown_and_series(q, "Carla", "spotify")
     assert len(statements) == 1 and "breakdown_and_series(" in statements[0]
     assert list(row.breakdown["title"]) == ["Faro", "Gelso", "Luna"]

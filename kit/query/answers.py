@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import engine
 from ..errors import QueryError
-from . import core, parts
+from . import core, month_rows, parts
 from .core import (
     BREAKDOWN_COLUMNS,
     SUMMARY_COLUMNS,
@@ -91,9 +91,18 @@ def breakdown(
     `search` keeps titles containing it (case-insensitive); `offset`/`limit` page the rows.
     share is always of the artist's whole total, whatever the search keeps."""
     params = {"artist": q.artist_id(artist), "platform": q.platform(platform), **_base_params(q)}
+    keys = breakdown_order(sort, descending)
+    if limit is not None and (limit < 0 or offset < 0):
+        raise QueryError("limit and offset must be zero or more.")
+    if not search and offset >= 0 and parts.served(q) and parts.one_month(q.start, q.end):
+        stored = month_rows.month_rows(
+            q.snapshot, params["platform"], f"{q.start:%Y-%m}", q.country_code,
+            params["artist"], BREAKDOWN_COLUMNS,
+        )  # fmt: skip
+        if stored is not None:
+            return _frame(month_rows.ordered(stored, keys).slice(offset, limit), BREAKDOWN_COLUMNS)
     order = "order by " + ", ".join(
-        f'"{column}" {"desc" if desc else "asc"} nulls last'
-        for column, desc in breakdown_order(sort, descending)
+        f'"{column}" {"desc" if desc else "asc"} nulls last' for column, desc in keys
     )
     where = ""
     if search:
@@ -101,8 +110,6 @@ def breakdown(
         params["search"] = search.strip()
     page = ""
     if limit is not None:
-        if limit < 0 or offset < 0:
-            raise QueryError("limit and offset must be zero or more.")
         page = "limit $limit offset $offset"
         params.update(limit=int(limit), offset=int(offset))
     elif offset:

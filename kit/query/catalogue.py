@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ from ..warehouse import Snapshot
 SNAPSHOTS_KEPT = 8
 # selections whose platforms with data are kept per snapshot
 SELECTIONS_KEPT = 4096
+# The tables kit/sql/period_rows.sql reads rows of, and a partition folder in a file's path.
+PERIOD_ROWS_TABLES = ("artist_audience", "chart_entries", "track_streams")
+_PARTITION = re.compile(r"platform=([^/]+)/month=(\d{4}-\d{2})/")
 # A period that holds every date the warehouse can carry: "anywhere in the warehouse".
 ALL_TIME = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
 
@@ -58,6 +62,7 @@ class Lookups:
     _platforms: OrderedDict = field(init=False, default_factory=OrderedDict)
     _served: OrderedDict = field(init=False, default_factory=OrderedDict)
     _catalogue: Catalogue | None = field(init=False, default=None)
+    _filed: tuple[dict[str, frozenset[str]] | None] | None = field(init=False, default=None)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -132,6 +137,12 @@ class Lookups:
         platforms they do not show are looked for in the base tables, and not at all when
         they show every platform of `among`."""
         among = None if among is None else tuple(sorted(set(among)))
+        filed = self.platforms_with_files(start, end)
+        if filed is not None:
+            # a platform without a file in the period's months has no rows in it
+            among = tuple(sorted(p for p in (filed if among is None else among) if p in filed))
+            if not among:
+                return frozenset()
         shown = self._platforms_served(tuple(artist_ids), country, start, end, among)
         if among is not None and len(shown) == len(among):
             return shown
@@ -174,6 +185,21 @@ class Lookups:
             self._keep(self._served, key, found)
         return found
 
+    def platforms_with_files(self, start: dt.date, end: dt.date) -> frozenset[str] | None:
+        """The platforms with a file of the tables period_rows reads (artist_audience,
+        chart_entries, track_streams) in a month of [start, end], from the snapshot's file
+        list alone; None when a file of theirs is not in a platform × month folder (it may
+        hold any platform and date)."""
+        if self._filed is None:
+            self._filed = (months_filed(self.snapshot),)
+        (filed,) = self._filed
+        if filed is None:
+            return None
+        first, last = f"{start:%Y-%m}", f"{end:%Y-%m}"
+        return frozenset(
+            p for p, months in filed.items() if any(first <= m <= last for m in months)
+        )
+
     def _keep(self, kept: OrderedDict, key: tuple, value) -> None:
         with self._lock:
             kept[key] = value
@@ -214,6 +240,19 @@ class Lookups:
                 last_date=last,
             )
         return self._catalogue
+
+
+def months_filed(snap: Snapshot) -> dict[str, frozenset[str]] | None:
+    """{platform: the months with a file} of the tables period_rows reads, from the
+    snapshot's file list; None when one of their files is not in a platform × month folder."""
+    filed: dict[str, set[str]] = {}
+    for table in PERIOD_ROWS_TABLES:
+        for rel in snap.files.get(table, ()):
+            match = _PARTITION.search(rel)
+            if match is None:
+                return None
+            filed.setdefault(match.group(1), set()).add(match.group(2))
+    return {platform: frozenset(months) for platform, months in filed.items()}
 
 
 _kept: OrderedDict[tuple, Lookups] = OrderedDict()

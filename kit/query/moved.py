@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pyarrow as pa
 
-from .. import db, engine
+from .. import engine
 from ..errors import QueryError
 from ..period import PeriodError, comparison_period
-from . import core, parts
-from .core import SUMMARY_COLUMNS, Query, _base_params, _frame, _selection_params
+from . import core, month_rows, parts
+from .catalogue import lookups
+from .core import BREAKDOWN_COLUMNS, SUMMARY_COLUMNS, Query, _base_params, _frame, _selection_params
 
 # ---------------------------------------------------------------------------------------
 # What moved: a period against the period it is compared with (README, "What moved and
@@ -93,7 +95,6 @@ def movers(
     refused: every track would look new."""
     artist_id, slug = q.artist_id(artist), q.platform(platform)
     previous_start, previous_end = previous_period(q, compare)
-    cur = engine.cursor(snapshot=q.snapshot)
     params = {
         "artist": artist_id,
         "platform": slug,
@@ -116,9 +117,7 @@ def movers(
             raise QueryError("limit must be zero or more.")
         page = "limit $limit"
         params["limit"] = int(limit)
-    sql = f"{_movers_source(q, 'track_movers', params)} {order} {page}"
-    result = core._run(cur, sql, params=params)
-    out = _frame(result, MOVERS_COLUMNS)
+    out = _frame(_moved(q, "track_movers", params, f"{order} {page}"), MOVERS_COLUMNS)
     if out["previous_rank"].isna().all():  # no track then: is there any data at all?
         _require_comparison_data(q, artist_id, slug, previous_start, previous_end)
     out.attrs["previous_period"] = (previous_start, previous_end)
@@ -184,13 +183,55 @@ def movers_totals(q: Query, artist: str, platform: str, compare: str = "previous
         "previous_start": previous_start,
         "previous_end": previous_end,
     }
-    sql = _movers_source(q, "track_movers_totals", params)
-    result = core._run(engine.cursor(snapshot=q.snapshot), sql, params=params)
-    out = _frame(result, MOVERS_TOTALS_COLUMNS)
+    out = _frame(_moved(q, "track_movers_totals", params), MOVERS_TOTALS_COLUMNS)
     if not out["previous_tracks"].iloc[0]:  # as movers: is there any data to compare with?
         _require_comparison_data(q, artist_id, slug, previous_start, previous_end)
     out.attrs["previous_period"] = (previous_start, previous_end)
     return out
+
+
+def _moved(q: Query, macro: str, params: dict, tail: str = "") -> pa.Table:
+    """The rows of the movers' `macro` (track_movers or track_movers_totals) for `params`,
+    `tail` (an order and a page) after. When both periods are whole months of a version
+    with a serving layer, their breakdowns are the stored rows (kit/query/month_rows.py),
+    which the `_served` twin reads under the names it is given."""
+    cur = engine.cursor(snapshot=q.snapshot)
+    stored = _stored_breakdowns(q, params)
+    if stored is None:
+        return core._run(cur, f"{_movers_source(q, macro, params)} {tail}", params=params)
+    # a cursor of its own: the names it registers are seen by no other
+    for name, rows in zip(("breakdown", "previous_breakdown"), stored, strict=True):
+        cur.register(name, rows)
+    try:
+        sql = f"select * from {macro}_served('breakdown', 'previous_breakdown') {tail}"
+        # only the tail's parameters: the periods are in the rows already
+        return core._run(cur, sql, params={k: v for k, v in params.items() if f"${k}" in sql})
+    finally:
+        cur.close()
+
+
+def _stored_breakdowns(q: Query, params: dict) -> tuple[pa.Table, pa.Table] | None:
+    """The stored breakdown rows of the period and of the comparison period, when the
+    version has a serving layer and both are whole calendar months, and one has a file."""
+    bounds = [(params["start"], params["end"]), (params["previous_start"], params["previous_end"])]
+    if not parts.served(q) or not all(parts.one_month(*b) for b in bounds):
+        return None
+    found = [
+        month_rows.month_rows(
+            q.snapshot,
+            params["platform"],
+            f"{start:%Y-%m}",
+            params["country"],
+            params["artist"],
+            BREAKDOWN_COLUMNS,
+        )  # fmt: skip
+        for start, _ in bounds
+    ]
+    if all(rows is None for rows in found):
+        return None
+    schema = next(rows.schema for rows in found if rows is not None)
+    this, previous = (schema.empty_table() if rows is None else rows for rows in found)
+    return this, previous
 
 
 def _movers_source(q: Query, macro: str, params: dict) -> str:
@@ -213,18 +254,11 @@ def _movers_source(q: Query, macro: str, params: dict) -> str:
 def _require_comparison_data(
     q: Query, artist_id: str, platform: str, start: dt.date, end: dt.date
 ) -> None:
-    cur = db.cursor(snapshot=q.snapshot)
-    params = {
-        "artists": [artist_id],
-        "platforms": [platform],
-        "country": q.country_code,
-        "start": start,
-        "end": end,
-    }
-    found = cur.execute(
-        "select count(*) from period_sources($artists, $platforms, $country, $start, $end)",
-        params,
-    ).fetchall()[0][0]
+    # the rows of period_sources (kit/sql/period_sources.sql) are those of period_rows,
+    # which the warehouse's look-ups of the version answer, and keep
+    found = lookups(q.snapshot).platforms_present(
+        (artist_id,), q.country_code, start, end, among=(platform,)
+    )
     if not found:
         raise QueryError(
             f"No data for {q.artist_name(artist_id)} on {platform} in {q.country_code} "
