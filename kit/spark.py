@@ -15,7 +15,10 @@ Three parts:
   statement. sqlglot parses the DuckDB text; parameters become literals built by sqlglot
   (never string formatting); table macros and views are inlined as subqueries and scalar
   macros as expressions, their parameters replaced by the call's arguments; sqlglot then
-  writes Spark SQL. The definitions in kit/sql/ stay the one source of truth.
+  writes Spark SQL. `query_table('name')` (DuckDB's table function that reads the table
+  or CTE a string names, how a served macro reads rows its caller made) becomes a
+  reference to that table or CTE of the calling query. The definitions in kit/sql/ stay
+  the one source of truth.
 
 kit.engine picks this module when `CHARTROOM_ENGINE=spark`; `cursor(warehouse)` answers
 `.sql(sql, params=...)` like a DuckDB cursor, so kit.query's functions run unchanged.
@@ -345,7 +348,8 @@ def translate(
     except sqlglot.errors.ParseError as exc:
         raise TranslationError(f"sqlglot cannot parse the query: {exc}") from None
     tree = _bind(tree, params)
-    tree = _inline(tree, definitions(), (), itertools.count(1))
+    tree = _named_tables(tree, {})
+    tree = _inline(tree, definitions(), (), itertools.count(1), {})
     tree = _null_guards(tree)
     tree = tree.transform(_spark_fixes)
     if tables:
@@ -398,7 +402,11 @@ def _inline(
     found: Mapping[str, Definition],
     stack: tuple[str, ...],
     expansions: Iterator[int],
+    scope: Mapping[str, str],
 ) -> exp.Expression:
+    """The tree with its calls to the definitions of kit/sql/ replaced by their bodies;
+    `scope` maps the names of the CTEs the tree can see to the names inlining gave them."""
+
     def expand(name: str, args: list[exp.Expression]) -> exp.Expression:
         definition = found[name]
         if name in stack:
@@ -409,8 +417,13 @@ def _inline(
                 f"({', '.join(definition.params)}), not {len(args)}."
             )
         body = _substitute(definition.body, definition.params, args)
-        body = _rename_ctes(body, f"{name}_{next(expansions)}__")
-        return _inline(body, found, (*stack, name), expansions)
+        prefix = f"{name}_{next(expansions)}__"
+        renamed = {c.alias_or_name: prefix + c.alias_or_name for c in body.find_all(exp.CTE)}
+        body = _rename_ctes(body, renamed)
+        # after the renaming: a name the caller passed is the caller's table or CTE, never
+        # one of the body's own
+        body = _named_tables(body, scope)
+        return _inline(body, found, (*stack, name), expansions, {**scope, **renamed})
 
     def visit(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Table) and not node.args.get("db"):
@@ -432,10 +445,10 @@ def _inline(
     return tree.transform(visit)
 
 
-def _rename_ctes(body: exp.Expression, prefix: str) -> exp.Expression:
-    """The body with its CTEs renamed `prefix + name`: sqlglot moves every CTE of the
-    inlined subqueries to the top of the Spark statement, where names must differ."""
-    renamed = {cte.alias_or_name: prefix + cte.alias_or_name for cte in body.find_all(exp.CTE)}
+def _rename_ctes(body: exp.Expression, renamed: Mapping[str, str]) -> exp.Expression:
+    """The body with its CTEs renamed as `renamed` says (a prefix of the expansion's own):
+    sqlglot moves every CTE of the inlined subqueries to the top of the Spark statement,
+    where names must differ."""
     if not renamed:
         return body
 
@@ -448,6 +461,28 @@ def _rename_ctes(body: exp.Expression, prefix: str) -> exp.Expression:
         return node
 
     return body.transform(rename)
+
+
+def _named_tables(tree: exp.Expression, scope: Mapping[str, str]) -> exp.Expression:
+    """`query_table('name')` → the table or CTE `name` (its inlined name, `scope`). Spark
+    has no table function that reads a table named by a string; the name is a literal here,
+    after the parameters are bound and the macros' arguments substituted. Macro calls not
+    yet inlined are left alone: their names are resolved when they are."""
+
+    def resolve(node: exp.Expression) -> exp.Expression:
+        call = _call(node.this) if isinstance(node, exp.Table) else None
+        if call is None or call[0] != "query_table":
+            return node
+        args = call[1]
+        if len(args) != 1 or not (isinstance(args[0], exp.Literal) and args[0].is_string):
+            raise TranslationError(
+                f"query_table takes the name of a table as a string, not {node.this.sql('duckdb')}."
+            )
+        name = args[0].name
+        alias = node.args.get("alias") or exp.TableAlias(this=exp.to_identifier(name))
+        return exp.Table(this=exp.to_identifier(scope.get(name, name)), alias=alias.copy())
+
+    return tree.transform(resolve)
 
 
 def _null_guards(tree: exp.Expression) -> exp.Expression:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -177,18 +178,56 @@ def test_overlapping_weekly_entries_count_once_on_spark(spark_session, metric_wh
 REACHED_BY_THE_ANSWERS = {
     "audience_summary", "track_breakdown", "breakdown_totals", "audience_daily", "artist_track_daily",
 }  # fmt: skip
-# The serving layer's answers: put together from the parts or rows a DuckDB query names
-# (the tables named by their arguments, read with query_table, or the Parquet files named
-# by them, read with read_parquet), or built on one that is; Spark answers from the
-# definitions over the base tables, and tests/test_serving.py compares the two ways on
-# DuckDB.
+# Served macros Spark does not run: an aggregate ordered within (first(… order by …): the
+# footer's top track), lists of rows and struct columns (the row's one statement) or window
+# frames over lists (the alerts over every platform and country at once) have no
+# translation, and the pieces of a period read the Parquet files a DuckDB query names
+# (read_parquet of a list of files). Spark answers from the definitions over the base
+# tables, and tests/test_serving.py compares the two ways on DuckDB.
 SERVED_ON_DUCKDB = {
-    "track_breakdown_served", "breakdown_totals_served", "audience_summary_served",
-    "series_alerts_served", "track_movers_served", "track_movers_totals_served",
-    "breakdown_and_series", "track_growth_of", "track_growth_served", "artist_track_daily_growth",
+    "breakdown_totals_served", "breakdown_and_series", "series_alerts_served",
     "track_breakdown_pieces", "track_month_pieces", "track_edge_values",
     "track_edge_daily_entries", "track_edge_weekly_entries",
 }  # fmt: skip
+# The rows a served macro reads from the table its argument names (query_table), made by
+# the calling query as kit.query makes them: {parameter: (name, the rows' SQL)}, or
+# {(macro, parameter): …} where macros name different rows alike.
+NAMED_ROWS = {
+    "p_breakdown": (
+        "breakdown",
+        "select * from track_breakdown($p_artist_id, $p_platform, $p_country, $start_date, $end_date)",
+    ),
+    "p_previous_breakdown": (
+        "previous_breakdown",
+        "select * from track_breakdown($p_artist_id, $p_platform, $p_country, $p_previous_start, $p_previous_end)",
+    ),
+    "p_listener_parts": (
+        "listener_parts",
+        "select * from audience_edge_parts($p_artist_ids, $p_platforms, $p_country, $head_start, $head_end, $tail_start, $tail_end)",
+    ),
+    "p_series": (
+        "series",
+        "select * from artist_track_daily($p_artist_id, $p_platform, $p_country, $start_date, $end_date)",
+    ),
+    # events as series_alerts finds them: a track's spike and an artist's drop
+    "p_events": (
+        "events",
+        "select 'spotify' as platform, 'IT' as country, 'track' as subject_kind, 't2' as subject, "
+        "'streams' as metric, date '2026-09-10' as date, 'spike' as kind, 7000 as value, "
+        "700.0 as baseline, 6300.0 as change, 9.0 as pct_change, 12.5 as score "
+        "union all select 'spotify', 'IT', 'artist', 'a', 'monthly_listeners', date '2026-09-30', "
+        "'drop', 1200, 1500.0, -300.0, -0.2, -4.5",
+    ),
+    "p_asked": ("asked", "select 'a' as artist_id"),
+    ("track_breakdown_served", "p_parts"): (
+        "breakdown_parts",
+        "select * from track_month_parts($p_artist_id, $p_platform, $p_country, $start_date, $end_date, $months_start, $months_end)",
+    ),
+    ("audience_summary_served", "p_parts"): (
+        "audience_parts",
+        "select * from audience_month_parts($p_artist_ids, $p_platforms, $p_country, $months_start, $months_end)",
+    ),
+}
 # A value for each macro parameter, by name, on the metric fixture.
 MACRO_ARGUMENTS = {
     "p_artist_id": "a",
@@ -238,16 +277,27 @@ def test_every_other_definition_of_kit_sql_gives_the_same_rows_on_spark(
     spark_session, metric_wh, name
 ):
     definition = kit_spark.definitions()[name]
-    missing = [p for p in definition.params if p not in MACRO_ARGUMENTS]
+    named = {
+        p: NAMED_ROWS.get((name, p)) or NAMED_ROWS[p]
+        for p in definition.params
+        if (name, p) in NAMED_ROWS or p in NAMED_ROWS
+    }
+    arguments = [p for p in definition.params if p not in named]
+    arguments += [p for _, rows in named.values() for p in re.findall(r"\$(\w+)", rows)]
+    missing = [p for p in arguments if p not in MACRO_ARGUMENTS]
     assert not missing, f"add a value for {missing} to MACRO_ARGUMENTS in tests/test_spark.py"
-    params = {p: MACRO_ARGUMENTS[p] for p in definition.params}
-    call = f"{name}({', '.join('$' + p for p in definition.params)})"
+    params = {p: MACRO_ARGUMENTS[p] for p in arguments}
+    values = [f"'{named[p][0]}'" if p in named else f"${p}" for p in definition.params]
+    call = f"{name}({', '.join(values)})"
+    ctes = ", ".join(f"{table} as ({rows})" for table, rows in named.values())
+    with_rows = f"with {ctes} " if ctes else ""
     if definition.kind == "scalar_macro":
         sql = f"select {call} as value"
     else:
         source = call if definition.kind == "table_macro" else name
-        columns = db.cursor(metric_wh).sql(f"select * from {source}", params=params).columns
-        sql = f"select * from {source} order by {_quoted(columns)}"
+        first = f"{with_rows}select * from {source}"
+        columns = db.cursor(metric_wh).sql(first, params=params).columns
+        sql = f"{first} order by {_quoted(columns)}"
     on_duckdb = _frame(_run(db.cursor(metric_wh), sql, params), [])
     on_spark = _frame(_run(kit_spark.cursor(metric_wh), sql, params), [])
     assert len(on_duckdb) > 0
@@ -362,6 +412,45 @@ def test_the_inlined_definitions_keep_their_ctes_apart():
     assert len(names) == len(set(names))
     # track_daily reads track_values, whose CTEs keep its name
     assert any(n.startswith("track_values_") for n in names)
+
+
+def _ctes(sql: str) -> dict[str, exp.Expression]:
+    return {c.alias_or_name: c.this for c in sqlglot.parse_one(sql, read="spark").find_all(exp.CTE)}
+
+
+def _read(query: exp.Expression) -> set[str]:
+    return {t.name for t in query.find_all(exp.Table)}
+
+
+def test_a_name_given_to_query_table_reads_the_calling_query_s_cte_not_the_macro_s_own():
+    # track_movers_served has a CTE `final` of its own; the caller's `final` is meant
+    sql = kit_spark.translate(
+        "with final as (select * from breakdown_rows) "
+        "select * from track_movers_served('final', 'final')"
+    )
+    ctes = _ctes(sql)
+    assert "query_table" not in sql.lower()
+    (this_period,) = [q for name, q in ctes.items() if name.endswith("__this_period")]
+    (own_final,) = [name for name in ctes if name.endswith("__final")]
+    assert _read(this_period) == {"final"}
+    assert _read(ctes[own_final]) == {name for name in ctes if name.endswith("__paired")}
+
+
+def test_a_name_a_macro_passes_on_reads_the_cte_of_its_body_under_its_inlined_name():
+    # track_growth_served passes 'series', a CTE of its body, to track_growth_of
+    sql = kit_spark.translate(
+        "select * from track_growth_served('a', 'spotify', 'IT', date '2026-09-01', date '2026-09-30')"
+    )
+    ctes = _ctes(sql)
+    (series,) = [name for name in ctes if name.startswith("track_growth_served_")]
+    assert series.endswith("__series")
+    assert series in _read(sqlglot.parse_one(sql, read="spark"))
+    assert "series" not in _read(sqlglot.parse_one(sql, read="spark"))
+
+
+def test_query_table_of_anything_but_a_string_is_refused():
+    with pytest.raises(kit_spark.TranslationError, match="query_table takes the name of a table"):
+        kit_spark.translate("select * from track_movers_served(title, 'previous_breakdown')")
 
 
 def test_a_macro_called_with_the_wrong_number_of_arguments_is_refused():

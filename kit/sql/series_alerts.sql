@@ -19,6 +19,7 @@
 --   one alert per event: an unusual day gives no alert when the same series had an
 --   unusual day of the same kind within the cooldown_days before it (a step up stays
 --   unusual for days while the baseline catches up).
+-- The alerts' columns are those of series_alerts_of, which attributes and names the events.
 create or replace macro series_alerts(p_artist_ids, p_platform, p_country, p_since, p_until, p_baseline_days, p_min_points, p_min_score, p_audience_min_pct, p_audience_min_change, p_streams_min_pct, p_streams_min_change, p_cooldown_days) as table
 with
 bounds as (
@@ -124,42 +125,13 @@ runs as (
     from unusual
 ),
 events as (
-    select r.*
+    select r.*, lower(p_platform) as platform, upper(p_country) as country
     from runs as r, bounds as b
     where r.kind is not null
       and r.date between b.lo and b.hi
       and coalesce(date_diff('day', case when r.kind = 'spike' then r.last_spike else r.last_drop end, r.date) > p_cooldown_days, true)
 ),
-attributed as (
-    select e.*, e.subject as artist_id, cast(null as varchar) as track_id
-    from events as e
-    where e.subject_kind = 'artist'
-    union all
-    select e.*, tc.artist_id, e.subject as track_id
-    from events as e
-    join track_credits as tc on tc.track_id = e.subject
-    where e.subject_kind = 'track'
-      and list_contains(p_artist_ids, tc.artist_id)
-),
-final as (
-    select
-        e.date,
-        e.artist_id,
-        coalesce(ar.name, e.artist_id) as artist,
-        lower(p_platform) as platform,
-        upper(p_country) as country,
-        e.track_id,
-        case when e.track_id is not null then coalesce(t.title, e.track_id) end as track,
-        e.metric,
-        e.kind,
-        cast(e.value as bigint) as value,
-        cast(e.baseline as double) as baseline,
-        cast(e.change as double) as change,
-        cast(e.pct_change as double) as pct_change,
-        cast(e.score as double) as score,
-        cast(null as varchar) as frequency
-    from attributed as e
-    left join artists as ar on ar.artist_id = e.artist_id
-    left join tracks as t on t.track_id = e.track_id
+asked as (
+    select unnest(p_artist_ids) as artist_id
 )
-select * from final
+select * from series_alerts_of('events', 'asked')

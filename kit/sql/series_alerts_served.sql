@@ -12,7 +12,8 @@
 -- baseline_days days before it: the baseline is the median of the frame's points, the
 -- spread the median of their absolute deviations from it (the same median aggregate over
 -- the same points as the definition's self-join, which reads every point once per day of
--- its frame). (docs/metrics.md, "The serving layer")
+-- its frame). Its events are attributed and named by series_alerts_of, as the
+-- definition's are (docs/metrics.md, "The serving layer").
 create or replace macro series_alerts_served(p_artist_ids, p_platforms, p_countries, p_since, p_until, p_baseline_days, p_min_points, p_min_score, p_audience_min_pct, p_audience_min_change, p_streams_min_pct, p_streams_min_change, p_cooldown_days) as table
 with
 bounds as (
@@ -114,37 +115,5 @@ events as (
     ) as u, bounds as b
     where u.date between b.lo and b.hi
       and coalesce(date_diff('day', u.last_of_kind, u.date) > p_cooldown_days, true)
-),
-attributed as (
-    select e.*, e.subject as artist_id, cast(null as varchar) as track_id
-    from events as e
-    where e.subject_kind = 'artist'
-    union all
-    select e.*, tc.artist_id, e.subject as track_id
-    from events as e
-    join track_credits as tc on tc.track_id = e.subject
-    where e.subject_kind = 'track'
-      and tc.artist_id in (select artist_id from asked)
-),
-final as (
-    select
-        e.date,
-        e.artist_id,
-        coalesce(ar.name, e.artist_id) as artist,
-        e.platform,
-        e.country,
-        e.track_id,
-        case when e.track_id is not null then coalesce(t.title, e.track_id) end as track,
-        e.metric,
-        e.kind,
-        cast(e.value as bigint) as value,
-        cast(e.baseline as double) as baseline,
-        cast(e.change as double) as change,
-        cast(e.pct_change as double) as pct_change,
-        cast(e.score as double) as score,
-        cast(null as varchar) as frequency
-    from attributed as e
-    left join artists as ar on ar.artist_id = e.artist_id
-    left join tracks as t on t.track_id = e.track_id
 )
-select * from final
+select * from series_alerts_of('events', 'asked')

@@ -1,9 +1,11 @@
 -- track_movers_served(breakdown, previous_breakdown)
 -- Grain: one row per track, exactly as track_movers (the definition; its header gives every
--- column), over the two served breakdowns named `breakdown` (the period's) and
--- `previous_breakdown` (the comparison period's) in the calling query: the rows of
--- track_breakdown_month or track_breakdown_served, which kit.query.movers makes in the same
--- statement (docs/metrics.md, "What moved" and "The serving layer").
+-- column), over the two breakdowns named `breakdown` (the period's) and
+-- `previous_breakdown` (the comparison period's) in the calling query. The one computation
+-- of track_movers' columns: track_movers names its two periods' track_breakdown rows;
+-- kit.query.movers, from the serving layer, the served breakdowns (track_breakdown_month or
+-- track_breakdown_served) it makes in the same statement (docs/metrics.md, "What moved"
+-- and "The serving layer").
 create or replace macro track_movers_served(p_breakdown, p_previous_breakdown) as table
 with
 this_period as (

@@ -8,26 +8,13 @@
 --   tracks / previous_tracks     the tracks of each period's breakdown;
 --   new_tracks … same_tracks     the tracks of each status;
 --   previous_partial_tracks      tracks whose comparison-period figure is incomplete.
+-- Computed once, by track_movers_totals_served over the two periods' track_breakdown rows.
 create or replace macro track_movers_totals(p_artist_id, p_platform, p_country, start_date, end_date, p_previous_start, p_previous_end) as table
 with
-moved as (
-    select *
-    from track_movers(p_artist_id, p_platform, p_country, start_date, end_date, p_previous_start, p_previous_end)
+period_breakdown as (
+    select * from track_breakdown(p_artist_id, p_platform, p_country, start_date, end_date)
 ),
-final as (
-    select
-        cast(sum(streams) as bigint) as streams,
-        cast(sum(previous_streams) as bigint) as previous_streams,
-        cast(sum(change) as bigint) as change,
-        sum(change) / nullif(cast(sum(previous_streams) as double), 0) as pct_change,
-        count(rank) as tracks,
-        count(previous_rank) as previous_tracks,
-        count(*) filter (where status = 'new') as new_tracks,
-        count(*) filter (where status = 'gone') as gone_tracks,
-        count(*) filter (where status = 'up') as up_tracks,
-        count(*) filter (where status = 'down') as down_tracks,
-        count(*) filter (where status = 'same') as same_tracks,
-        count(*) filter (where previous_partial) as previous_partial_tracks
-    from moved
+previous_period_breakdown as (
+    select * from track_breakdown(p_artist_id, p_platform, p_country, p_previous_start, p_previous_end)
 )
-select * from final
+select * from track_movers_totals_served('period_breakdown', 'previous_period_breakdown')

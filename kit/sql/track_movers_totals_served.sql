@@ -1,8 +1,9 @@
 -- track_movers_totals_served(breakdown, previous_breakdown)
 -- Grain: one row, exactly as track_movers_totals (the definition; its header gives every
--- column), over track_movers_served of the two served breakdowns named `breakdown` and
--- `previous_breakdown` in the calling query (docs/metrics.md, "What moved" and "The
--- serving layer").
+-- column), over track_movers_served of the two breakdowns named `breakdown` and
+-- `previous_breakdown` in the calling query: the one computation of the footer, which
+-- track_movers_totals calls on its two periods' track_breakdown rows (docs/metrics.md,
+-- "What moved" and "The serving layer").
 create or replace macro track_movers_totals_served(p_breakdown, p_previous_breakdown) as table
 with
 moved as (
