@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 
 from .. import warehouse
 from ..warehouse import Snapshot
+from .core import BREAKDOWN_COLUMNS
 
 TABLE = "artist_track_month"
 # decoded row groups kept, in bytes of Arrow memory (a group is about 0.3 MB)
@@ -39,6 +40,16 @@ _lock = threading.Lock()
 _footers: OrderedDict[str, tuple[pq.FileMetaData, tuple]] = OrderedDict()
 _groups: OrderedDict[tuple[str, int], pa.Table] = OrderedDict()
 _groups_bytes = 0
+
+
+def breakdown_rows(snap: Snapshot, params: dict, start) -> pa.Table | None:
+    """The stored breakdown rows (every column of a breakdown) of the month starting on
+    `start`, for the artist, platform and country a breakdown's `params` hold: what
+    `breakdown` answers for that month before its order and page."""
+    return month_rows(
+        snap, params["platform"], f"{start:%Y-%m}", params["country"], params["artist"],
+        BREAKDOWN_COLUMNS,
+    )  # fmt: skip
 
 
 def month_rows(

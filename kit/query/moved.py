@@ -12,7 +12,7 @@ from ..errors import QueryError
 from ..period import PeriodError, comparison_period
 from . import core, month_rows, parts
 from .catalogue import lookups
-from .core import BREAKDOWN_COLUMNS, SUMMARY_COLUMNS, Query, _base_params, _frame, _selection_params
+from .core import SUMMARY_COLUMNS, Query, _base_params, _frame, _selection_params
 
 # ---------------------------------------------------------------------------------------
 # What moved: a period against the period it is compared with (README, "What moved and
@@ -216,17 +216,7 @@ def _stored_breakdowns(q: Query, params: dict) -> tuple[pa.Table, pa.Table] | No
     bounds = [(params["start"], params["end"]), (params["previous_start"], params["previous_end"])]
     if not parts.served(q) or not all(parts.one_month(*b) for b in bounds):
         return None
-    found = [
-        month_rows.month_rows(
-            q.snapshot,
-            params["platform"],
-            f"{start:%Y-%m}",
-            params["country"],
-            params["artist"],
-            BREAKDOWN_COLUMNS,
-        )  # fmt: skip
-        for start, _ in bounds
-    ]
+    found = [month_rows.breakdown_rows(q.snapshot, params, start) for start, _ in bounds]
     if all(rows is None for rows in found):
         return None
     schema = next(rows.schema for rows in found if rows is not None)
