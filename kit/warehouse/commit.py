@@ -32,6 +32,7 @@ import os
 import uuid
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -85,6 +86,12 @@ ROW_GROUP_SIZES = {"track_day": ROW_GROUP_SIZE}
 # same rows for about a tenth less CPU per summary than zstd at the benchmark's scale
 # (docs/metrics.md, "The serving layer"), for files about a third larger.
 COMPRESSION = {"audience_month": "lz4"}
+# Staged files are written (encoded, compressed, fsynced) on a thread of the transaction's
+# own while the caller computes the next partition's rows: pyarrow's Parquet writer and
+# fsync run without the GIL, so on a machine of two cores a large load's writes mostly
+# overlap its merges and the serving recompute. At most this many files wait or are being
+# written at once, so memory holds the rows of one more partition, not of a whole commit.
+WRITES_AHEAD = 1
 
 
 def _partition(rel: str) -> str:
@@ -108,14 +115,19 @@ class Transaction:
         self.removed: dict[str, list[str]] = {name: [] for name in TABLES}
         self.con = duckdb.connect()
         self.con.execute("set enable_progress_bar = false")
+        self._writer: ThreadPoolExecutor | None = None
+        self._writing: dict[Path, Future] = {}  # staged files not yet known to be written
         # set by kit/warehouse/serving.py
         self.serving = base.serving if base else 0
         self.stale_format = base.stale_format if base else 0
         self.stale_months = dict(base.stale_months) if base else {}
 
     def partition_files(self, table: str, partition: str) -> list[Path]:
-        """The store files of one partition in the staged state."""
-        return [store_path(self.root, table, rel) for rel in self._files[table].get(partition, [])]
+        """The store files of one partition in the staged state, written."""
+        paths = [store_path(self.root, table, rel) for rel in self._files[table].get(partition, [])]
+        for path in paths:
+            self._written(path)
+        return paths
 
     def merge(self, table: Table, rows: pa.Table) -> tuple[int, int]:
         """Merge conformed `rows` into their partitions; returns (rows new or changed,
@@ -139,7 +151,7 @@ class Transaction:
         for old in self._files[table].get(partition, []):
             if old in self.added[table]:  # staged earlier in this commit: never seen by anyone
                 self.added[table].remove(old)
-                unlink(store_path(self.root, table, old))
+                self._unlink_staged(store_path(self.root, table, old))
             else:
                 self.removed[table].append(old)
         self._files[table][partition] = [rel]
@@ -155,7 +167,7 @@ class Transaction:
         for old in self._files[table].pop(partition, []):
             if old in self.added[table]:
                 self.added[table].remove(old)
-                unlink(store_path(self.root, table, old))
+                self._unlink_staged(store_path(self.root, table, old))
             else:
                 self.removed[table].append(old)
 
@@ -168,26 +180,43 @@ class Transaction:
         return rel
 
     def _stage_file(self, table: str, partition: str, rows: pa.Table) -> str:
+        """Name a new store file for `rows` and have the writer thread write it; the names
+        are the staged state at once, the files are waited for before anything reads them
+        (`partition_files`, `snapshot`, `version`)."""
         rel = f"{partition}/{new_file_name()}" if partition else new_file_name()
         path = store_path(self.root, table, rel)
         path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(
-            rows.cast(TABLES[table].file_schema),
-            path,
-            row_group_size=ROW_GROUP_SIZES.get(
-                table, SERVING_ROW_GROUP_SIZE if TABLES[table].derived else ROW_GROUP_SIZE
-            ),
-            compression=COMPRESSION.get(table, "zstd"),
-            write_statistics=True,
-        )
-        fsync_file(path)
+        while len(self._writing) >= WRITES_AHEAD:
+            self._written(next(iter(self._writing)))
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kit-stage")
+        self._writing[path] = self._writer.submit(_write_file, table, rows, path)
         return rel
+
+    def _written(self, path: Path) -> None:
+        """Wait for one staged file to be written (its write's error, if any, is raised)."""
+        future = self._writing.get(path)
+        if future is not None:
+            try:
+                future.result()
+            finally:
+                self._writing.pop(path, None)
+
+    def wait_writes(self) -> None:
+        """Wait for every staged file to be written."""
+        while self._writing:
+            self._written(next(iter(self._writing)))
+
+    def _unlink_staged(self, path: Path) -> None:
+        self._written(path)
+        unlink(path)
 
     def snapshot(self) -> Snapshot:
         """The state staged so far, as a reader would read it once committed."""
         return snapshot_of(self.root, self.version())
 
     def version(self) -> Version:
+        self.wait_writes()
         tables = {
             name: tuple(sorted(rel for rels in parts.values() for rel in rels))
             for name, parts in self._files.items()
@@ -209,12 +238,35 @@ class Transaction:
 
     def discard(self) -> None:
         """Delete what was staged (nothing was committed)."""
+        self.close()
         for name, rels in self.added.items():
             for rel in rels:
                 path = store_path(self.root, name, rel)
                 unlink(path)
                 prune_empty(path.parent, self.root / STORE_DIR)
+
+    def close(self) -> None:
+        """Stop the writer thread once the writes under way are done (their errors are
+        not raised: the staged files are then deleted, or were waited for already), and
+        close the connection."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
+        self._writing.clear()
         self.con.close()
+
+
+def _write_file(table: str, rows: pa.Table, path: Path) -> None:
+    pq.write_table(
+        rows.cast(TABLES[table].file_schema),
+        path,
+        row_group_size=ROW_GROUP_SIZES.get(
+            table, SERVING_ROW_GROUP_SIZE if TABLES[table].derived else ROW_GROUP_SIZE
+        ),
+        compression=COMPRESSION.get(table, "zstd"),
+        write_statistics=True,
+    )
+    fsync_file(path)
 
 
 @contextlib.contextmanager
@@ -243,6 +295,7 @@ def transaction(
             yield txn
             if maintain_serving:
                 serving.maintain(txn, defer=defer_serving)
+            txn.wait_writes()
             failpoint("staged")
             version = txn.version()
             commit_version(root, version)
@@ -251,7 +304,7 @@ def transaction(
                 txn.discard()
                 unlink(marker)
             raise  # (committed all the same when an error follows the rename: the marker stays)
-        txn.con.close()
+        txn.close()
         try:
             publish(root, version)
             expire(root, now() - grace_setting())
