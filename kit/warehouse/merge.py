@@ -34,7 +34,11 @@ def split_partitions(table: Table, rows: pa.Table) -> Iterator[tuple[str, pa.Tab
     dates = rows.column("date")
     month = pc.add(pc.multiply(pc.year(dates), 100), pc.month(dates))
     order = [("platform", "ascending"), ("_month", "ascending")]
-    rows = rows.append_column("_month", month).sort_by(order)
+    rows = rows.append_column("_month", month)
+    if not _in_order(rows.column("platform"), month):
+        # (a large file's commits come by partition already: sorting them again would
+        # copy every row for nothing)
+        rows = rows.sort_by(order)
     # after sorting, each platform × month is one contiguous slice; group_by does not keep the
     # order it met the groups in (pyarrow 26 hashes), so the groups are sorted the same way
     groups = (
@@ -52,6 +56,20 @@ def split_partitions(table: Table, rows: pa.Table) -> Iterator[tuple[str, pa.Tab
         part = rows.slice(offset, count).drop_columns(["platform", "_month"])
         offset += count
         yield partition_rel(platform, f"{month_ // 100:04d}-{month_ % 100:02d}"), part
+
+
+def _in_order(platform: pa.ChunkedArray, month: pa.ChunkedArray) -> bool:
+    """Whether the rows are sorted by platform, then month already (the sort is stable,
+    so such rows keep their order, and so the later row of a key stays the later)."""
+    n = len(platform)
+    if n < 2 or platform.null_count:
+        return n < 2
+    p0, p1 = platform.slice(0, n - 1), platform.slice(1)
+    after = pc.or_(
+        pc.less(p0, p1),
+        pc.and_(pc.equal(p0, p1), pc.less_equal(month.slice(0, n - 1), month.slice(1))),
+    )
+    return pc.all(after).as_py()
 
 
 def keys_unique(rows: pa.Table, key_columns: list[str]) -> bool:
