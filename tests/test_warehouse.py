@@ -179,6 +179,30 @@ def test_an_exception_half_way_removes_what_was_staged(empty_warehouse, monkeypa
     assert _every_file(empty_warehouse) == files
 
 
+def test_a_file_that_fails_on_the_writer_thread_fails_the_write_and_removes_what_was_staged(
+    empty_warehouse, monkeypatch
+):
+    from kit.warehouse import commit
+
+    warehouse.write(_rows(), source="test", warehouse=empty_warehouse)
+    before, files = _snapshot(empty_warehouse), _every_file(empty_warehouse)
+    write_file, calls = commit._write_file, []
+
+    def second_fails(table, rows, path):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        write_file(table, rows, path)
+
+    monkeypatch.setattr(commit, "_write_file", second_fails)
+    # 40 days from 28 Sep: three months of artist_audience, each a file of its own
+    with pytest.raises(OSError, match="disk full"):
+        warehouse.write(_rows(n_days=40, value=70), source="test", warehouse=empty_warehouse)
+    assert len(calls) >= 2
+    assert _snapshot(empty_warehouse) == before
+    assert _every_file(empty_warehouse) == files
+
+
 def test_an_error_after_the_commit_point_keeps_the_committed_version(empty_warehouse, monkeypatch):
     warehouse.write(_rows(), source="test", warehouse=empty_warehouse)
 
