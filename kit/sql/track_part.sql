@@ -33,33 +33,24 @@ credited as (
     from track_credits
     where artist_id = p_artist_id
 ),
-series as (
-    select v.country, v.track_id, v.date, v.streams, v.days, v.kind, v.source
-    from track_day as v
+value_stats as (
+    -- one pass over the part's values: the sums, and the peak as track_breakdown orders
+    -- values (daily before weekly, the highest, the earliest; a track × day has one value)
+    select
+        v.country,
+        v.track_id,
+        sum(v.streams) as total_streams,
+        sum(v.days) as days_with_value,
+        sum(case when v.days = 1 then 1 else date_diff('day', greatest(b.lo, cast(v.date - interval 6 day as date)), v.date) + 1 end) as covered_days,
+        list_sort(list_distinct(list(v.kind || ' (' || v.source || ')'))) as sources,
+        min({'days': v.days, 'minus_streams': -v.streams, 'date': v.date}) as peak
+    from track_day as v, bounds as b
     where v.platform = lower(p_platform)
       and (p_country is null or v.country = upper(p_country))
       and v.month between strftime(cast(part_start as date), '%Y-%m') and strftime(cast(part_end as date), '%Y-%m')
       and v.date between cast(part_start as date) and cast(part_end as date)
       and (p_artist_id is null or v.track_id in (select track_id from credited))
-),
-value_stats as (
-    select
-        s.country,
-        s.track_id,
-        sum(s.streams) as total_streams,
-        sum(s.days) as days_with_value,
-        sum(case when s.days = 1 then 1 else date_diff('day', greatest(b.lo, cast(s.date - interval 6 day as date)), s.date) + 1 end) as covered_days,
-        list_sort(list_distinct(list(s.kind || ' (' || s.source || ')'))) as sources
-    from series as s, bounds as b
-    group by s.country, s.track_id
-),
-peaks as (
-    select country, track_id, days as peak_days, streams as peak_streams, date as peak_date
-    from (
-        select *, row_number() over (partition by country, track_id order by days asc, streams desc, date asc) as peak_rank
-        from series
-    )
-    where peak_rank = 1
+    group by v.country, v.track_id
 ),
 entries as (
     -- dated in the part or up to six days after it, never after end_date
@@ -84,10 +75,6 @@ entries as (
                      and least(cast(end_date as date), cast(cast(part_end as date) + interval 6 day as date))
       and (p_artist_id is null or w.track_id in (select track_id from credited))
 ),
-calendar as (
-    select cast(unnest(generate_series(b.a, b.b, interval 1 day)) as date) as day
-    from bounds as b
-),
 chart_positions as (
     select
         e.country,
@@ -98,22 +85,47 @@ chart_positions as (
     where e.date <= b.b
     group by e.country, e.track_id
 ),
+daily_days as (
+    -- a daily entry covers its own date; the key holds one top-chart entry per track × day
+    select e.country, e.track_id, e.date as day
+    from entries as e, bounds as b
+    where e.chart = 'top' and e.frequency = 'daily' and e.date between b.a and b.b
+),
+weekly_days as (
+    -- a weekly entry covers the seven days ending on its date: those in the part, each
+    -- once, own when an entry dated in the part covers it, and not already a daily day
+    select w.country, w.track_id, w.day, bool_or(w.own) as own
+    from (
+        select
+            e.country,
+            e.track_id,
+            cast(unnest(generate_series(greatest(cast(e.date - interval 6 day as date), b.a), least(e.date, b.b), interval 1 day)) as date) as day,
+            e.date <= b.b as own
+        from entries as e, bounds as b
+        where e.chart = 'top' and e.frequency = 'weekly'
+    ) as w
+    where not exists (
+        select 1 from daily_days as d
+        where d.country = w.country and d.track_id = w.track_id and d.day = w.day
+    )
+    group by w.country, w.track_id, w.day
+),
 chart_days as (
-    select e.country, e.track_id, k.day, e.date <= b.b as own
-    from entries as e
-    join calendar as k
-      on k.day between (case when e.frequency = 'weekly' then cast(e.date - interval 6 day as date) else e.date end) and e.date
-    cross join bounds as b
-    where e.chart = 'top'
+    -- the part's days covered by a standing top-chart entry, each once per track
+    select country, track_id, day, true as own
+    from daily_days
+    union all
+    select country, track_id, day, own
+    from weekly_days
 ),
 chart_spans as (
     select
         country,
         track_id,
-        count(distinct day) as chart_days,
+        count(*) as chart_days,
         min(day) as first_chart_date,
         max(day) as last_chart_date,
-        count(distinct day) filter (where own) as chart_days_own,
+        count(*) filter (where own) as chart_days_own,
         min(day) filter (where own) as first_chart_own,
         max(day) filter (where own) as last_chart_own
     from chart_days
@@ -134,9 +146,9 @@ final as (
         cast(coalesce(v.days_with_value, 0) as bigint) as days_with_value,
         cast(coalesce(v.covered_days, 0) as bigint) as covered_days,
         v.sources,
-        cast(pk.peak_days as bigint) as peak_days,
-        cast(pk.peak_streams as bigint) as peak_streams,
-        pk.peak_date,
+        cast(v.peak.days as bigint) as peak_days,
+        cast(-v.peak.minus_streams as bigint) as peak_streams,
+        v.peak.date as peak_date,
         cast(cp.best_position as bigint) as best_position,
         cast(cp.best_viral_position as bigint) as best_viral_position,
         cast(coalesce(cs.chart_days, 0) as bigint) as chart_days,
@@ -147,7 +159,6 @@ final as (
         cs.last_chart_own
     from present as p
     left join value_stats as v on v.country = p.country and v.track_id = p.track_id
-    left join peaks as pk on pk.country = p.country and pk.track_id = p.track_id
     left join chart_positions as cp on cp.country = p.country and cp.track_id = p.track_id
     left join chart_spans as cs on cs.country = p.country and cs.track_id = p.track_id
 )
