@@ -7,7 +7,8 @@ Steps, each with a failpoint the crash tests kill at (CHARTROOM_FAILPOINT):
    and leave a marker `_versions/.writing-<load>` saying a write is under way;
 2. stage: every rewritten partition becomes a new file in the store, which no reader
    lists, and so do the serving layer's months those partitions touch, recomputed on the
-   staged state (kit/warehouse/serving.py) — `staged`;
+   staged state (kit/warehouse/serving.py); the files are written on a thread beside
+   the next partition's work (WRITES_AHEAD), all of them before `staged`;
 3. write the manifest beside its final name and fsync it — `manifest-written`;
 4. rename it into place: the commit point — `committed`. Before it, every reader has the
    previous version; from it, kit's readers have the new one, complete;
