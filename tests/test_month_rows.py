@@ -16,7 +16,7 @@ from test_serving import assert_moved_the_same_both_ways
 
 from kit import Query, breakdown, cli, warehouse
 from kit.errors import QueryError
-from kit.query import BREAKDOWN_COLUMNS, month_rows, movers, movers_totals
+from kit.query import BREAKDOWN_COLUMNS, month_rows, movers, movers_totals, stored
 from kit.query.catalogue import lookups
 from kit.warehouse import commit
 
@@ -93,7 +93,7 @@ def small_groups_wh(tmp_path, monkeypatch) -> Path:
 def test_an_artist_s_rows_across_several_row_groups_are_all_read(small_groups_wh):
     snap = warehouse.snapshot(small_groups_wh)
     files = warehouse.files_by_partition(snap, "artist_track_month")[("spotify", "2026-09")]
-    groups = sum(month_rows._footer(path)[0].num_row_groups for path in files)
+    groups = sum(stored.footer(path, ())[0].num_row_groups for path in files)
     assert groups >= 4
     for artist in ("Alba", "Bruno", "Carla", "Dario"):
         for month in ("2026-08", "2026-09", "2026-10"):
@@ -116,13 +116,13 @@ def test_an_artist_s_rows_across_several_row_groups_are_all_read(small_groups_wh
 def test_groups_kept_stay_within_their_bound_and_answers_do_not_change(
     small_groups_wh, monkeypatch
 ):
-    monkeypatch.setattr(month_rows, "GROUPS_KEPT_BYTES", 1)
-    month_rows._groups.clear()
-    monkeypatch.setattr(month_rows, "_groups_bytes", 0)
+    monkeypatch.setattr(stored, "GROUPS_KEPT_BYTES", 1)
+    stored._groups.clear()
+    monkeypatch.setattr(stored, "_groups_bytes", 0)
     for artist in ("Alba", "Bruno", "Carla"):
         q = Query(artist, "2026-09", platforms="spotify", country="IT", warehouse=small_groups_wh, check_data=False)  # fmt: skip
         assert_read_as_the_statement_reads(q, artist, "spotify")
-        assert len(month_rows._groups) == 1  # the last read only
+        assert len(stored._groups) == 1  # the last read only
 
 
 def test_a_commit_that_changes_a_month_is_read_at_once(tmp_path):
@@ -187,7 +187,7 @@ def test_a_version_no_longer_kept_is_said_so_when_its_month_is_read(tmp_path):
         warehouse=root,
     )
     assert cli.main(["vacuum", "--grace", "0", "--warehouse", str(root)]) == 0
-    month_rows._groups.clear()
-    month_rows._footers.clear()
+    stored._groups.clear()
+    stored._footers.clear()
     with pytest.raises(warehouse.VersionGone, match="no longer kept"):
         breakdown(pinned, "Alba", "spotify")
