@@ -225,3 +225,20 @@ def test_update_on_the_same_version_reads_no_catalogue_and_leaves_the_pickers_al
     ex.update.click()
     assert reset == ["options", "allowed_tags", "options"]
     assert ex.notes.value == ""  # said once, on the Update that found it
+
+
+def test_the_notes_name_the_first_three_new_artists_and_count_the_others(wh):
+    ex = explorer(wh)
+    new = {"ada": "Ada Bell", "bo": "Bo Chen", "cy": "Cy Dorn", "di": "Di Evans"}
+    _commit(wh, new, _audience("ada", {FIRST: 5}))
+    ex.update.click()
+    assert text(ex.notes.value) == "New in the warehouse: Ada Bell, Bo Chen, Cy Dorn and 1 more."
+    assert ex.artist_input.options == (
+        "Ada Bell",
+        "Bo Chen",
+        "Cy Dorn",
+        "Di Evans",
+        "Luna Vesper",
+        "Marco Sole",
+    )
+    assert ex.artists.value == ["Luna Vesper"]
