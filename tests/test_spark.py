@@ -182,11 +182,12 @@ REACHED_BY_THE_ANSWERS = {
 # footer's top track), lists of rows and struct columns (the row's one statement) or window
 # frames over lists (the alerts over every platform and country at once) have no
 # translation, and the pieces of a period read the Parquet files a DuckDB query names
-# (read_parquet of a list of files). Spark answers from the definitions over the base
+# (read_parquet of a list of files), and the movers' stored months come as lists of their
+# columns (track_movers_breakdown: unnest). Spark answers from the definitions over the base
 # tables, and tests/test_serving.py compares the two ways on DuckDB.
 SERVED_ON_DUCKDB = {
     "breakdown_totals_served", "breakdown_and_series", "series_alerts_served",
-    "track_breakdown_pieces", "track_month_pieces", "track_edge_values",
+    "track_breakdown_pieces", "track_month_pieces", "track_edge_values", "track_movers_breakdown",
     "track_edge_daily_entries", "track_edge_weekly_entries",
 }  # fmt: skip
 # The rows a served macro reads from the table its argument names (query_table), made by

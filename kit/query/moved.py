@@ -191,26 +191,38 @@ def _moved(q: Query, macro: str, params: dict, tail: str = "") -> pa.Table:
     `tail` (an order and a page) after; refused when the comparison period's breakdown is
     empty and the period holds no data either. When both periods are whole months of a
     version with a serving layer, their breakdowns are the stored rows
-    (kit/query/month_rows.py), which the `_served` twin reads under the names it is given,
-    and an empty comparison month is checked before the statement."""
-    cur = engine.cursor(snapshot=q.snapshot)
+    (kit/query/month_rows.py), handed to the `_served` twin as the lists of their columns
+    (track_movers_breakdown), and an empty comparison month is checked before the
+    statement."""
     stored = _stored_breakdowns(q, params)
     if stored is None:
+        cur = engine.cursor(snapshot=q.snapshot)
         rows = core._run(cur, f"{_movers_source(q, macro, params)} {tail}", params=params)
         if _nothing_before(macro, rows):
             _require_comparison_data(q, params)
         return rows
     if not stored[1].num_rows:
         _require_comparison_data(q, params)
-    # a cursor of its own: the names it registers are seen by no other
-    for name, rows in zip(("breakdown", "previous_breakdown"), stored, strict=True):
-        cur.register(name, rows)
-    try:
-        sql = f"select * from {macro}_served('breakdown', 'previous_breakdown') {tail}"
-        # only the tail's parameters: the periods are in the rows already
-        return core._run(cur, sql, params={k: v for k, v in params.items() if f"${k}" in sql})
-    finally:
-        cur.close()
+    # the rows go in as parameters, the lists of their columns (track_movers_breakdown)
+    sql = (
+        f"with {_listed('breakdown', 'this_')}, {_listed('previous_breakdown', 'previous_')} "
+        f"select * from {macro}_served('breakdown', 'previous_breakdown') {tail}"
+    )
+    # the tail's parameters only: the periods are in the rows already
+    values = {k: v for k, v in params.items() if f"${k}" in sql}
+    for prefix, rows in zip(("this_", "previous_"), stored, strict=True):
+        values.update({prefix + c: rows[c].to_pylist() for c in MOVERS_BREAKDOWN_COLUMNS})
+    return core._run(engine.cursor(snapshot=q.snapshot), sql, params=values)
+
+
+# The columns of a breakdown the movers read, in the order track_movers_breakdown takes them.
+MOVERS_BREAKDOWN_COLUMNS = ("track_id", "title", "credit", "total_streams", "best_position", "coverage")  # fmt: skip
+
+
+def _listed(name: str, prefix: str) -> str:
+    """The CTE `name`: the breakdown whose columns are the parameters `{prefix}{column}`."""
+    lists = ", ".join(f"${prefix}{column}" for column in MOVERS_BREAKDOWN_COLUMNS)
+    return f"{name} as (select * from track_movers_breakdown({lists}))"
 
 
 def _nothing_before(macro: str, rows: pa.Table) -> bool:
