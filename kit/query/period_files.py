@@ -21,30 +21,20 @@ tests/test_period_files.py compares the answers with platforms_with_data's.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from .. import warehouse
+from ..period import months_of
 from ..warehouse import Snapshot
+from . import stored
 
 # The tables period_rows reads rows of.
 AUDIENCE, CHARTS, OWN_SERIES, CREDITS = (
     "artist_audience", "chart_entries", "track_streams", "track_credits",
 )  # fmt: skip
-# decoded columns of row groups kept, in bytes of Arrow memory
-GROUPS_KEPT_BYTES = 32 << 20
-# footers kept (with the bounds of their first sort column)
-FOOTERS_KEPT = 1024
-
-_lock = threading.Lock()
-_footers: OrderedDict[tuple[str, str], tuple[pq.FileMetaData, tuple]] = OrderedDict()
-_groups: OrderedDict[tuple, pa.Table] = OrderedDict()
-_groups_bytes = 0
 
 
 def has_rows(
@@ -53,7 +43,7 @@ def has_rows(
     """True when period_rows(artist, country, start, end) holds a row on `platform`; None
     when a file of its tables is not in a platform × month folder (it may hold any
     platform and date: only the statement can say)."""
-    months = _months(start, end)
+    months = months_of(start, end)
     files = {}
     for table in (AUDIENCE, CHARTS, OWN_SERIES):
         by_partition = warehouse.files_by_partition(snap, table)
@@ -111,77 +101,17 @@ def _among(column: pa.ChunkedArray, values: pa.Array) -> pa.ChunkedArray:
     )  # fmt: skip
 
 
-def _months(start: dt.date, end: dt.date) -> list[str]:
-    """The months ('YYYY-MM') of [start, end]."""
-    months, year, month = [], start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
 def _rows_of(
     paths, column: str, value: str, columns: tuple[str, ...], plain: tuple[str, ...] = ()
 ) -> Iterator[pa.Table]:
     """`column` and `columns` of each row group of the files, sorted by `column` first,
     that can hold rows whose `column` is `value`; the strings as dictionaries, but those
     named `plain`."""
+    # the ids and countries as dictionaries, which a row group's strings mostly repeat
+    read = (column, *columns)
+    dictionary = tuple(c for c in read if c != "date" and c not in plain)
     for path in paths:
-        metadata, bounds = _footer(path, column)
+        metadata, bounds = stored.footer(path, (column,))
         for group, (low, high) in enumerate(bounds):
-            if low is None or low <= value <= high:
-                yield _group(path, metadata, group, (column, *columns), plain)
-
-
-def _footer(path: str, column: str) -> tuple[pq.FileMetaData, tuple]:
-    """The file's footer and, per row group, the lowest and highest value of `column` it
-    holds, from its statistics; (None, None) where they are missing (read the group)."""
-    key = (path, column)
-    with _lock:
-        found = _footers.get(key)
-        if found is not None:
-            _footers.move_to_end(key)
-            return found
-    metadata = pq.read_metadata(path)
-    index = metadata.schema.to_arrow_schema().names.index(column)
-    bounds = []
-    for i in range(metadata.num_row_groups):
-        stats = metadata.row_group(i).column(index).statistics
-        bounds.append((stats.min, stats.max) if stats is not None and stats.has_min_max else (None, None))  # fmt: skip
-    found = (metadata, tuple(bounds))
-    with _lock:
-        _footers[key] = found
-        while len(_footers) > FOOTERS_KEPT:
-            _footers.popitem(last=False)
-    return found
-
-
-def _group(
-    path: str,
-    metadata: pq.FileMetaData,
-    group: int,
-    columns: tuple[str, ...],
-    plain: tuple[str, ...],
-) -> pa.Table:
-    """`columns` of row group `group` of the file (decoded once, then kept)."""
-    global _groups_bytes
-    key = (path, group, columns, plain)
-    with _lock:
-        found = _groups.get(key)
-        if found is not None:
-            _groups.move_to_end(key)
-    if found is None:
-        # a ParquetFile of its own per read: one file object is not shared between threads;
-        # the ids and countries as dictionaries, which a row group's strings mostly repeat
-        strings = [c for c in columns if c != "date" and c not in plain]
-        found = pq.ParquetFile(path, metadata=metadata, read_dictionary=strings).read_row_group(
-            group, columns=list(columns)
-        )
-        with _lock:
-            if key not in _groups:
-                _groups[key] = found
-                _groups_bytes += found.nbytes
-            while _groups_bytes > GROUPS_KEPT_BYTES and len(_groups) > 1:
-                _, dropped = _groups.popitem(last=False)
-                _groups_bytes -= dropped.nbytes
-    return found
+            if low is None or low <= (value,) <= high:
+                yield stored.group(path, metadata, group, read, dictionary)

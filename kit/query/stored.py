@@ -35,7 +35,8 @@ FOOTERS_KEPT = 512
 
 _lock = threading.Lock()
 _footers: OrderedDict[tuple[str, tuple[str, ...]], tuple[pq.FileMetaData, tuple]] = OrderedDict()
-_groups: OrderedDict[tuple[str, int], pa.Table] = OrderedDict()
+# by (path, group, columns, columns read as dictionaries)
+_groups: OrderedDict[tuple, pa.Table] = OrderedDict()
 _groups_bytes = 0
 
 T = TypeVar("T")
@@ -105,17 +106,26 @@ def footer(path: str, keys: tuple[str, ...]) -> tuple[pq.FileMetaData, tuple]:
     return found
 
 
-def group(path: str, metadata: pq.FileMetaData, index: int) -> pa.Table:
-    """Row group `index` of the file, every column (decoded once, then kept)."""
+def group(
+    path: str,
+    metadata: pq.FileMetaData,
+    index: int,
+    columns: Sequence[str] | None = None,
+    dictionary: Sequence[str] = (),
+) -> pa.Table:
+    """Row group `index` of the file, its `columns` (every one when None), those named in
+    `dictionary` read as dictionaries (decoded once, then kept)."""
     global _groups_bytes
-    key = (path, index)
+    key = (path, index, None if columns is None else tuple(columns), tuple(dictionary))
     with _lock:
         found = _groups.get(key)
         if found is not None:
             _groups.move_to_end(key)
     if found is None:
         # a ParquetFile of its own per read: one file object is not shared between threads
-        found = pq.ParquetFile(path, metadata=metadata).read_row_group(index)
+        found = pq.ParquetFile(
+            path, metadata=metadata, read_dictionary=list(dictionary) or None
+        ).read_row_group(index, columns=None if columns is None else list(columns))
         with _lock:
             if key not in _groups:
                 _groups[key] = found
