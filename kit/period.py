@@ -202,7 +202,7 @@ def serving_months(
     come from the base tables.
 
     `margin`: days a stored month's figures reach past its edges (the six days of a weekly
-    chart, kit/sql/track_breakdown_served.sql). A month then counts only when it starts on
+    chart, kit/sql/track_breakdown_pieces.sql). A month then counts only when it starts on
     `start` or at least `margin` days after it, and ends on `end` or at least `margin`
     days before it."""
     first = start.replace(day=1)

@@ -181,13 +181,12 @@ REACHED_BY_THE_ANSWERS = {
 # Served macros Spark does not run: an aggregate ordered within (first(… order by …): the
 # footer's top track), lists of rows and struct columns (the row's one statement) or window
 # frames over lists (the alerts over every platform and country at once) have no
-# translation, and the pieces of a period read the Parquet files a DuckDB query names
-# (read_parquet of a list of files). Spark answers from the definitions over the base
-# tables, and tests/test_serving.py compares the two ways on DuckDB.
+# translation, nor the unnest of the lists the movers' stored months come as
+# (track_movers_breakdown). Spark answers from the definitions over the base tables, and
+# tests/test_serving.py compares the two ways on DuckDB.
 SERVED_ON_DUCKDB = {
     "breakdown_totals_served", "breakdown_and_series", "series_alerts_served",
-    "track_breakdown_pieces", "track_month_pieces", "track_edge_values",
-    "track_edge_daily_entries", "track_edge_weekly_entries",
+    "track_movers_breakdown",
 }  # fmt: skip
 # The rows a served macro reads from the table its argument names (query_table), made by
 # the calling query as kit.query makes them: {parameter: (name, the rows' SQL)}, or
@@ -219,9 +218,35 @@ NAMED_ROWS = {
         "'drop', 1200, 1500.0, -300.0, -0.2, -4.5",
     ),
     "p_asked": ("asked", "select 'a' as artist_id"),
-    ("track_breakdown_served", "p_parts"): (
-        "breakdown_parts",
-        "select * from track_month_parts($p_artist_id, $p_platform, $p_country, $start_date, $end_date, $months_start, $months_end)",
+    # the pieces of a period read one platform's rows of a serving table, as
+    # kit.query.parts.served_breakdown names its files
+    ("track_month_pieces", "p_rows"): (
+        "track_month_in_period",
+        "select * from track_month where platform = $p_platform",
+    ),
+    ("track_edge_values", "p_rows"): (
+        "track_day_in_period",
+        "select * from track_day where platform = $p_platform",
+    ),
+    ("track_edge_daily_entries", "p_rows"): (
+        "chart_entries_in_period",
+        "select * from chart_entries where platform = $p_platform",
+    ),
+    ("track_edge_weekly_entries", "p_rows"): (
+        "chart_week_in_period",
+        "select * from chart_week where platform = $p_platform",
+    ),
+    # September's whole month and both its edges at once: each piece over its own rows
+    ("track_breakdown_pieces", "p_pieces"): (
+        "breakdown_pieces",
+        "with month_rows as (select * from track_month where platform = $p_platform), "
+        "day_rows as (select * from track_day where platform = $p_platform), "
+        "entry_rows as (select * from chart_entries where platform = $p_platform), "
+        "week_rows as (select * from chart_week where platform = $p_platform) "
+        "select * from track_month_pieces('month_rows', $p_artist_id, $p_country, $start_date, $end_date) "
+        "union all select * from track_edge_values('day_rows', $p_artist_id, $p_country, $start_date, $head_start, $head_end, $tail_start, $tail_end) "
+        "union all select * from track_edge_daily_entries('entry_rows', $p_artist_id, $p_country, $head_start, $head_end, $tail_start, $tail_end) "
+        "union all select * from track_edge_weekly_entries('week_rows', $p_artist_id, $p_country, $end_date, $head_start, $head_end, $tail_start, $tail_end)",
     ),
     ("audience_summary_served", "p_parts"): (
         "audience_parts",

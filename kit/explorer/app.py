@@ -7,6 +7,10 @@ controls to the model (kit.explorer.model) and shows what the view builds
 through `with output:`, so a test reads them without a kernel. Every handler reports
 failures in an error box inside the widget, never as a traceback.
 
+Update follows the warehouse: after a commit (any process's), the pickers offer what the
+latest version holds, the selection stays where it still exists, and the notes say what
+changed (README, "The Explorer").
+
 Periods are counted back from the anchor day: the day before `today` when it is given,
 else the last date with data in the warehouse. "Last month" is the last calendar month
 complete on the anchor day; "last 28 days" is the listeners window ending on it
@@ -26,10 +30,11 @@ from .. import config, render
 from ..countries import country_code, country_name
 from ..period import PRESET_PERIODS, period_label
 from ..platforms import normalise_platform, platform_name
-from ..query import Query, QueryError, previous_period
+from ..query import Catalogue, Query, QueryError, previous_period
 from ..schema import GLOBAL
 from .model import (
     COMPARE_MAX,
+    CatalogueChange,
     ExplorerModel,
     Fetcher,
     TrackPick,
@@ -40,6 +45,7 @@ from .view import (
     STYLE,
     describe_failure,
     render_cards,
+    render_catalogue_change,
     render_download,
     render_error,
     render_heading,
@@ -87,6 +93,8 @@ class Explorer(widgets.VBox):
         compare: str | None = None,
     ) -> None:
         self.error = widgets.HTML()
+        # what changed in the warehouse's catalogue on the last Update (or Add)
+        self.notes = widgets.HTML()
         self.compare_with = widgets.Dropdown(
             options=COMPARE_OPTIONS,
             value=compare or "none",
@@ -130,6 +138,7 @@ class Explorer(widgets.VBox):
                 widgets.HBox([self.start, self.end]),
                 widgets.HBox([self.update, self.export, self.compare_with, self.status]),
                 self.error,
+                self.notes,
                 self.export_link,
                 self.heading,
                 self.cards,
@@ -154,6 +163,8 @@ class Explorer(widgets.VBox):
         period: str | Sequence,
     ) -> None:
         cat = self.model.catalogue if self.model else None
+        # the catalogue the pickers offer; Update follows the warehouse's (_follow_catalogue)
+        self._offered: Catalogue | None = cat
         names = self.model.artist_names() if self.model else []
         if isinstance(artists, str):
             artists = [artists]
@@ -187,13 +198,9 @@ class Explorer(widgets.VBox):
         except ValueError as exc:
             self.error.value = render_error(str(exc))
             code = GLOBAL
-        codes = [c for c in (cat.countries if cat else ()) if c != GLOBAL]
-        if code != GLOBAL and code not in codes:
-            codes.append(code)
-        options = [("Worldwide", GLOBAL)] + sorted(
-            ((country_name(c), c) for c in codes), key=lambda o: o[0]
+        self.country = widgets.Dropdown(
+            options=_country_options(cat, code), value=code, description="Country"
         )
-        self.country = widgets.Dropdown(options=options, value=code, description="Country")
         period_options = [(label, key) for key, label in PRESET_PERIODS.items()]
         period_options.append(("Custom dates", CUSTOM))
         start = end = None
@@ -235,12 +242,14 @@ class Explorer(widgets.VBox):
         return self.period.value
 
     def build_query(self) -> Query:
-        """The Query the controls describe, after offering in the platform picker the
-        platforms with data for its artists, country and period (kit.query.
-        platforms_with_data); QueryError says what to change. Every platform picked, or
-        none, is Query's default: the platforms with data."""
+        """The Query the controls describe, on the warehouse's latest version, after
+        offering in the pickers what that version holds (_follow_catalogue) and in the
+        platform picker the platforms with data for its artists, country and period
+        (kit.query.platforms_with_data); QueryError says what to change. Every platform
+        picked, or none, is Query's default: the platforms with data."""
         if self.model is None:
             raise QueryError("No warehouse to explore.")
+        self._follow_catalogue()
         if not self.artists.value:
             raise QueryError("Pick at least one artist.")
         chosen = self._chosen_platforms()
@@ -251,6 +260,29 @@ class Explorer(widgets.VBox):
         if chosen is None:
             return everything
         return everything.replace(platforms=list(chosen))
+
+    def _follow_catalogue(self) -> None:
+        """Offer in the artist and country pickers what the warehouse holds now: after a
+        commit (by this process or another, such as `kit ingest` in a terminal), its
+        artists and countries. The artists and country picked stay picked; a picked artist
+        the warehouse no longer holds is taken off, and the notes say so and name the
+        artists that are new. On the version already offered, nothing is read or reset."""
+        assert self.model is not None
+        change = CatalogueChange(self._offered, self.model.refresh_catalogue())
+        if not change.changed:
+            return
+        gone = change.artists_gone(self.artists.value)
+        kept = [name for name in self.artists.value if name not in gone]
+        names = self.model.artist_names()
+        self.artist_input.options = names
+        # allowed before the value: TagsInput refuses a value outside its allowed tags
+        self.artists.allowed_tags = list(dict.fromkeys(names + kept))
+        self.artists.value = kept
+        code = self.country.value
+        self.country.options = _country_options(change.after, code)
+        self.country.value = code
+        self._offered = change.after
+        self.notes.value = render_catalogue_change(change.artists_added, gone)
 
     def _chosen_platforms(self) -> tuple[str, ...] | None:
         """The platforms picked, or None for every platform (all of those offered, or none)."""
@@ -274,6 +306,7 @@ class Explorer(widgets.VBox):
     def refresh(self) -> None:
         """Run the summary for the controls' selection and rebuild the cards and rows."""
         self.status.value = render_loading("Loading…")
+        self.notes.value = ""
         if not self._safely(self._refresh):
             self.q = None
             self.heading.value = self.cards.value = ""
@@ -371,6 +404,9 @@ class Explorer(widgets.VBox):
         typed = self.artist_input.value.strip()
         if not typed:
             return
+        self.notes.value = ""
+        # an artist committed since the last Update is checked, and offered, on that version
+        self._follow_catalogue()
         name = self.model.check_artist(typed)
         if name not in self.artists.value:
             self.artists.value = [*self.artists.value, name]
@@ -389,6 +425,17 @@ class Explorer(widgets.VBox):
             self.export_link.value = ""
             raise
         self.export_link.value = render_download(path)
+
+
+def _country_options(cat: Catalogue | None, code: str) -> list[tuple[str, str]]:
+    """Worldwide, then the countries the catalogue holds by name, with `code` (the one
+    picked) kept where the catalogue does not hold it."""
+    codes = [c for c in (cat.countries if cat else ()) if c != GLOBAL]
+    if code != GLOBAL and code not in codes:
+        codes.append(code)
+    return [("Worldwide", GLOBAL)] + sorted(
+        ((country_name(c), c) for c in codes), key=lambda o: o[0]
+    )
 
 
 def _as_date(value: str | dt.date | None) -> dt.date | None:

@@ -199,6 +199,31 @@ class BreakdownState:
         self.shown = PAGE
 
 
+@dataclass(frozen=True)
+class CatalogueChange:
+    """What the warehouse's catalogue gained and lost between two reads (two versions):
+    what the Explorer's pickers follow on Update."""
+
+    before: query.Catalogue
+    after: query.Catalogue
+
+    @property
+    def changed(self) -> bool:
+        return self.after is not self.before and self.after != self.before
+
+    @property
+    def artists_added(self) -> list[str]:
+        known = {name for _, name in self.before.artists}
+        return [name for _, name in self.after.artists if name not in known]
+
+    def artists_gone(self, selected: Sequence[str]) -> list[str]:
+        """The artists of `selected` that the warehouse held and no longer holds (a name
+        it never held is not "gone": a Query says it is unknown, with close matches)."""
+        was = {name for _, name in self.before.artists}
+        now = {name for _, name in self.after.artists}
+        return [name for name in selected if name in was and name not in now]
+
+
 @dataclass
 class ExplorerModel:
     """The Explorer's state and its only door to the data: kit.query, counted and cached.
@@ -232,6 +257,13 @@ class ExplorerModel:
     def artist_names(self) -> list[str]:
         return [name for _, name in self.catalogue.artists]
 
+    def refresh_catalogue(self) -> query.Catalogue:
+        """The catalogue of the warehouse's latest version, now held: a commit (by this
+        process or another) is a new version, read once (kit.query.catalogue keeps it per
+        version); on the same version nothing is read again and it is the same object."""
+        self.catalogue = query.catalogue(self.warehouse)
+        return self.catalogue
+
     def make_query(
         self,
         artists: Sequence[str],
@@ -241,9 +273,8 @@ class ExplorerModel:
     ) -> Query:
         """A Query on the latest version of the warehouse (the Explorer's Update asks for
         fresh data): the catalogue, and the anchor relative periods count back from, are
-        read again when a commit made a new version (kit.query.catalogue keeps them per
-        version)."""
-        self.catalogue = query.catalogue(self.warehouse)
+        read again when a commit made a new version (refresh_catalogue)."""
+        self.refresh_catalogue()
         return Query(
             list(artists),
             preset_period(period, self.anchor),

@@ -47,6 +47,24 @@ def render_note(text: str) -> str:
     return _piece("muted", text)
 
 
+# new artists named in the note after a commit; the rest are counted
+NEW_ARTISTS_NAMED = 3
+
+
+def render_catalogue_change(added: Sequence[str], gone: Sequence[str]) -> str:
+    """The notes after the warehouse's catalogue changed: the picked artists it no longer
+    holds (taken off the selection) and the artists that are new in it; nothing when
+    neither (a commit of new figures for known artists)."""
+    lines = []
+    if gone:
+        lines.append(f"No longer in the warehouse, taken off the selection: {', '.join(gone)}.")
+    if added:
+        named = ", ".join(added[:NEW_ARTISTS_NAMED])
+        more = len(added) - NEW_ARTISTS_NAMED
+        lines.append(f"New in the warehouse: {named}" + (f" and {more} more." if more > 0 else "."))
+    return "".join(render_note(line) for line in lines)
+
+
 def render_error(message: str) -> str:
     return _piece("error", message)
 

@@ -95,9 +95,9 @@ def breakdown(
     if limit is not None and (limit < 0 or offset < 0):
         raise QueryError("limit and offset must be zero or more.")
     if not search and offset >= 0 and parts.served(q) and parts.one_month(q.start, q.end):
-        stored = month_rows.breakdown_rows(q.snapshot, params, q.start)
-        if stored is not None:
-            return _frame(month_rows.ordered(stored, keys).slice(offset, limit), BREAKDOWN_COLUMNS)
+        rows = month_rows.breakdown_rows(q.snapshot, params, q.start)
+        if rows is not None:
+            return _frame(month_rows.ordered(rows, keys).slice(offset, limit), BREAKDOWN_COLUMNS)
     order = "order by " + ", ".join(
         f'"{column}" {"desc" if desc else "asc"} nulls last' for column, desc in keys
     )

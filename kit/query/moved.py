@@ -10,7 +10,7 @@ import pyarrow as pa
 from .. import engine
 from ..errors import QueryError
 from ..period import PeriodError, comparison_period
-from . import core, month_rows, parts
+from . import core, month_rows, parts, period_files
 from .catalogue import lookups
 from .core import SUMMARY_COLUMNS, Query, _base_params, _frame, _selection_params
 
@@ -118,8 +118,6 @@ def movers(
         page = "limit $limit"
         params["limit"] = int(limit)
     out = _frame(_moved(q, "track_movers", params, f"{order} {page}"), MOVERS_COLUMNS)
-    if out["previous_rank"].isna().all():  # no track then: is there any data at all?
-        _require_comparison_data(q, artist_id, slug, previous_start, previous_end)
     out.attrs["previous_period"] = (previous_start, previous_end)
     return out
 
@@ -184,30 +182,54 @@ def movers_totals(q: Query, artist: str, platform: str, compare: str = "previous
         "previous_end": previous_end,
     }
     out = _frame(_moved(q, "track_movers_totals", params), MOVERS_TOTALS_COLUMNS)
-    if not out["previous_tracks"].iloc[0]:  # as movers: is there any data to compare with?
-        _require_comparison_data(q, artist_id, slug, previous_start, previous_end)
     out.attrs["previous_period"] = (previous_start, previous_end)
     return out
 
 
 def _moved(q: Query, macro: str, params: dict, tail: str = "") -> pa.Table:
     """The rows of the movers' `macro` (track_movers or track_movers_totals) for `params`,
-    `tail` (an order and a page) after. When both periods are whole months of a version
-    with a serving layer, their breakdowns are the stored rows (kit/query/month_rows.py),
-    which the `_served` twin reads under the names it is given."""
-    cur = engine.cursor(snapshot=q.snapshot)
+    `tail` (an order and a page) after; refused when the comparison period's breakdown is
+    empty and the period holds no data either. When both periods are whole months of a
+    version with a serving layer, their breakdowns are the stored rows
+    (kit/query/month_rows.py), handed to the `_served` twin as the lists of their columns
+    (track_movers_breakdown), and an empty comparison month is checked before the
+    statement."""
     stored = _stored_breakdowns(q, params)
     if stored is None:
-        return core._run(cur, f"{_movers_source(q, macro, params)} {tail}", params=params)
-    # a cursor of its own: the names it registers are seen by no other
-    for name, rows in zip(("breakdown", "previous_breakdown"), stored, strict=True):
-        cur.register(name, rows)
-    try:
-        sql = f"select * from {macro}_served('breakdown', 'previous_breakdown') {tail}"
-        # only the tail's parameters: the periods are in the rows already
-        return core._run(cur, sql, params={k: v for k, v in params.items() if f"${k}" in sql})
-    finally:
-        cur.close()
+        cur = engine.cursor(snapshot=q.snapshot)
+        rows = core._run(cur, f"{_movers_source(q, macro, params)} {tail}", params=params)
+        if _nothing_before(macro, rows):
+            _require_comparison_data(q, params)
+        return rows
+    if not stored[1].num_rows:
+        _require_comparison_data(q, params)
+    # the rows go in as parameters, the lists of their columns (track_movers_breakdown)
+    sql = (
+        f"with {_listed('breakdown', 'this_')}, {_listed('previous_breakdown', 'previous_')} "
+        f"select * from {macro}_served('breakdown', 'previous_breakdown') {tail}"
+    )
+    # the periods are in the rows already: core._run passes only the tail's parameters
+    values = dict(params)
+    for prefix, rows in zip(("this_", "previous_"), stored, strict=True):
+        values.update({prefix + c: rows[c].to_pylist() for c in MOVERS_BREAKDOWN_COLUMNS})
+    return core._run(engine.cursor(snapshot=q.snapshot), sql, params=values)
+
+
+# The columns of a breakdown the movers read, in the order track_movers_breakdown takes them.
+MOVERS_BREAKDOWN_COLUMNS = ("track_id", "title", "credit", "total_streams", "best_position", "coverage")  # fmt: skip
+
+
+def _listed(name: str, prefix: str) -> str:
+    """The CTE `name`: the breakdown whose columns are the parameters `{prefix}{column}`."""
+    lists = ", ".join(f"${prefix}{column}" for column in MOVERS_BREAKDOWN_COLUMNS)
+    return f"{name} as (select * from track_movers_breakdown({lists}))"
+
+
+def _nothing_before(macro: str, rows: pa.Table) -> bool:
+    """Whether the movers' `rows` show no track in the comparison period's breakdown."""
+    if macro == "track_movers_totals":
+        return not rows["previous_tracks"][0].as_py()
+    return rows["previous_rank"].null_count == rows.num_rows
 
 
 def _stored_breakdowns(q: Query, params: dict) -> tuple[pa.Table, pa.Table] | None:
@@ -241,14 +263,20 @@ def _movers_source(q: Query, macro: str, params: dict) -> str:
     )
 
 
-def _require_comparison_data(
-    q: Query, artist_id: str, platform: str, start: dt.date, end: dt.date
-) -> None:
-    # the rows of period_sources (kit/sql/period_sources.sql) are those of period_rows,
-    # which the warehouse's look-ups of the version answer, and keep
-    found = lookups(q.snapshot).platforms_present(
-        (artist_id,), q.country_code, start, end, among=(platform,)
-    )
+def _require_comparison_data(q: Query, params: dict) -> None:
+    """Refuse a comparison period without any data for the artist on the platform in the
+    country (a row of period_rows, kit/sql/period_rows.sql): every track would look new.
+    Asked of the version's files (kit/query/period_files.py); of the statement when a
+    file is outside a platform × month folder."""
+    artist_id, platform = params["artist"], params["platform"]
+    start, end = params["previous_start"], params["previous_end"]
+    found = period_files.has_rows(q.snapshot, artist_id, platform, q.country_code, start, end)
+    if found is None:
+        found = bool(
+            lookups(q.snapshot).platforms_present(
+                (artist_id,), q.country_code, start, end, among=(platform,)
+            )
+        )
     if not found:
         raise QueryError(
             f"No data for {q.artist_name(artist_id)} on {platform} in {q.country_code} "

@@ -21,7 +21,7 @@ def served(q: Query) -> bool:
 
 
 # Days a stored month's breakdown figures reach past its edges: a weekly chart's six days
-# before its date (kit/sql/track_breakdown_served.sql).
+# before its date (kit/sql/track_breakdown_pieces.sql).
 WEEK_MARGIN = 6
 
 
@@ -50,18 +50,6 @@ def _parts(
     return " union all ".join(f"select * from {s}" for s in selects), params
 
 
-def track_parts(start: dt.date, end: dt.date, prefix: str = "") -> tuple[str, dict]:
-    """The parts of the period whose bounds are `$…start, $…end` (`prefix` first)."""
-    return _parts(
-        start,
-        end,
-        WEEK_MARGIN,
-        f"track_month_parts($artist, $platform, $country, ${prefix}start, ${prefix}end, {{start}}, {{end}})",
-        f"track_edge_parts($artist, $platform, $country, {{edges}}, ${prefix}start, ${prefix}end)",
-        prefix,
-    )
-
-
 def audience_parts(q: Query, artists: str, platforms: str, prefix: str = "") -> tuple[str, dict]:
     return _parts(
         q.start,
@@ -73,14 +61,12 @@ def audience_parts(q: Query, artists: str, platforms: str, prefix: str = "") -> 
     )
 
 
-def served_breakdown(
-    params: dict, prefix: str = "", snapshot: warehouse.Snapshot | None = None
-) -> str:
+def served_breakdown(params: dict, prefix: str = "", *, snapshot: warehouse.Snapshot) -> str:
     """The CTE `breakdown` that answers a breakdown from the serving layer: a whole
-    calendar month as stored (track_breakdown_month), any other period from its parts:
-    given the reader's `snapshot`, from the files of the months that hold them, in one
-    grouping (period_pieces, track_breakdown_pieces), else over the tables' views
-    (track_parts, track_breakdown_served); the parts' bounds and files go into `params`. The period is the one whose bounds `params`
+    calendar month as stored (track_breakdown_month), any other period from the pieces of
+    its whole months and the days around them, read from the reader's `snapshot`'s files of
+    the months that hold them, in one grouping (period_pieces, track_breakdown_pieces); the
+    pieces' bounds and files go into `params`. The period is the one whose bounds `params`
     holds as `start` and `end`, the query's; with a `prefix`, the one it holds as
     `{prefix}start` and `{prefix}end`, in the CTE `{prefix}breakdown` (a comparison
     period's, in the same statement as the query's)."""
@@ -90,28 +76,35 @@ def served_breakdown(
             f"{prefix}breakdown as (select * from track_breakdown_month("
             f"$artist, $platform, $country, ${prefix}start, ${prefix}end))"
         )
-    pieces = None if snapshot is None else period_pieces(snapshot, params, prefix)
-    if pieces is not None:
-        return (
-            f"{prefix}breakdown_pieces as ({pieces}), {prefix}breakdown as (select * from "
-            f"track_breakdown_pieces($artist, ${prefix}start, ${prefix}end, '{prefix}breakdown_pieces'))"
-        )
-    found, cut = track_parts(start, end, prefix)
-    params.update(cut)
+    pieces, files = period_pieces(snapshot, params, prefix)
+    params.update({f"{name}_files": paths for name, paths in files.items()})
+    rows = "".join(
+        f"{name} as (select * from read_parquet(${name}_files, "
+        "hive_partitioning = true, hive_types_autocast = false)), "
+        for name in files
+    )
+    if not files:
+        # no piece has a file in the period's months: the whole months' piece over no rows
+        rows = f"{prefix}{PERIOD_PIECES[0][1]}_in_period as (select * from {PERIOD_PIECES[0][1]} where false), "
     return (
-        f"{prefix}breakdown_parts as ({found}), {prefix}breakdown as (select * from "
-        f"track_breakdown_served($artist, ${prefix}start, ${prefix}end, '{prefix}breakdown_parts'))"
+        f"{rows}{prefix}breakdown_pieces as ({pieces}), {prefix}breakdown as (select * from "
+        f"track_breakdown_pieces($artist, ${prefix}start, ${prefix}end, '{prefix}breakdown_pieces'))"
     )
 
 
 # The pieces of a period's breakdown (kit/sql/track_breakdown_pieces.sql): each macro, the
-# serving layer's table it reads the files of, and its arguments after the files.
+# serving layer's table whose rows it reads, and its arguments after the artist and country.
 PERIOD_PIECES = (
     ("track_month_pieces", "track_month", "{start}, {end}"),
     ("track_edge_values", "track_day", "{start}, {edges}"),
     ("track_edge_daily_entries", "chart_entries", "{edges}"),
     ("track_edge_weekly_entries", "chart_week", "{end}, {edges}"),
 )
+# The columns each macro reads of its table's rows, when they are read as stored (all of
+# the other tables'): chart entries' streams, source and previous position are not read.
+PIECE_COLUMNS = {
+    "chart_entries": ("date", "country", "frequency", "chart", "position", "track_id"),
+}
 
 
 def period_months(start: dt.date, end: dt.date) -> dict[str, list[str]]:
@@ -138,36 +131,41 @@ def period_months(start: dt.date, end: dt.date) -> dict[str, list[str]]:
     }
 
 
-def period_pieces(snapshot: warehouse.Snapshot, params: dict, prefix: str = "") -> str | None:
+def period_pieces(
+    snapshot: warehouse.Snapshot, params: dict, prefix: str = ""
+) -> tuple[str, dict[str, list[str]]]:
     """The union of the pieces of the period whose bounds `params` holds as `{prefix}start`
     and `{prefix}end`, on the platform it holds as `platform`, as SQL over the macros of
-    PERIOD_PIECES, each given the files of `snapshot` that hold its months; their values go
-    into `params`. Only the tables with files there are named, so nothing is planned for
-    the others; None when none has one (the period is before or after all data)."""
+    PERIOD_PIECES, each reading its table's rows under the name `{prefix}{table}_in_period`;
+    and, by that name, the files of `snapshot` that hold its months, of the tables that
+    have some. The edges' bounds go into `params`. Only the tables with files there are
+    named, so nothing is planned for the others; when none has one (the period is before
+    or after all data), the whole months' piece alone is named, over no files."""
     start, end = params[f"{prefix}start"], params[f"{prefix}end"]
     cut = serving_parts(start, end, WEEK_MARGIN)
     months = period_months(start, end)
     edges = ", ".join(f"${prefix}{k}" for k in EDGES)
-    selects, values, with_edges = [], {}, False
+    selects, files, with_edges = [], {}, False
     for macro, table, arguments in PERIOD_PIECES:
         by_month = warehouse.files_by_partition(snapshot, table)
-        files = [
+        found = [
             f for month in months[table] for f in by_month.get((params["platform"], month), ())
         ]
-        if not files:
+        if not found:
             continue
-        values[f"{prefix}{table}_files"] = files
+        name = f"{prefix}{table}_in_period"
+        files[name] = found
         with_edges |= "{edges}" in arguments
         rest = arguments.format(start=f"${prefix}start", end=f"${prefix}end", edges=edges)
-        selects.append(
-            f"select * from {macro}(${prefix}{table}_files, $artist, $platform, $country, {rest})"
-        )
+        selects.append(f"select * from {macro}('{name}', $artist, $country, {rest})")
     if not selects:
-        return None
-    params.update(values)
+        macro, table, _ = PERIOD_PIECES[0]
+        selects.append(
+            f"select * from {macro}('{prefix}{table}_in_period', $artist, $country, ${prefix}start, ${prefix}end)"
+        )
     if with_edges:
         params.update({f"{prefix}{k}": cut[k] for k in EDGES})
-    return " union all ".join(selects)
+    return " union all ".join(selects), files
 
 
 def one_month(start: dt.date, end: dt.date) -> bool:

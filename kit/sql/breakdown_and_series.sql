@@ -1,7 +1,7 @@
 -- breakdown_and_series(breakdown, listener_parts, series, start_date, end_date)
 -- Grain: one row, holding four answers of one artist × platform × country × period
 -- [start_date, end_date] as lists of rows: `breakdown`, every row of the served breakdown
--- named `breakdown` in the calling query (track_breakdown_month or track_breakdown_served),
+-- named `breakdown` in the calling query (track_breakdown_month or track_breakdown_pieces),
 -- in kit.query's breakdown order (most streams, best position, title, track id; missing
 -- values last); `totals`, its footer (breakdown_totals_served, over the same rows and the
 -- listener parts named `listener_parts`); `series`, every row of the table named `series`

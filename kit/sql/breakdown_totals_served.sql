@@ -1,7 +1,7 @@
 -- breakdown_totals_served(breakdown, listener_parts)
 -- Grain: one row, exactly as breakdown_totals (the definition; its header gives every
 -- column), over the served breakdown named `breakdown` in the calling query (the rows of
--- track_breakdown_month or track_breakdown_served), with the artist's monthly listeners
+-- track_breakdown_month or track_breakdown_pieces), with the artist's monthly listeners
 -- put together from the table named `listener_parts` (rows of audience_month_parts and
 -- audience_edge_parts; kit.query.breakdown_totals makes both).
 -- Two one-row aggregates and nothing else: the top track is the first row in the

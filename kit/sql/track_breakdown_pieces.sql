@@ -5,11 +5,11 @@
 -- it): the rows of track_month_pieces (each whole month's figures that add up) and of
 -- track_edge_values, track_edge_daily_entries and track_edge_weekly_entries (each value
 -- and chart entry of the days before and after them, or of the whole period when it has
--- no whole month), read from the serving layer's files of those months. The same figures
--- as track_breakdown_served over track_month_parts and track_edge_parts: totals, days with
--- a value and covered days add up, positions and peaks are the best, the sources are all
--- of them, and the chart days are the months' plus the edges' top-chart days, each once
--- (the parts share no day). One grouping over rows read from the named files, rather than
+-- no whole month), read from the serving layer's files of those months. The pieces split
+-- the period's days (kit.period.serving_parts), so totals, days with a value and covered
+-- days add up, positions and peaks are the best, the sources are all of them, and the
+-- chart days are the months' plus the edges' top-chart days, each once (the parts share
+-- no day). One grouping over rows read from the named files, rather than
 -- the parts grouped one by one over views of every partition, is what makes a period's
 -- statement cheap to bind and plan (docs/metrics.md, "The serving layer").
 create or replace macro track_breakdown_pieces(p_artist_id, start_date, end_date, p_pieces) as table
@@ -28,7 +28,7 @@ by_track as (
         -- the edges' days as a list made distinct, not a distinct aggregate (which DuckDB
         -- plans as a second grouping and a join)
         coalesce(sum(chart_days), 0)
-            + coalesce(len(list_distinct(list(edge_day) filter (where edge_day is not null))), 0) as days_on_chart,
+            + coalesce(array_length(list_distinct(list(edge_day) filter (where edge_day is not null))), 0) as days_on_chart,
         min(first_day) as first_chart_date,
         max(last_day) as last_chart_date
     from query_table(p_pieces)

@@ -1,11 +1,12 @@
--- track_edge_daily_entries(files, artist_id, platform, country, head_start, head_end, tail_start, tail_end)
+-- track_edge_daily_entries(rows, artist_id, country, head_start, head_end, tail_start, tail_end)
 -- Grain: one row per daily chart entry (all stand) of a track credited to the artist dated
 -- in the head [head_start, head_end] or the tail [tail_start, tail_end] of a period
--- (kit.period.serving_parts; either edge null when the period has none), from `files`, the
--- chart_entries files of the edges' months; in the columns track_breakdown_pieces puts
+-- (kit.period.serving_parts; either edge null when the period has none), from `rows`, the
+-- rows of one platform's chart_entries files of the edges' months (a table the calling
+-- query names, as track_month_pieces); in the columns track_breakdown_pieces puts
 -- together: its position on its chart, and for the top chart the one day it covers, its
 -- own. (docs/metrics.md, "The serving layer")
-create or replace macro track_edge_daily_entries(p_files, p_artist_id, p_platform, p_country, head_start, head_end, tail_start, tail_end) as table
+create or replace macro track_edge_daily_entries(p_rows, p_artist_id, p_country, head_start, head_end, tail_start, tail_end) as table
 select
     c.track_id,
     cast(null as bigint) as streams,
@@ -19,9 +20,8 @@ select
     case when c.chart = 'top' then c.date end as first_day,
     case when c.chart = 'top' then c.date end as last_day,
     case when c.chart = 'top' then c.date end as edge_day
-from read_parquet(p_files, hive_partitioning = true, hive_types_autocast = false) as c
-where c.platform = lower(p_platform)
-  and c.frequency = 'daily'
+from query_table(p_rows) as c
+where c.frequency = 'daily'
   and c.country = upper(p_country)
   and (c.date between cast(head_start as date) and cast(head_end as date)
        or c.date between cast(tail_start as date) and cast(tail_end as date))

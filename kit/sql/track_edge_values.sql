@@ -1,12 +1,13 @@
--- track_edge_values(files, artist_id, platform, country, start_date, head_start, head_end, tail_start, tail_end)
+-- track_edge_values(rows, artist_id, country, start_date, head_start, head_end, tail_start, tail_end)
 -- Grain: one row per counted value (track_values: a day, or a week dated on its last day)
 -- of a track credited to the artist dated in the head [head_start, head_end] or the tail
 -- [tail_start, tail_end] of a period starting on start_date (kit.period.serving_parts;
--- either edge null when the period has none), from `files`, the serving layer's track_day
--- files of the edges' months; in the columns track_breakdown_pieces puts together. Covered
+-- either edge null when the period has none), from `rows`, the rows of one platform's
+-- track_day files of the edges' months (a table the calling query names, as
+-- track_month_pieces); in the columns track_breakdown_pieces puts together. Covered
 -- days: the value's days inside the period (a weekly value's days before start_date do not
 -- count). (docs/metrics.md, "The serving layer")
-create or replace macro track_edge_values(p_files, p_artist_id, p_platform, p_country, start_date, head_start, head_end, tail_start, tail_end) as table
+create or replace macro track_edge_values(p_rows, p_artist_id, p_country, start_date, head_start, head_end, tail_start, tail_end) as table
 select
     v.track_id,
     v.streams,
@@ -20,9 +21,8 @@ select
     cast(null as date) as first_day,
     cast(null as date) as last_day,
     cast(null as date) as edge_day
-from read_parquet(p_files, hive_partitioning = true, hive_types_autocast = false) as v
-where v.platform = lower(p_platform)
-  and v.country = upper(p_country)
+from query_table(p_rows) as v
+where v.country = upper(p_country)
   and (v.date between cast(head_start as date) and cast(head_end as date)
        or v.date between cast(tail_start as date) and cast(tail_end as date))
   and v.track_id in (select track_id from track_credits where artist_id = p_artist_id)

@@ -1,14 +1,15 @@
--- track_month_pieces(files, artist_id, platform, country, start_date, end_date)
+-- track_month_pieces(rows, artist_id, country, start_date, end_date)
 -- Grain: one row per track credited to the artist × whole month of the period
--- [start_date, end_date] held in `files`, the serving layer's track_month files of those
--- months (kit.query.parts.period_files names them from the reader's snapshot): the month's
+-- [start_date, end_date] held in `rows`, the table the calling query names: the rows of the serving layer's
+-- track_month files of those months, of one platform (kit.query.parts.period_pieces names
+-- the files from the reader's snapshot; read by the statement or as stored): the month's
 -- figures that add up, in the columns track_breakdown_pieces puts together. Of a month's
--- two counts of the weekly figures that reach past its edges, the one the period needs,
--- as track_month_parts takes it: covered days clipped at the month's start when the
+-- two counts of the weekly figures that reach past its edges, the one the period needs:
+-- covered days clipped at the month's start when the
 -- period starts with it, else all its values' days; chart days with the entries of the
 -- month only when the period ends with it, else with those of the next six days too
 -- (docs/metrics.md, "The serving layer").
-create or replace macro track_month_pieces(p_files, p_artist_id, p_platform, p_country, start_date, end_date) as table
+create or replace macro track_month_pieces(p_rows, p_artist_id, p_country, start_date, end_date) as table
 select
     m.track_id,
     m.total_streams as streams,
@@ -22,7 +23,6 @@ select
     case when last_day(cast(m.month || '-01' as date)) = cast(end_date as date) then m.first_chart_own else m.first_chart_date end as first_day,
     case when last_day(cast(m.month || '-01' as date)) = cast(end_date as date) then m.last_chart_own else m.last_chart_date end as last_day,
     cast(null as date) as edge_day
-from read_parquet(p_files, hive_partitioning = true, hive_types_autocast = false) as m
-where m.platform = lower(p_platform)
-  and m.country = upper(p_country)
+from query_table(p_rows) as m
+where m.country = upper(p_country)
   and m.track_id in (select track_id from track_credits where artist_id = p_artist_id)

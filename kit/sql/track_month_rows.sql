@@ -6,7 +6,7 @@
 -- counts the days covered by an entry dated in the next month's first six days;
 -- chart_days_own leaves them out). Stored as the table track_month by the write path
 -- (kit/warehouse/serving.py) from the month's track_day and chart_week rows and those of
--- the next month's first six days, read by track_breakdown_served.
+-- the next month's first six days, read by track_month_pieces.
 -- (docs/metrics.md, "The serving layer")
 create or replace macro track_month_rows(p_platform, month_start) as table
 select *

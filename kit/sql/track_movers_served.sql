@@ -4,7 +4,7 @@
 -- `previous_breakdown` (the comparison period's) in the calling query. The one computation
 -- of track_movers' columns: track_movers names its two periods' track_breakdown rows;
 -- kit.query.movers, from the serving layer, the served breakdowns (track_breakdown_month or
--- track_breakdown_served) it makes in the same statement (docs/metrics.md, "What moved"
+-- track_breakdown_pieces) it makes in the same statement (docs/metrics.md, "What moved"
 -- and "The serving layer").
 create or replace macro track_movers_served(p_breakdown, p_previous_breakdown) as table
 with

@@ -3,7 +3,7 @@
 -- part [part_start, part_end] of a period [start_date, end_date], for one platform, the
 -- tracks credited to one artist (null: every track) and one country (null: every country).
 -- The figures of track_breakdown that add up part by part, so a period's breakdown is its
--- parts put together (track_breakdown_served.sql): whole months from the serving layer's
+-- parts put together (track_breakdown_pieces.sql): whole months from the serving layer's
 -- track_month (built from this macro), the days around them from here. It reads the
 -- serving layer's rows of track_values (track_day) and of standing_chart_entries (daily
 -- entries from chart_entries, where all stand; weekly ones from chart_week), each filed

@@ -1,0 +1,117 @@
+"""Whether an artist has data on one platform in a country and period, read from the base
+tables' files with Arrow, without a statement.
+
+"The data there is" has one definition, kit/sql/period_rows.sql (docs/metrics.md,
+"Platforms with data"): the artist's audience points (artist_audience), and the chart
+entries (chart_entries) and own-series values (track_streams) of the tracks credited to
+them (track_credits), in the country, dated inside the period. A movers query refuses a
+comparison period without any such row on its platform; asked of the statement that
+lists them, that costs 15-20 ms at the benchmark's scale, more than the movers themselves.
+
+Each of those tables is filed per platform × month, so the version's file list names the
+files that can hold such a row, and a period none of whose months has a file of the
+platform holds none. Each file is sorted (kit/schema.py): artist_audience and
+track_credits by artist first, chart_entries and track_streams by country first. So a
+row group's statistics of that column say whether it can hold the artist's (or the
+country's) rows, and only the groups that can are decoded, the few columns the test needs
+(the artist, the country, the track and the date), then kept: files are never rewritten.
+tests/test_period_files.py compares the answers with platforms_with_data's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .. import warehouse
+from ..period import months_of
+from ..warehouse import Snapshot
+from . import stored
+
+# The tables period_rows reads rows of.
+AUDIENCE, CHARTS, OWN_SERIES, CREDITS = (
+    "artist_audience", "chart_entries", "track_streams", "track_credits",
+)  # fmt: skip
+
+
+def has_rows(
+    snap: Snapshot, artist_id: str, platform: str, country: str, start: dt.date, end: dt.date
+) -> bool | None:
+    """True when period_rows(artist, country, start, end) holds a row on `platform`; None
+    when a file of its tables is not in a platform × month folder (it may hold any
+    platform and date: only the statement can say)."""
+    months = months_of(start, end)
+    files = {}
+    for table in (AUDIENCE, CHARTS, OWN_SERIES):
+        by_partition = warehouse.files_by_partition(snap, table)
+        if None in by_partition:
+            return None
+        files[table] = [path for m in months for path in by_partition.get((platform, m), ())]
+    if not any(files.values()):
+        return False
+    country = country.upper()
+    low, high = pa.scalar(start, pa.date32()), pa.scalar(end, pa.date32())
+    # artist_audience is sorted by artist first, chart_entries and track_streams by country
+    artist, country_ = pa.array([artist_id]), pa.array([country])
+    for rows in _rows_of(files[AUDIENCE], "artist_id", artist_id, ("country", "date")):
+        if _any(rows, {"artist_id": artist, "country": country_}, low, high):
+            return True
+    tracks = None
+    for table in (CHARTS, OWN_SERIES):
+        for rows in _rows_of(files[table], "country", country, ("track_id", "date")):
+            if tracks is None:
+                tracks = credited_tracks(snap, artist_id)
+            if not len(tracks):
+                return False  # no track of theirs: no chart entry or own series either
+            if _any(rows, {"country": country_, "track_id": tracks}, low, high):
+                return True
+    return False
+
+
+def credited_tracks(snap: Snapshot, artist_id: str) -> pa.Array:
+    """The ids of the tracks credited to the artist, main or featured (track_credits)."""
+    paths = [path for paths in warehouse.files_by_partition(snap, CREDITS).values() for path in paths]  # fmt: skip
+    artist = pa.array([artist_id])
+    pieces = [
+        rows.filter(_among(rows["artist_id"], artist))["track_id"].cast(pa.string())
+        # the ids of one group's tracks are nearly all distinct: read plain, not as a dictionary
+        for rows in _rows_of(paths, "artist_id", artist_id, ("track_id",), plain=("track_id",))
+    ]
+    return pa.chunked_array(pieces, pa.string()).combine_chunks()
+
+
+def _any(rows: pa.Table, among: dict[str, pa.Array], low: pa.Scalar, high: pa.Scalar) -> bool:
+    """Whether a row of `rows` is dated in [low, high] and has, in each column of `among`,
+    one of its values."""
+    mask = pc.and_(pc.greater_equal(rows["date"], low), pc.less_equal(rows["date"], high))
+    for column, values in among.items():
+        mask = pc.and_(mask, _among(rows[column], values))
+    return bool(pc.any(mask).as_py())
+
+
+def _among(column: pa.ChunkedArray, values: pa.Array) -> pa.ChunkedArray:
+    """Whether each value of a dictionary-encoded `column` is one of `values`: asked of
+    its dictionary (the distinct values of a row group), then spread to its rows."""
+    return pa.chunked_array(
+        [pc.take(pc.is_in(chunk.dictionary, value_set=values), chunk.indices) for chunk in column.chunks],
+        pa.bool_(),
+    )  # fmt: skip
+
+
+def _rows_of(
+    paths, column: str, value: str, columns: tuple[str, ...], plain: tuple[str, ...] = ()
+) -> Iterator[pa.Table]:
+    """`column` and `columns` of each row group of the files, sorted by `column` first,
+    that can hold rows whose `column` is `value`; the strings as dictionaries, but those
+    named `plain`."""
+    # the ids and countries as dictionaries, which a row group's strings mostly repeat
+    read = (column, *columns)
+    dictionary = tuple(c for c in read if c != "date" and c not in plain)
+    for path in paths:
+        metadata, bounds = stored.footer(path, (column,))
+        for group, (low, high) in enumerate(bounds):
+            if low is None or low <= (value,) <= high:
+                yield stored.group(path, metadata, group, read, dictionary)
