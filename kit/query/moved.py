@@ -208,8 +208,8 @@ def _moved(q: Query, macro: str, params: dict, tail: str = "") -> pa.Table:
         f"with {_listed('breakdown', 'this_')}, {_listed('previous_breakdown', 'previous_')} "
         f"select * from {macro}_served('breakdown', 'previous_breakdown') {tail}"
     )
-    # the periods are in the rows already: core._run passes only the tail's parameters
-    values = dict(params)
+    # the tail's parameters only: the periods are in the rows already
+    values = {k: v for k, v in params.items() if f"${k}" in sql}
     for prefix, rows in zip(("this_", "previous_"), stored, strict=True):
         values.update({prefix + c: rows[c].to_pylist() for c in MOVERS_BREAKDOWN_COLUMNS})
     return core._run(engine.cursor(snapshot=q.snapshot), sql, params=values)
