@@ -299,6 +299,36 @@ ARTIST_TRACK_MONTH = Table(
     derived=True,
 )
 
+# The day facts a period's days around its whole months are read from, per artist: the
+# counted values of track_day, the daily chart entries of chart_entries and the standing
+# weekly entries of chart_week (`fact`: value | daily | weekly), each once per artist
+# credited on its track, sorted by country and artist so one artist's rows of a country lie
+# in one or two small row groups. What changes them: the month's base rows and those of
+# its neighbours (as track_day's and chart_week's), and a track's credits.
+ARTIST_TRACK_DAY = Table(
+    "artist_track_day",
+    pa.schema(
+        [
+            ("platform", pa.string()),
+            ("country", pa.string()),
+            ("artist_id", pa.string()),
+            ("track_id", pa.string()),
+            ("date", pa.date32()),
+            ("fact", pa.string()),
+            ("streams", pa.int64()),
+            ("days", pa.int64()),
+            ("kind", pa.string()),
+            ("source", pa.string()),
+            ("chart", pa.string()),
+            ("position", pa.int32()),
+        ]
+    ),
+    key=("platform", "country", "artist_id", "track_id", "date", "fact", "chart"),
+    sort=("country", "artist_id", "track_id", "date", "fact", "chart"),
+    partitioned=True,
+    derived=True,
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in [
@@ -314,6 +344,7 @@ TABLES: dict[str, Table] = {
         TRACK_MONTH,
         AUDIENCE_MONTH,
         ARTIST_TRACK_MONTH,
+        ARTIST_TRACK_DAY,
     ]
 }
 DATA_TABLES = tuple(n for n, t in TABLES.items() if n != "ingest_log" and not t.derived)

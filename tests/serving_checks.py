@@ -20,9 +20,12 @@ SERVING_MACROS = {
     "track_month": "track_month_rows",
     "audience_month": "audience_month_rows",
     "artist_track_month": "artist_track_month_rows",
+    "artist_track_day": "artist_track_day_rows",
 }
 # the macros that compute a run of months, from the first's first day to the last's last
-SPANNING_MACROS = {"track_day_rows", "chart_week_rows", "artist_track_month_rows"}
+SPANNING_MACROS = {
+    "track_day_rows", "chart_week_rows", "artist_track_month_rows", "artist_track_day_rows",
+}  # fmt: skip
 
 
 @contextlib.contextmanager

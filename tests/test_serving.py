@@ -288,6 +288,8 @@ PERIODS_FROM_FILES = [
     "2025-12-10:2026-02-07",  # across a year end: January whole, edges in two years
     "2026-09-03:2026-09-24",  # one partial month: no whole month, all of it an edge
     "2026-03-20:2026-06-30",  # a head edge of twelve days, then whole months to its end
+    "2026-01-20:2026-03-08",  # edges around February: the head's weeks reach into it
+    "2026-06-27:2026-07-04",  # eight days, no whole month: its edge spans two months
 ]
 
 
@@ -314,16 +316,18 @@ def test_a_period_reads_each_table_in_the_months_its_pieces_need():
     entries dated up to 6 July cover days of the head."""
     assert parts.period_months(D(2026, 6, 4), D(2026, 9, 1)) == {
         "track_month": ["2026-07"],
-        "track_day": ["2026-06", "2026-08", "2026-09"],
-        "chart_entries": ["2026-06", "2026-08", "2026-09"],
-        "chart_week": ["2026-06", "2026-07", "2026-08", "2026-09"],
+        "artist_track_day": ["2026-06", "2026-07", "2026-08", "2026-09"],
     }
     # no whole month: the period is all head, its weeks' reach stops at its end
     assert parts.period_months(D(2025, 12, 20), D(2026, 1, 10)) == {
         "track_month": [],
-        "track_day": ["2025-12", "2026-01"],
-        "chart_entries": ["2025-12", "2026-01"],
-        "chart_week": ["2025-12", "2026-01"],
+        "artist_track_day": ["2025-12", "2026-01"],
+    }
+    # a head of twelve days, a whole February, a tail of eight days: the weekly entries
+    # dated up to 6 February cover days of the head
+    assert parts.period_months(D(2026, 1, 20), D(2026, 3, 8)) == {
+        "track_month": ["2026-02"],
+        "artist_track_day": ["2026-01", "2026-02", "2026-03"],
     }
 
 
@@ -359,7 +363,9 @@ def test_the_audience_months_are_stored_with_lz4_and_the_other_tables_with_zstd(
     assert codecs("track_month") == {"ZSTD"}
 
 
-@pytest.mark.parametrize("table", ["track_day", "chart_week", "artist_track_month"])
+@pytest.mark.parametrize(
+    "table", ["track_day", "chart_week", "artist_track_month", "artist_track_day"]
+)
 @pytest.mark.parametrize("fixture", ["metric_wh", "demo_warehouse"])
 def test_one_statement_over_consecutive_months_gives_each_month_s_rows_exactly(
     request, fixture, table

@@ -224,29 +224,17 @@ NAMED_ROWS = {
         "track_month_in_period",
         "select * from track_month where platform = $p_platform",
     ),
-    ("track_edge_values", "p_rows"): (
-        "track_day_in_period",
-        "select * from track_day where platform = $p_platform",
-    ),
-    ("track_edge_daily_entries", "p_rows"): (
-        "chart_entries_in_period",
-        "select * from chart_entries where platform = $p_platform",
-    ),
-    ("track_edge_weekly_entries", "p_rows"): (
-        "chart_week_in_period",
-        "select * from chart_week where platform = $p_platform",
+    ("track_edge_pieces", "p_rows"): (
+        "artist_track_day_in_period",
+        "select * from artist_track_day where platform = $p_platform",
     ),
     # September's whole month and both its edges at once: each piece over its own rows
     ("track_breakdown_pieces", "p_pieces"): (
         "breakdown_pieces",
         "with month_rows as (select * from track_month where platform = $p_platform), "
-        "day_rows as (select * from track_day where platform = $p_platform), "
-        "entry_rows as (select * from chart_entries where platform = $p_platform), "
-        "week_rows as (select * from chart_week where platform = $p_platform) "
+        "day_rows as (select * from artist_track_day where platform = $p_platform) "
         "select * from track_month_pieces('month_rows', $p_artist_id, $p_country, $start_date, $end_date) "
-        "union all select * from track_edge_values('day_rows', $p_artist_id, $p_country, $start_date, $head_start, $head_end, $tail_start, $tail_end) "
-        "union all select * from track_edge_daily_entries('entry_rows', $p_artist_id, $p_country, $head_start, $head_end, $tail_start, $tail_end) "
-        "union all select * from track_edge_weekly_entries('week_rows', $p_artist_id, $p_country, $end_date, $head_start, $head_end, $tail_start, $tail_end)",
+        "union all select * from track_edge_pieces('day_rows', $p_artist_id, $p_country, $start_date, $end_date, $head_start, $head_end, $tail_start, $tail_end)",
     ),
     ("audience_summary_served", "p_parts"): (
         "audience_parts",

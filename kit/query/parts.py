@@ -79,9 +79,9 @@ def served_breakdown(params: dict, prefix: str = "", *, snapshot: warehouse.Snap
     pieces, files = period_pieces(snapshot, params, prefix)
     params.update({f"{name}_files": paths for name, paths in files.items()})
     rows = "".join(
-        f"{name} as (select * from read_parquet(${name}_files, "
-        "hive_partitioning = true, hive_types_autocast = false)), "
-        for name in files
+        f"{name} as (select * from read_parquet(${name}_files{READ_OPTIONS.get(table, '')})), "
+        for _, table, _ in PERIOD_PIECES
+        if (name := f"{prefix}{table}_in_period") in files
     )
     if not files:
         # no piece has a file in the period's months: the whole months' piece over no rows
@@ -94,29 +94,26 @@ def served_breakdown(params: dict, prefix: str = "", *, snapshot: warehouse.Snap
 
 # The pieces of a period's breakdown (kit/sql/track_breakdown_pieces.sql): each macro, the
 # serving layer's table whose rows it reads, and its arguments after the artist and country.
+# The whole months' track_month rows; the days around them, the artist's rows of
+# artist_track_day, in one piece (its values, daily entries and weekly entries).
 PERIOD_PIECES = (
     ("track_month_pieces", "track_month", "{start}, {end}"),
-    ("track_edge_values", "track_day", "{start}, {edges}"),
-    ("track_edge_daily_entries", "chart_entries", "{edges}"),
-    ("track_edge_weekly_entries", "chart_week", "{end}, {edges}"),
+    ("track_edge_pieces", "artist_track_day", "{start}, {end}, {edges}"),
 )
-# The columns each macro reads of its table's rows, when they are read as stored (all of
-# the other tables'): chart entries' streams, source and previous position are not read.
-PIECE_COLUMNS = {
-    "chart_entries": ("date", "country", "frequency", "chart", "position", "track_id"),
-}
+# How each table's files are read: track_month_pieces reads the month of the path;
+# artist_track_day's rows need none of it, and a plain read binds faster.
+READ_OPTIONS = {"track_month": ", hive_partitioning = true, hive_types_autocast = false"}
 
 
 def period_months(start: dt.date, end: dt.date) -> dict[str, list[str]]:
     """The months (YYYY-MM) whose files each table of PERIOD_PIECES is read in for the
-    period [start, end] (kit.period.serving_parts): track_month in its whole months; the
-    values and the daily entries in the months of the days before and after them; the
-    weekly entries there too and in those of the six days after the head (an entry dated
-    then covers days of it), never past `end`."""
+    period [start, end] (kit.period.serving_parts): track_month in its whole months;
+    artist_track_day in the months of the days before and after them, and in those of the
+    six days after the head (a weekly entry dated then covers days of it), never past
+    `end`."""
     cut = serving_parts(start, end, WEEK_MARGIN)
-    head = week_head = tail = []
+    week_head = tail = []
     if cut["head_start"] is not None:
-        head = months_of(cut["head_start"], cut["head_end"])
         reach = min(end, cut["head_end"] + dt.timedelta(days=WEEK_MARGIN))
         week_head = months_of(cut["head_start"], reach)
     if cut["tail_start"] is not None:
@@ -125,9 +122,7 @@ def period_months(start: dt.date, end: dt.date) -> dict[str, list[str]]:
         "track_month": []
         if cut["months_start"] is None
         else months_of(cut["months_start"], cut["months_end"]),
-        "track_day": head + tail,
-        "chart_entries": head + tail,
-        "chart_week": sorted(set(week_head + tail)),
+        "artist_track_day": sorted(set(week_head + tail)),
     }
 
 

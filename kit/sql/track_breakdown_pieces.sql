@@ -3,9 +3,8 @@
 -- every column) over the period [start_date, end_date], put together in one grouping from
 -- the table named `pieces` in the calling query (kit.query.parts.served_breakdown makes
 -- it): the rows of track_month_pieces (each whole month's figures that add up) and of
--- track_edge_values, track_edge_daily_entries and track_edge_weekly_entries (each value
--- and chart entry of the days before and after them, or of the whole period when it has
--- no whole month), read from the serving layer's files of those months. The pieces split
+-- track_edge_pieces (each value and chart entry of the days before and after them, or of
+-- the whole period when it has no whole month), read from the serving layer's files of those months. The pieces split
 -- the period's days (kit.period.serving_parts), so totals, days with a value and covered
 -- days add up, positions and peaks are the best, the sources are all of them, and the
 -- chart days are the months' plus the edges' top-chart days, each once (the parts share

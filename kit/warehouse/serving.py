@@ -15,6 +15,10 @@ committed in the same version as the base rows they come from.
   rows per artist, from the month's track_month rows and the tracks' titles and credits.
   So it is recomputed with track_month, and also in every month holding a track whose
   title or credits a commit changes (`months_of_changed_tracks`).
+- `artist_track_day` (kit/sql/artist_track_day_rows.sql): the month's track_day and
+  chart_week rows and daily chart entries, once per artist credited on the track, in the
+  order one artist's rows are read in (the days of a period around its whole months). It
+  is recomputed with track_day, and in every month holding a track whose credits change.
 
 Each commit (`maintain`, called by kit.warehouse.transaction before its commit point)
 recomputes the months its staged base files touch, on the staged state, and stages the
@@ -47,13 +51,14 @@ from .versions import snapshot_of
 
 # Bumped when what the serving tables hold changes: a version of another format has none.
 # 2: artist_track_month.
-SERVING_FORMAT = 2
+# 3: artist_track_day
+SERVING_FORMAT = 3
 
 # serving table: (its macro of kit/sql/, the base tables it comes from, months either side
 # a base month's rows reach, whether its macro computes several consecutive months in one
-# statement, from a first day to a last day, with a leading month column). In stages: track_month is
-# computed from the track_day and chart_week rows staged before it, artist_track_month
-# from track_month's. A month's track_month and audience_month rows are figures over the
+# statement, from a first day to a last day, with a leading month column). In stages: track_month
+# and artist_track_day are computed from the track_day and chart_week rows staged before
+# them, artist_track_month from track_month's. A month's track_month and audience_month rows are figures over the
 # month as a period, one statement each.
 SERVING = {
     "track_day": ("track_day_rows", ("chart_entries", "track_streams"), 1, True),
@@ -61,15 +66,20 @@ SERVING = {
     "audience_month": ("audience_month_rows", ("artist_audience",), 0, False),
     "track_month": ("track_month_rows", ("chart_entries", "track_streams"), 1, False),
     "artist_track_month": ("artist_track_month_rows", ("chart_entries", "track_streams"), 1, True),
+    "artist_track_day": ("artist_track_day_rows", ("chart_entries", "track_streams"), 1, True),
 }
 # Base rows one statement over several months reads at most: about a month of the
 # benchmark's big file (71 daily charts of 200), so a statement's memory stays what one
 # month's needs, whatever the file's size, while a run of small months is one statement.
 SPAN_ROWS = 500_000
-STAGES = (("track_day", "chart_week", "audience_month"), ("track_month",), ("artist_track_month",))
+STAGES = (
+    ("track_day", "chart_week", "audience_month"),
+    ("track_month", "artist_track_day"),
+    ("artist_track_month",),
+)
 
-# The dimension columns artist_track_month's rows carry: a change to one of them changes
-# the rows of every month holding the track.
+# The dimension columns artist_track_month's rows carry (artist_track_day's, the credits):
+# a change to one of them changes the rows of every month holding the track.
 TRACK_DIMENSIONS = {
     "tracks": ("track_id", "title"),
     "track_credits": ("track_id", "artist_id", "role"),
@@ -100,7 +110,11 @@ def months_touched(txn) -> dict[str, set[Month]]:
                 platform, month = partition_month(rel)
                 found.update((platform, _shift(month, d)) for d in range(-reach, reach + 1))
         out[table] = found
-    out["artist_track_month"] |= months_of_changed_tracks(txn)
+    changed = months_of_changed_tracks(txn)
+    out["artist_track_month"] |= changed
+    # a month's day facts are filed under its tracks' credited artists; a track with a
+    # fact in a month has a track_month row there, so the same months hold them
+    out["artist_track_day"] |= changed
     return out
 
 
