@@ -26,8 +26,8 @@ from kit.query import parts
 from kit.sources.spotify_charts import load_spotify_charts
 from kit.warehouse import versions
 
-SERVING_TABLES = ("track_day", "chart_week", "track_month", "audience_month")
-CHART_SERVING = ("track_day", "chart_week", "track_month", "artist_track_month")
+SERVING_TABLES = ("track_day", "chart_week", "track_month", "audience_month", "artist_track_day")
+CHART_SERVING = ("track_day", "chart_week", "track_month", "artist_track_month", "artist_track_day")
 # the file's months (August to October) and the month either side of them
 FILE_MONTHS = {("spotify", m) for m in ("2026-07", "2026-08", "2026-09", "2026-10", "2026-11")}
 

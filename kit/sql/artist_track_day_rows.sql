@@ -7,7 +7,7 @@
 -- weekly entry of chart_week ('weekly': chart, position), once per artist credited on its
 -- track (track_credits). The same rows as those tables, put in the order one artist's rows
 -- are read in: a period's days before and after its whole months read only the artist's
--- rows of a country, in one or two small row groups, and need no credits
+-- rows of a country, in one or two row groups, and need no credits
 -- (track_edge_pieces). Stored as the table artist_track_day by the write path
 -- (kit/warehouse/serving.py) from the month's track_day and chart_week rows, its daily
 -- chart entries and the tracks' credits.
