@@ -56,10 +56,10 @@ SERVING_FORMAT = 3
 
 # serving table: (its macro of kit/sql/, the base tables it comes from, months either side
 # a base month's rows reach, whether its macro computes several consecutive months in one
-# statement, from a first day to a last day, with a leading month column). In stages: track_month
-# and artist_track_day are computed from the track_day and chart_week rows staged before
-# them, artist_track_month from track_month's. A month's track_month and audience_month rows are figures over the
-# month as a period, one statement each.
+# statement, from a first day to a last day, with a leading month column). In stages:
+# track_month and artist_track_day are computed from the track_day and chart_week rows
+# staged before them, artist_track_month from track_month's. A month's track_month and
+# audience_month rows are figures over the month as a period, one statement each.
 SERVING = {
     "track_day": ("track_day_rows", ("chart_entries", "track_streams"), 1, True),
     "chart_week": ("chart_week_rows", ("chart_entries",), 1, True),
