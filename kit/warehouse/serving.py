@@ -15,6 +15,10 @@ committed in the same version as the base rows they come from.
   rows per artist, from the month's track_month rows and the tracks' titles and credits.
   So it is recomputed with track_month, and also in every month holding a track whose
   title or credits a commit changes (`months_of_changed_tracks`).
+- `artist_track_movers` (kit/sql/artist_track_movers_rows.sql): each whole month's movers
+  against the month before, per artist, from artist_track_month's rows of the two months.
+  So it is recomputed in each month whose artist_track_month rows are, and in the month
+  after (`FOLLOWS`).
 
 Each commit (`maintain`, called by kit.warehouse.transaction before its commit point)
 recomputes the months its staged base files touch, on the staged state, and stages the
@@ -47,7 +51,8 @@ from .versions import snapshot_of
 
 # Bumped when what the serving tables hold changes: a version of another format has none.
 # 2: artist_track_month.
-SERVING_FORMAT = 2
+# 3: artist_track_movers
+SERVING_FORMAT = 3
 
 # serving table: (its macro of kit/sql/, the base tables it comes from, months either side
 # a base month's rows reach, whether its macro computes several consecutive months in one
@@ -61,12 +66,28 @@ SERVING = {
     "audience_month": ("audience_month_rows", ("artist_audience",), 0, False),
     "track_month": ("track_month_rows", ("chart_entries", "track_streams"), 1, False),
     "artist_track_month": ("artist_track_month_rows", ("chart_entries", "track_streams"), 1, True),
+    "artist_track_movers": (
+        "artist_track_movers_rows",
+        ("chart_entries", "track_streams"),
+        2,
+        True,
+    ),
 }
+# serving table: (the serving table its rows come from, the months after one of its months
+# whose rows it changes). A month's movers compare its artist_track_month rows with the
+# month before's: its months are artist_track_month's and the months after them, whatever
+# the base months (the reach above bounds them and sizes its statements).
+FOLLOWS = {"artist_track_movers": ("artist_track_month", 1)}
 # Base rows one statement over several months reads at most: about a month of the
 # benchmark's big file (71 daily charts of 200), so a statement's memory stays what one
 # month's needs, whatever the file's size, while a run of small months is one statement.
 SPAN_ROWS = 500_000
-STAGES = (("track_day", "chart_week", "audience_month"), ("track_month",), ("artist_track_month",))
+STAGES = (
+    ("track_day", "chart_week", "audience_month"),
+    ("track_month",),
+    ("artist_track_month",),
+    ("artist_track_movers",),
+)
 
 # The dimension columns artist_track_month's rows carry: a change to one of them changes
 # the rows of every month holding the track.
@@ -101,7 +122,18 @@ def months_touched(txn) -> dict[str, set[Month]]:
                 found.update((platform, _shift(month, d)) for d in range(-reach, reach + 1))
         out[table] = found
     out["artist_track_month"] |= months_of_changed_tracks(txn)
-    return out
+    return _followed(out)
+
+
+def _followed(months: dict[str, set[Month]]) -> dict[str, set[Month]]:
+    """`months` with those of each table of FOLLOWS made its source's and the months after."""
+    for table, (source, after) in FOLLOWS.items():
+        months[table] = {
+            (platform, _shift(month, d))
+            for platform, month in months.get(source, ())
+            for d in range(after + 1)
+        }
+    return months
 
 
 def months_of_changed_tracks(txn) -> set[Month]:
@@ -151,7 +183,7 @@ def months_stored(txn) -> dict[str, set[Month]]:
                 platform, month = partition_month(partition)
                 found.update((platform, _shift(month, d)) for d in range(-reach, reach + 1))
         out[table] = found
-    return out
+    return _followed(out)
 
 
 def refresh(
