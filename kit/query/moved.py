@@ -191,12 +191,11 @@ def _ordered(rows: pa.Table, keys: list[tuple[str, bool]]) -> pa.Table:
     keyed = rows
     for name, column in values.items():
         keyed = keyed.append_column(name, column)
-    order = pc.sort_indices(
-        keyed,
-        sort_keys=[(name, "descending" if desc else "ascending") for name, (_, desc) in zip(values, keys, strict=True)],
-        null_placement="at_end",
-    )  # fmt: skip
-    return rows.take(order)
+    sort_keys = [
+        (name, "descending" if desc else "ascending", "at_end")
+        for name, (_, desc) in zip(values, keys, strict=True)
+    ]
+    return keyed.sort_by(sort_keys).drop_columns(list(values))
 
 
 def _quoted(column: str) -> str:
