@@ -89,12 +89,17 @@ def test_every_stored_month_of_the_metric_fixture_reads_as_the_statement(metric_
     assert sum(assert_read_as_the_statement_reads(metric_wh, key) for key in keys) > 0
 
 
-def test_every_stored_month_of_the_demo_reads_as_the_statement(demo_warehouse):
-    keys = _stored_keys(demo_warehouse)
+def test_every_stored_month_of_three_demo_artists_reads_as_the_statement(demo_warehouse):
+    """Every platform × country × month of three of the demo's artists (the whole table is
+    compared with its recomputation by tests/test_serving.py), some in every order."""
+    from kit.sources.demo import DEFAULT_ARTIST
+
+    artists = [DEFAULT_ARTIST, *sorted({a for *_, a in _stored_keys(demo_warehouse)} - {DEFAULT_ARTIST})[:2]]  # fmt: skip
+    keys = [key for key in _stored_keys(demo_warehouse) if key[3] in artists]
     assert len({country for _, _, country, _ in keys}) > 1
     rows = sum(
         assert_read_as_the_statement_reads(
-            demo_warehouse, key, ORDERS if n % 10 == 0 else ORDERS[:1]
+            demo_warehouse, key, ORDERS if n % 20 == 0 else ORDERS[:1]
         )
         for n, key in enumerate(keys)
     )
