@@ -95,7 +95,9 @@ def movers(
     contribution, pct_change… largest first; rank, title… smallest first); `limit` keeps
     the first rows. `.attrs["previous_period"]` is the comparison period (start, end).
     A comparison period without any data for the artist on the platform in the country is
-    refused: every track would look new."""
+    refused: every track would look new. A calendar month against the month before is read
+    as the serving layer stores it (artist_track_movers), then ordered and paged in Arrow;
+    any other comparison is one statement (`_moved`)."""
     artist_id, slug = q.artist_id(artist), q.platform(platform)
     previous_start, previous_end = previous_period(q, compare)
     params = {
