@@ -329,6 +329,42 @@ ARTIST_TRACK_DAY = Table(
     derived=True,
 )
 
+# Each whole month's movers against the month before, per artist, as they are answered:
+# track_movers of the two months' artist_track_month rows, in the movers' order within
+# each country and artist. What changes them: artist_track_month of the month or of the
+# month before.
+ARTIST_TRACK_MOVERS = Table(
+    "artist_track_movers",
+    pa.schema(
+        [
+            ("platform", pa.string()),
+            ("country", pa.string()),
+            ("artist_id", pa.string()),
+            ("track_id", pa.string()),
+            ("title", pa.string()),
+            ("credit", pa.string()),
+            ("streams", pa.int64()),
+            ("previous_streams", pa.int64()),
+            ("change", pa.int64()),
+            ("pct_change", pa.float64()),
+            ("contribution", pa.float64()),
+            ("best_position", pa.int64()),
+            ("previous_best_position", pa.int64()),
+            ("rank", pa.int64()),
+            ("previous_rank", pa.int64()),
+            ("status", pa.string()),
+            ("coverage", pa.float64()),
+            ("previous_coverage", pa.float64()),
+            ("previous_partial", pa.bool_()),
+        ]
+    ),
+    key=("platform", "country", "artist_id", "track_id"),
+    # the movers' order within an artist (kit/sql/artist_track_movers_rows.sql), not by track
+    sort=("country", "artist_id"),
+    partitioned=True,
+    derived=True,
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in [
@@ -345,6 +381,7 @@ TABLES: dict[str, Table] = {
         AUDIENCE_MONTH,
         ARTIST_TRACK_MONTH,
         ARTIST_TRACK_DAY,
+        ARTIST_TRACK_MOVERS,
     ]
 }
 DATA_TABLES = tuple(n for n, t in TABLES.items() if n != "ingest_log" and not t.derived)
@@ -358,6 +395,7 @@ _SQL_TYPES = {
     pa.int32(): {"duckdb": "INTEGER", "spark": "INT"},
     pa.int64(): {"duckdb": "BIGINT", "spark": "BIGINT"},
     pa.float64(): {"duckdb": "DOUBLE", "spark": "DOUBLE"},
+    pa.bool_(): {"duckdb": "BOOLEAN", "spark": "BOOLEAN"},
     # Spark's TIMESTAMP is an instant, shown in the session's time zone (UTC): TIMESTAMPTZ
     pa.timestamp("us", tz="UTC"): {"duckdb": "TIMESTAMPTZ", "spark": "TIMESTAMP"},
     pa.list_(pa.string()): {"duckdb": "VARCHAR[]", "spark": "ARRAY<STRING>"},

@@ -21,10 +21,12 @@ SERVING_MACROS = {
     "audience_month": "audience_month_rows",
     "artist_track_month": "artist_track_month_rows",
     "artist_track_day": "artist_track_day_rows",
+    "artist_track_movers": "artist_track_movers_rows",
 }
 # the macros that compute a run of months, from the first's first day to the last's last
 SPANNING_MACROS = {
     "track_day_rows", "chart_week_rows", "artist_track_month_rows", "artist_track_day_rows",
+    "artist_track_movers_rows",
 }  # fmt: skip
 
 
@@ -74,11 +76,13 @@ def assert_serving_matches_base(root: Path) -> None:
             "select distinct platform, month from track_streams union "
             "select distinct platform, month from artist_audience"
         ).fetchall()
-        # and the neighbours a month's weekly figures reach
+        # and the neighbours a month's weekly figures reach, and the month after those,
+        # whose movers compare with them
         wanted = set()
         for platform, month in months:
             first = dt.date(int(month[:4]), int(month[5:7]), 1)
-            for day in (first - dt.timedelta(days=1), first, first + dt.timedelta(days=40)):
+            after = (first + dt.timedelta(days=40), first + dt.timedelta(days=70))
+            for day in (first - dt.timedelta(days=1), first, *after):
                 wanted.add((platform, day.replace(day=1)))
         # a month at a time (the macros of several months at once: from its first day to
         # its last)

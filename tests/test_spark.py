@@ -200,6 +200,17 @@ NAMED_ROWS = {
         "previous_breakdown",
         "select * from track_breakdown($p_artist_id, $p_platform, $p_country, $p_previous_start, $p_previous_end)",
     ),
+    # one artist's two breakdowns, keyed as the write path keys every artist's months
+    ("track_movers_grouped", "p_breakdown"): (
+        "breakdown",
+        "select '2026-09' as month, $p_country as country, $p_artist_id as artist_id, * "
+        "from track_breakdown($p_artist_id, $p_platform, $p_country, $start_date, $end_date)",
+    ),
+    ("track_movers_grouped", "p_previous_breakdown"): (
+        "previous_breakdown",
+        "select '2026-09' as month, $p_country as country, $p_artist_id as artist_id, * "
+        "from track_breakdown($p_artist_id, $p_platform, $p_country, $p_previous_start, $p_previous_end)",
+    ),
     "p_listener_parts": (
         "listener_parts",
         "select * from audience_edge_parts($p_artist_ids, $p_platforms, $p_country, $head_start, $head_end, $tail_start, $tail_end)",

@@ -6,11 +6,12 @@ import datetime as dt
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from .. import engine
+from .. import engine, warehouse
 from ..errors import QueryError
 from ..period import PeriodError, comparison_period
-from . import core, month_rows, parts, period_files
+from . import core, month_rows, parts, period_files, stored
 from .catalogue import lookups
 from .core import SUMMARY_COLUMNS, Query, _base_params, _frame, _selection_params
 
@@ -27,6 +28,8 @@ MOVERS_COLUMNS = [
     "contribution", "best_position", "previous_best_position", "rank", "previous_rank",
     "status", "coverage", "previous_coverage", "previous_partial",
 ]  # fmt: skip
+# The serving table of whole months' movers against the month before (kit/schema.py).
+MOVERS_TABLE = "artist_track_movers"
 MOVERS_TOTALS_COLUMNS = [
     "streams", "previous_streams", "change", "pct_change", "tracks", "previous_tracks",
     "new_tracks", "gone_tracks", "up_tracks", "down_tracks", "same_tracks",
@@ -92,7 +95,9 @@ def movers(
     contribution, pct_change… largest first; rank, title… smallest first); `limit` keeps
     the first rows. `.attrs["previous_period"]` is the comparison period (start, end).
     A comparison period without any data for the artist on the platform in the country is
-    refused: every track would look new."""
+    refused: every track would look new. A calendar month against the month before is read
+    as the serving layer stores it (artist_track_movers), then ordered and paged in Arrow;
+    any other comparison is one statement (`_moved`)."""
     artist_id, slug = q.artist_id(artist), q.platform(platform)
     previous_start, previous_end = previous_period(q, compare)
     params = {
@@ -102,9 +107,19 @@ def movers(
         "previous_start": previous_start,
         "previous_end": previous_end,
     }
+    keys = None if sort is None else movers_order(sort, descending)
+    if limit is not None and limit < 0:
+        raise QueryError("limit must be zero or more.")
+    kept = _stored_movers(q, params)
+    if kept is not None:
+        if kept["previous_rank"].null_count == kept.num_rows:
+            _require_comparison_data(q, params)
+        rows = kept if keys is None else _ordered(kept, keys)
+        out = _frame(rows if limit is None else rows.slice(0, limit), MOVERS_COLUMNS)
+        out.attrs["previous_period"] = (previous_start, previous_end)
+        return out
     order = ""
-    if sort is not None:
-        keys = movers_order(sort, descending)
+    if keys is not None:
         order = "order by " + ", ".join(
             f"{_ORDER_EXPRESSIONS.get(key) or _quoted(key)} {'desc' if desc else 'asc'} nulls last"
             for key, desc in keys
@@ -113,8 +128,6 @@ def movers(
             params["status_order"] = list(STATUS_ORDER)
     page = ""
     if limit is not None:
-        if limit < 0:
-            raise QueryError("limit must be zero or more.")
         page = "limit $limit"
         params["limit"] = int(limit)
     out = _frame(_moved(q, "track_movers", params, f"{order} {page}"), MOVERS_COLUMNS)
@@ -126,6 +139,65 @@ _ORDER_EXPRESSIONS = {
     "abs_change": "abs(change)",
     "status": "list_position($status_order, status)",
 }
+
+
+def _stored_movers(q: Query, params: dict) -> pa.Table | None:
+    """The artist's movers as the serving layer stores them (artist_track_movers, every
+    column, in the movers' default order), when the period is a calendar month compared
+    with the month before, of a version with a serving layer whose month has a file; else
+    None: the statement answers."""
+    start, previous_start = params["start"], params["previous_start"]
+    month_before = (start - dt.timedelta(days=1)).replace(day=1)
+    if (
+        not parts.served(q)
+        or not parts.one_month(start, params["end"])
+        or (previous_start, params["previous_end"]) != (month_before, start - dt.timedelta(days=1))
+    ):
+        return None
+    snap = q.snapshot
+    return stored.read(
+        snap,
+        lambda: _stored_rows(snap, params["platform"], f"{start:%Y-%m}", params["country"], params["artist"]),
+    )  # fmt: skip
+
+
+def _stored_rows(snap, platform: str, month: str, country: str, artist_id: str) -> pa.Table | None:
+    """The rows of `artist_id` in `country` of the platform × month's artist_track_movers
+    file, in the order they are stored; None when the month has no file."""
+    paths = warehouse.files_by_partition(snap, MOVERS_TABLE).get((platform, month), ())
+    if not paths:
+        return None
+    pieces = [
+        rows
+        for path in paths
+        if (rows := stored.rows_with(path, ("country", "artist_id"), (country, artist_id)))
+        is not None
+    ]
+    if not pieces:
+        return stored.schema_of(paths[0]).empty_table()
+    return pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0]
+
+
+def _ordered(rows: pa.Table, keys: list[tuple[str, bool]]) -> pa.Table:
+    """Stored movers sorted by `keys` (movers_order) as the statement's `order by` sorts
+    them, missing values last on each (strings by their bytes, as DuckDB's default
+    collation does; the stored rows hold no NaN)."""
+    values = {}
+    for n, (key, _) in enumerate(keys):
+        if key == "abs_change":
+            values[f"_key{n}"] = pc.abs(rows["change"])
+        elif key == "status":
+            values[f"_key{n}"] = pc.index_in(rows["status"], value_set=pa.array(STATUS_ORDER))
+        else:
+            values[f"_key{n}"] = rows[key]
+    keyed = rows
+    for name, column in values.items():
+        keyed = keyed.append_column(name, column)
+    sort_keys = [
+        (name, "descending" if desc else "ascending", "at_end")
+        for name, (_, desc) in zip(values, keys, strict=True)
+    ]
+    return keyed.sort_by(sort_keys).drop_columns(list(values))
 
 
 def _quoted(column: str) -> str:

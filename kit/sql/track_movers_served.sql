@@ -1,74 +1,28 @@
 -- track_movers_served(breakdown, previous_breakdown)
 -- Grain: one row per track, exactly as track_movers (the definition; its header gives every
 -- column), over the two breakdowns named `breakdown` (the period's) and
--- `previous_breakdown` (the comparison period's) in the calling query. The one computation
--- of track_movers' columns: track_movers names its two periods' track_breakdown rows;
--- kit.query.movers, from the serving layer, the served breakdowns (track_breakdown_month or
--- track_breakdown_pieces) it makes in the same statement (docs/metrics.md, "What moved"
--- and "The serving layer").
+-- `previous_breakdown` (the comparison period's) in the calling query: track_movers_grouped
+-- (the one computation of the movers' columns) of one artist, country and period.
+-- track_movers names its two periods' track_breakdown rows; kit.query.movers, from the
+-- serving layer, the served breakdowns (track_breakdown_month or track_breakdown_pieces) it
+-- makes in the same statement, when the movers of a calendar month against the month
+-- before are not read as stored (artist_track_movers; docs/metrics.md, "What moved" and
+-- "The serving layer").
 create or replace macro track_movers_served(p_breakdown, p_previous_breakdown) as table
 with
-this_period as (
-    select
-        *,
-        row_number() over (order by total_streams desc nulls last, best_position asc nulls last, title asc, track_id asc) as period_rank
-    from query_table(p_breakdown)
+-- one group: the month, country and artist of both breakdowns alike
+this_grouped as (
+    select '' as month, '' as country, '' as artist_id, * from query_table(p_breakdown)
 ),
-previous_period as (
-    select
-        *,
-        row_number() over (order by total_streams desc nulls last, best_position asc nulls last, title asc, track_id asc) as period_rank
-    from query_table(p_previous_breakdown)
-),
-paired as (
-    select
-        coalesce(c.track_id, p.track_id) as track_id,
-        coalesce(c.title, p.title) as title,
-        coalesce(c.credit, p.credit) as credit,
-        c.total_streams as streams,
-        p.total_streams as previous_streams,
-        case
-            when c.total_streams is null and p.total_streams is null then null
-            else coalesce(c.total_streams, 0) - coalesce(p.total_streams, 0)
-        end as change,
-        c.best_position,
-        p.best_position as previous_best_position,
-        c.period_rank,
-        p.period_rank as previous_period_rank,
-        c.coverage,
-        p.coverage as previous_coverage,
-        p.track_id is not null and (p.coverage < 1 or p.total_streams is null) as previous_partial
-    from this_period as c
-    full outer join previous_period as p on p.track_id = c.track_id
+previous_grouped as (
+    select '' as month, '' as country, '' as artist_id, * from query_table(p_previous_breakdown)
 ),
 final as (
     select
-        track_id,
-        title,
-        credit,
-        cast(streams as bigint) as streams,
-        cast(previous_streams as bigint) as previous_streams,
-        cast(change as bigint) as change,
-        change / nullif(cast(previous_streams as double), 0) as pct_change,
-        change / nullif(cast(sum(change) over () as double), 0) as contribution,
-        cast(best_position as bigint) as best_position,
-        cast(previous_best_position as bigint) as previous_best_position,
-        cast(period_rank as bigint) as rank,
-        cast(previous_period_rank as bigint) as previous_rank,
-        case
-            when previous_period_rank is null then 'new'
-            when period_rank is null then 'gone'
-            when change > 0 then 'up'
-            when change < 0 then 'down'
-            when change = 0 then 'same'
-            when best_position < previous_best_position then 'up'
-            when best_position > previous_best_position then 'down'
-            else 'same'
-        end as status,
-        coverage,
-        previous_coverage,
-        coalesce(previous_partial, false) as previous_partial
-    from paired
+        track_id, title, credit, streams, previous_streams, change, pct_change, contribution,
+        best_position, previous_best_position, rank, previous_rank, status, coverage,
+        previous_coverage, previous_partial
+    from track_movers_grouped('this_grouped', 'previous_grouped')
 )
 select * from final
 order by abs(change) desc nulls last, rank asc nulls last, previous_rank asc nulls last, track_id asc

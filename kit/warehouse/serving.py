@@ -19,6 +19,10 @@ committed in the same version as the base rows they come from.
   chart_week rows and daily chart entries, once per artist credited on the track, in the
   order one artist's rows are read in (the days of a period around its whole months). It
   is recomputed with track_day, and in every month holding a track whose credits change.
+- `artist_track_movers` (kit/sql/artist_track_movers_rows.sql): each whole month's movers
+  against the month before, per artist, from artist_track_month's rows of the two months.
+  So it is recomputed in each month whose artist_track_month rows are, and in the month
+  after (`FOLLOWS`).
 
 Each commit (`maintain`, called by kit.warehouse.transaction before its commit point)
 recomputes the months its staged base files touch, on the staged state, and stages the
@@ -51,14 +55,15 @@ from .versions import snapshot_of
 
 # Bumped when what the serving tables hold changes: a version of another format has none.
 # 2: artist_track_month.
-# 3: artist_track_day
+# 3: artist_track_day, artist_track_movers
 SERVING_FORMAT = 3
 
 # serving table: (its macro of kit/sql/, the base tables it comes from, months either side
 # a base month's rows reach, whether its macro computes several consecutive months in one
 # statement, from a first day to a last day, with a leading month column). In stages:
 # track_month and artist_track_day are computed from the track_day and chart_week rows
-# staged before them, artist_track_month from track_month's. A month's track_month and
+# staged before them, artist_track_month from track_month's, artist_track_movers from
+# artist_track_month's. A month's track_month and
 # audience_month rows are figures over the month as a period, one statement each.
 SERVING = {
     "track_day": ("track_day_rows", ("chart_entries", "track_streams"), 1, True),
@@ -67,7 +72,18 @@ SERVING = {
     "track_month": ("track_month_rows", ("chart_entries", "track_streams"), 1, False),
     "artist_track_month": ("artist_track_month_rows", ("chart_entries", "track_streams"), 1, True),
     "artist_track_day": ("artist_track_day_rows", ("chart_entries", "track_streams"), 1, True),
+    "artist_track_movers": (
+        "artist_track_movers_rows",
+        ("chart_entries", "track_streams"),
+        2,
+        True,
+    ),
 }
+# serving table: (the serving table its rows come from, the months after one of its months
+# whose rows it changes). A month's movers compare its artist_track_month rows with the
+# month before's: its months are artist_track_month's and the months after them, whatever
+# the base months (the reach above bounds them and sizes its statements).
+FOLLOWS = {"artist_track_movers": ("artist_track_month", 1)}
 # Base rows one statement over several months reads at most: about a month of the
 # benchmark's big file (71 daily charts of 200), so a statement's memory stays what one
 # month's needs, whatever the file's size, while a run of small months is one statement.
@@ -76,6 +92,7 @@ STAGES = (
     ("track_day", "chart_week", "audience_month"),
     ("track_month", "artist_track_day"),
     ("artist_track_month",),
+    ("artist_track_movers",),
 )
 
 # The dimension columns artist_track_month's rows carry (artist_track_day's, the credits):
@@ -115,7 +132,18 @@ def months_touched(txn) -> dict[str, set[Month]]:
     # a month's day facts are filed under its tracks' credited artists; a track with a
     # fact in a month has a track_month row there, so the same months hold them
     out["artist_track_day"] |= changed
-    return out
+    return _followed(out)
+
+
+def _followed(months: dict[str, set[Month]]) -> dict[str, set[Month]]:
+    """`months` with those of each table of FOLLOWS made its source's and the months after."""
+    for table, (source, after) in FOLLOWS.items():
+        months[table] = {
+            (platform, _shift(month, d))
+            for platform, month in months.get(source, ())
+            for d in range(after + 1)
+        }
+    return months
 
 
 def months_of_changed_tracks(txn) -> set[Month]:
@@ -165,7 +193,7 @@ def months_stored(txn) -> dict[str, set[Month]]:
                 platform, month = partition_month(partition)
                 found.update((platform, _shift(month, d)) for d in range(-reach, reach + 1))
         out[table] = found
-    return out
+    return _followed(out)
 
 
 def refresh(

@@ -1,0 +1,84 @@
+-- track_movers_grouped(breakdown, previous_breakdown)
+-- Grain: one row per month × country × artist × track of either breakdown named in the
+-- calling query: `breakdown` (the period's rows) and `previous_breakdown` (the comparison
+-- period's), each a track_breakdown's rows (track_id, title, credit, total_streams,
+-- best_position, coverage) with the `month`, `country` and `artist_id` they belong to.
+-- Each month × country × artist is compared on its own, the two breakdowns' tracks side by
+-- side; the columns are track_movers' (the definition; its header gives every column).
+-- The one computation of the movers: track_movers_served calls it on one artist's two
+-- breakdowns, artist_track_movers_rows on every artist's whole months, which the write
+-- path stores (docs/metrics.md, "What moved" and "The serving layer").
+create or replace macro track_movers_grouped(p_breakdown, p_previous_breakdown) as table
+with
+this_period as (
+    select
+        *,
+        row_number() over (partition by month, country, artist_id order by total_streams desc nulls last, best_position asc nulls last, title asc, track_id asc) as period_rank
+    from query_table(p_breakdown)
+),
+previous_period as (
+    select
+        *,
+        row_number() over (partition by month, country, artist_id order by total_streams desc nulls last, best_position asc nulls last, title asc, track_id asc) as period_rank
+    from query_table(p_previous_breakdown)
+),
+paired as (
+    select
+        coalesce(c.month, p.month) as month,
+        coalesce(c.country, p.country) as country,
+        coalesce(c.artist_id, p.artist_id) as artist_id,
+        coalesce(c.track_id, p.track_id) as track_id,
+        coalesce(c.title, p.title) as title,
+        coalesce(c.credit, p.credit) as credit,
+        c.total_streams as streams,
+        p.total_streams as previous_streams,
+        case
+            when c.total_streams is null and p.total_streams is null then null
+            else coalesce(c.total_streams, 0) - coalesce(p.total_streams, 0)
+        end as change,
+        c.best_position,
+        p.best_position as previous_best_position,
+        c.period_rank,
+        p.period_rank as previous_period_rank,
+        c.coverage,
+        p.coverage as previous_coverage,
+        p.track_id is not null and (p.coverage < 1 or p.total_streams is null) as previous_partial
+    from this_period as c
+    full outer join previous_period as p
+        on p.month = c.month and p.country = c.country and p.artist_id = c.artist_id
+        and p.track_id = c.track_id
+),
+final as (
+    select
+        month,
+        country,
+        artist_id,
+        track_id,
+        title,
+        credit,
+        cast(streams as bigint) as streams,
+        cast(previous_streams as bigint) as previous_streams,
+        cast(change as bigint) as change,
+        change / nullif(cast(previous_streams as double), 0) as pct_change,
+        change / nullif(cast(sum(change) over (partition by month, country, artist_id) as double), 0) as contribution,
+        cast(best_position as bigint) as best_position,
+        cast(previous_best_position as bigint) as previous_best_position,
+        cast(period_rank as bigint) as rank,
+        cast(previous_period_rank as bigint) as previous_rank,
+        case
+            when previous_period_rank is null then 'new'
+            when period_rank is null then 'gone'
+            when change > 0 then 'up'
+            when change < 0 then 'down'
+            when change = 0 then 'same'
+            when best_position < previous_best_position then 'up'
+            when best_position > previous_best_position then 'down'
+            else 'same'
+        end as status,
+        coverage,
+        previous_coverage,
+        coalesce(previous_partial, false) as previous_partial
+    from paired
+)
+select * from final
+order by month, country, artist_id, abs(change) desc nulls last, rank asc nulls last, previous_rank asc nulls last, track_id asc
