@@ -443,7 +443,9 @@ def _write_commits(
     """A streamed file's rows written in commits of whole partitions, the artists, tracks
     and credits with the first; (rows written, fact rows written). The serving layer is
     deferred: the load's last commit, its ingest_log row, recomputes it once for all the
-    months (and holds none of these rows, which a loop variable would keep)."""
+    months (and holds none of these rows, which a loop variable would keep). The spill's
+    rows were conformed as they were validated: only the dimension rows are, here."""
+    dimension_rows = {n: warehouse.conform(TABLES[n], r) for n, r in dimension_rows.items()}
     written = facts_written = 0
     for i, tables in enumerate(spill.commits(COMMIT_ROWS)):
         result = warehouse.write(
@@ -452,6 +454,7 @@ def _write_commits(
             warehouse=root,
             log=(),
             defer_serving=True,
+            conformed=True,
         )
         written += result.total_written
         facts_written += sum(
