@@ -86,6 +86,20 @@ def test_a_file_read_in_chunks_loads_what_reading_it_whole_loads(tmp_path, monke
     assert list(logged["rows_written"]) == list(log(whole)["rows_written"])
 
 
+def test_a_file_out_of_date_order_read_in_chunks_loads_what_reading_it_whole_loads(
+    tmp_path, monkeypatch
+):
+    # the last day first, and each chunk of 40 rows spans two months at the turn of a
+    # month: kept by partition row by row, not as slices of the chunk
+    path = _file(tmp_path / "combined.csv", _rows()[::-1])
+    whole = tmp_path / "whole"
+    assert load_spotify_charts(path, whole, progress=False).rows == 288
+    _lower_limits(monkeypatch)
+    chunked = tmp_path / "chunked"
+    assert load_spotify_charts(path, chunked, progress=False).rows == 288
+    assert snapshot(chunked)["tables"] == snapshot(whole)["tables"]
+
+
 def test_it_is_written_in_several_commits_of_whole_months_and_logged_once_last(
     tmp_path, small_limits, commits
 ):

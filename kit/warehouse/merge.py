@@ -35,7 +35,7 @@ def split_partitions(table: Table, rows: pa.Table) -> Iterator[tuple[str, pa.Tab
     month = pc.add(pc.multiply(pc.year(dates), 100), pc.month(dates))
     order = [("platform", "ascending"), ("_month", "ascending")]
     rows = rows.append_column("_month", month)
-    if not _in_order(rows.column("platform"), month):
+    if not in_partition_order(rows.column("platform"), month):
         # (a large file's commits come by partition already: sorting them again would
         # copy every row for nothing)
         rows = rows.sort_by(order)
@@ -58,7 +58,7 @@ def split_partitions(table: Table, rows: pa.Table) -> Iterator[tuple[str, pa.Tab
         yield partition_rel(platform, f"{month_ // 100:04d}-{month_ % 100:02d}"), part
 
 
-def _in_order(platform: pa.ChunkedArray, month: pa.ChunkedArray) -> bool:
+def in_partition_order(platform: pa.ChunkedArray, month: pa.ChunkedArray) -> bool:
     """Whether the rows are sorted by platform, then month already (the sort is stable,
     so such rows keep their order, and so the later row of a key stays the later)."""
     n = len(platform)

@@ -239,31 +239,38 @@ def refresh(
                 for name in done:
                     con.execute(base_view_sql(BASE_VIEWS[name], snap.paths(name)))
                 done.clear()
-            macro, _, _, spans = SERVING[table]
-            start = dt.date(int(run[0][:4]), int(run[0][5:7]), 1)
-            if spans:
-                end = dt.date(int(run[-1][:4]), int(run[-1][5:7]), 1)
-                rows = con.sql(
-                    f"select * from {macro}(?, ?, last_day(cast(? as date)))",
-                    params=[platform, start, end],
-                ).to_arrow_table()
-                by_month = _by_month(rows)
-            else:
-                rows = con.sql(
-                    f"select * from {macro}(?, ?)", params=[platform, start]
-                ).to_arrow_table()
-                by_month = {run[0]: rows}
-            for month in run:
-                partition = partition_rel(platform, month)
-                rows = by_month.get(month)
-                if rows is not None and rows.num_rows:
-                    txn.replace(table, partition, rows.select(TABLES[table].file_schema.names))
-                else:
-                    txn.drop(table, partition)
+            _stage_run(txn, con, table, platform, run)
             done.add(table)
     finally:
         if con is not None:
             con.close()
+
+
+def _stage_run(
+    txn, con: duckdb.DuckDBPyConnection, table: str, platform: str, run: list[str]
+) -> None:
+    """One statement's months of `table` computed and staged. A function of its own, so
+    that its rows are let go of once the writer thread has written them, and are not held
+    through the next statement (a large load's peak of memory is one of these)."""
+    macro, _, _, spans = SERVING[table]
+    start = dt.date(int(run[0][:4]), int(run[0][5:7]), 1)
+    if spans:
+        end = dt.date(int(run[-1][:4]), int(run[-1][5:7]), 1)
+        rows = con.sql(
+            f"select * from {macro}(?, ?, last_day(cast(? as date)))",
+            params=[platform, start, end],
+        ).to_arrow_table()
+        by_month = _by_month(rows)
+    else:
+        rows = con.sql(f"select * from {macro}(?, ?)", params=[platform, start]).to_arrow_table()
+        by_month = {run[0]: rows}
+    for month in run:
+        partition = partition_rel(platform, month)
+        rows = by_month.get(month)
+        if rows is not None and rows.num_rows:
+            txn.replace(table, partition, rows.select(TABLES[table].file_schema.names))
+        else:
+            txn.drop(table, partition)
 
 
 def month_runs(

@@ -57,22 +57,26 @@ def write(
     log: Sequence[LogEntry] | None = None,
     message: str | None = None,
     defer_serving: bool = False,
+    conformed: bool = False,
 ) -> LoadResult:
     """Merge `tables` ({table name: rows}) into the warehouse in one atomic commit.
 
     Adds one ingest_log row per entry of `log` (default: one for this load; `log=()`: none,
     for a load written in several commits that logs itself with its last). Such a load
     passes `defer_serving=True` to all its commits but the last: the serving layer's months
-    they touch are recomputed once, by the last (kit/warehouse/serving.py)."""
+    they touch are recomputed once, by the last (kit/warehouse/serving.py). `conformed=True`:
+    every table is `conform`'s output already (a large file's rows are conformed as its
+    chunks are validated), so it is not done twice."""
     loadable = [n for n, t in TABLES.items() if n != "ingest_log" and not t.derived]
     unknown = [n for n in tables if n not in loadable]
     if unknown:
         raise WarehouseError(f"unknown table(s) {unknown}; expected one of {loadable}")
-    conformed = {name: conform(TABLES[name], rows) for name, rows in tables.items()}
+    if not conformed:
+        tables = {name: conform(TABLES[name], rows) for name, rows in tables.items()}
     load_id = uuid.uuid4().hex
     result = LoadResult(load_id=load_id)
     with transaction(warehouse, load_id, defer_serving=defer_serving) as txn:
-        for name, rows in conformed.items():
+        for name, rows in tables.items():
             result.rows[name] = rows.num_rows
             result.rows_written[name] = 0
             if rows.num_rows:

@@ -259,18 +259,10 @@ def ingest_files(
                 return
             dims.names.learn(parsed.artist_names)
             dimension_rows = {n: r for n, r in dims.rows_for([parsed]).items() if r.num_rows}
-            written = facts_written = 0
-            for i, tables in enumerate(spill.commits(COMMIT_ROWS)):
-                # the artists, tracks and credits go with the first commit
-                tables = {**dimension_rows, **tables} if i == 0 else tables
-                # the serving layer is recomputed once, for all the months, by the last commit
-                result = warehouse.write(
-                    tables, source=source, warehouse=root, log=(), defer_serving=True
-                )
-                written += result.total_written
-                facts_written += sum(
-                    n for name, n in result.rows_written.items() if name not in DIMENSION_TABLES
-                )
+            # the file's (track, title, artists) rows are in dimension_rows now: the last
+            # commit's serving recompute, the load's peak of memory, runs without them
+            parsed.track_artists = None
+            written, facts_written = _write_commits(spill, dimension_rows, source, root)
             entry = LogEntry(
                 source, os.path.abspath(file.path), file.checksum, parsed.rows, written
             )
@@ -443,6 +435,32 @@ def _new_keys(written: pa.Table | None, dims: Dimensions, table: str) -> int:
         written.column(key), value_set=dims.existing[table].column(key).combine_chunks()
     )
     return written.num_rows - pc.sum(known).as_py()
+
+
+def _write_commits(
+    spill: PartitionSpill, dimension_rows: dict[str, pa.Table], source: str, root: Path
+) -> tuple[int, int]:
+    """A streamed file's rows written in commits of whole partitions, the artists, tracks
+    and credits with the first; (rows written, fact rows written). The serving layer is
+    deferred: the load's last commit, its ingest_log row, recomputes it once for all the
+    months (and holds none of these rows, which a loop variable would keep). The spill's
+    rows were conformed as they were validated: only the dimension rows are, here."""
+    dimension_rows = {n: warehouse.conform(TABLES[n], r) for n, r in dimension_rows.items()}
+    written = facts_written = 0
+    for i, tables in enumerate(spill.commits(COMMIT_ROWS)):
+        result = warehouse.write(
+            {**dimension_rows, **tables} if i == 0 else tables,
+            source=source,
+            warehouse=root,
+            log=(),
+            defer_serving=True,
+            conformed=True,
+        )
+        written += result.total_written
+        facts_written += sum(
+            n for name, n in result.rows_written.items() if name not in DIMENSION_TABLES
+        )
+    return written, facts_written
 
 
 def _validate_chunks(
