@@ -254,12 +254,26 @@ def _write_part(book: Workbook, sheet: Sheet, part: SheetPart) -> None:
     ws._values_to_row = _RowCells(
         ws,
         formats,
+        [_known_type(frame[c].dtype, fmt) for c, fmt in zip(columns, formats, strict=True)],
         links=sheet.links[rows] if sheet.links is not None else None,
         tinted=sheet.tinted[rows] if sheet.tinted is not None else None,
         title_at=columns.index("title") + 1 if "title" in columns else None,
     )
     for row in zip(*(_values(frame[c]) for c in columns), strict=True):
         ws.append(row)
+
+
+def _known_type(dtype, fmt: str | None) -> str | None:
+    """The type openpyxl gives every value of a column of this dtype (as `_values` hands
+    them over) where the dtype fixes it: 'n' for integers and floats, 'd' for dates under
+    a date format (binding a date under another format would change the format)."""
+    if pd.api.types.is_bool_dtype(dtype):
+        return None
+    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+        return "n"
+    if pd.api.types.is_datetime64_any_dtype(dtype) and is_date_format(fmt):
+        return "d"
+    return None
 
 
 class _RowCells:
@@ -278,6 +292,7 @@ class _RowCells:
         self,
         ws,
         formats: Sequence[str | None],
+        known_types: Sequence[str | None],
         links: Sequence[str | None] | None,
         tinted: Sequence[bool] | None,
         title_at: int | None,
@@ -285,6 +300,7 @@ class _RowCells:
         self.ws = ws
         self.formats = list(formats)
         self.dated = [is_date_format(f) for f in formats]
+        self.known_types = list(known_types)
         self.plain = [self._template(i, False) for i in range(1, len(formats) + 1)]
         self.tinted_cells = [self._template(i, True) for i in range(1, len(formats) + 1)]
         self.tinted_blank = WriteOnlyCell(self.ws)
@@ -319,8 +335,15 @@ class _RowCells:
                     yield self.tinted_blank
                 continue  # an empty cell without a style is not written
             cell = cells[column - 1]
-            cell.value = value
             cell.row = row_idx
+            known = self.known_types[column - 1]
+            if known is not None:
+                # what binding the value sets, without inferring it value by value
+                cell._value = value
+                cell.data_type = known
+                yield cell
+                continue
+            cell.value = value
             yield cell
             if cell.data_type == "d" and not self.dated[column - 1]:
                 # binding a date gave the cell a date format: the column's next cells
