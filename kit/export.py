@@ -18,8 +18,10 @@ Sheets:
   report (kit.checks.report_findings), the definitions, the sources, the coverage, when
   it was made.
 
-It is written in openpyxl's write-only mode, row by row, with one style per column
-copied onto each cell: several times faster than the normal mode on large sheets.
+It is written in openpyxl's write-only mode, row by row: several times faster than the
+normal mode on large sheets. A data row's values are bound to one styled cell per column
+(_RowCells), not to a new cell per value, which keeps the writing within 1.5× of
+xlsxwriter's for the same cells (bench/README.md, row 6).
 
 A sheet that would pass Excel's limits (MAX_ROWS rows, header included; MAX_COLUMNS
 columns; titles of MAX_TITLE characters) continues on numbered sheets, `Track Daily 2`,
