@@ -18,8 +18,10 @@ Sheets:
   report (kit.checks.report_findings), the definitions, the sources, the coverage, when
   it was made.
 
-It is written in openpyxl's write-only mode, row by row, with one style per column
-copied onto each cell: several times faster than the normal mode on large sheets.
+It is written in openpyxl's write-only mode, row by row: several times faster than the
+normal mode on large sheets. A data row's values are bound to one styled cell per column
+(_RowCells), not to a new cell per value, which keeps the writing within 1.5× of
+xlsxwriter's for the same cells (bench/README.md, row 6).
 
 A sheet that would pass Excel's limits (MAX_ROWS rows, header included; MAX_COLUMNS
 columns; titles of MAX_TITLE characters) continues on numbered sheets, `Track Daily 2`,
@@ -38,8 +40,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 
 from .definitions import DEFINITIONS, TOP_TRACK_FILL
@@ -249,35 +252,114 @@ def _write_part(book: Workbook, sheet: Sheet, part: SheetPart) -> None:
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{len(frame) + 1}"
     ws.append(_header(ws, columns))
-    # One styled cell per column; each data cell copies its style array, which is far
-    # cheaper than assigning number_format cell by cell.
-    styles = []
-    for fmt in formats:
-        if fmt is None:
-            styles.append(None)
-        else:
-            template = _cell(ws, None)
-            template.number_format = fmt
-            styles.append(template._style)
-    values = [_values(frame[c]) for c in columns]
     rows = slice(part.rows.start, part.rows.stop)
-    links = sheet.links[rows] if sheet.links is not None else [None] * len(frame)
-    tinted = sheet.tinted[rows] if sheet.tinted is not None else [False] * len(frame)
-    title_at = columns.index("title") if "title" in columns else None
-    for row, link, tint in zip(zip(*values, strict=True), links, tinted, strict=True):
-        cells = [
-            v if style is None or v is None else _cell(ws, v, style)
-            for v, style in zip(row, styles, strict=True)
-        ]
-        if link and title_at is not None:
-            cells[title_at] = _cell(ws, row[title_at])
-            cells[title_at].hyperlink = link
-            cells[title_at].font = LINK_FONT
+    ws._values_to_row = _RowCells(
+        ws,
+        formats,
+        [_known_type(frame[c].dtype, fmt) for c, fmt in zip(columns, formats, strict=True)],
+        links=sheet.links[rows] if sheet.links is not None else None,
+        tinted=sheet.tinted[rows] if sheet.tinted is not None else None,
+        title_at=columns.index("title") + 1 if "title" in columns else None,
+    )
+    for row in zip(*(_values(frame[c]) for c in columns), strict=True):
+        ws.append(row)
+
+
+def _known_type(dtype, fmt: str | None) -> str | None:
+    """The type openpyxl gives every value of a column of this dtype (as `_values` hands
+    them over) where the dtype fixes it: 'n' for integers and floats, 'd' for dates under
+    a date format (binding a date under another format would change the format)."""
+    if pd.api.types.is_bool_dtype(dtype):
+        return None
+    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+        return "n"
+    if pd.api.types.is_datetime64_any_dtype(dtype) and is_date_format(fmt):
+        return "d"
+    return None
+
+
+class _RowCells:
+    """The cells of a data row, for openpyxl's write-only worksheet.
+
+    `WriteOnlyWorksheet.append(values)` hands the row to `_values_to_row(values, row_idx)`
+    and writes each cell it yields before asking for the next. openpyxl's own makes a new
+    cell for every styled value, after first failing to bind the Cell it was given as a
+    value; with most columns number-formatted that was a third of the writing time. This
+    one, installed on the worksheet in place of openpyxl's, binds each value to one cell
+    per column that carries the column's style (and one more with the top tracks' fill),
+    so a cell is made only for a linked title. What is written is what openpyxl writes for
+    a styled Cell given as a value: the same values, types, styles and hyperlinks."""
+
+    def __init__(
+        self,
+        ws,
+        formats: Sequence[str | None],
+        known_types: Sequence[str | None],
+        links: Sequence[str | None] | None,
+        tinted: Sequence[bool] | None,
+        title_at: int | None,
+    ) -> None:
+        self.ws = ws
+        self.formats = list(formats)
+        self.dated = [is_date_format(f) for f in formats]
+        self.known_types = list(known_types)
+        self.plain = [self._template(i, False) for i in range(1, len(formats) + 1)]
+        self.tinted_cells = [self._template(i, True) for i in range(1, len(formats) + 1)]
+        self.tinted_blank = WriteOnlyCell(self.ws)
+        self.tinted_blank.fill = TOP_FILL
+        self.links = links
+        self.tinted = tinted
+        self.title_at = title_at
+
+    def _template(self, column: int, tinted: bool) -> Cell:
+        cell = WriteOnlyCell(self.ws)
+        cell.column = column
+        fmt = self.formats[column - 1]
+        if fmt is not None:
+            cell.number_format = fmt
+        if tinted:
+            cell.fill = TOP_FILL
+        return cell
+
+    def __call__(self, values: Sequence, row_idx: int):
+        at = row_idx - 2  # the header is row 1
+        tint = self.tinted is not None and self.tinted[at]
+        link = self.links[at] if self.links is not None and self.title_at is not None else None
+        cells = self.tinted_cells if tint else self.plain
+        for column, value in enumerate(values, start=1):
+            if link and column == self.title_at:
+                yield self._linked(value, link, tint, row_idx)
+                continue
+            if value is None:
+                if tint:  # a top track's empty cell: the fill, without the column's format
+                    self.tinted_blank.column = column
+                    self.tinted_blank.row = row_idx
+                    yield self.tinted_blank
+                continue  # an empty cell without a style is not written
+            cell = cells[column - 1]
+            cell.row = row_idx
+            known = self.known_types[column - 1]
+            if known is not None:
+                # what binding the value sets, without inferring it value by value
+                cell._value = value
+                cell.data_type = known
+                yield cell
+                continue
+            cell.value = value
+            yield cell
+            if cell.data_type == "d" and not self.dated[column - 1]:
+                # binding a date gave the cell a date format: the column's next cells
+                # start again from the column's own style
+                cells[column - 1] = self._template(column, tint)
+
+    def _linked(self, value, link: str, tint: bool, row_idx: int) -> Cell:
+        cell = Cell(self.ws, row=row_idx, column=self.title_at, value=value)
+        cell.hyperlink = link
+        cell.hyperlink.ref = cell.coordinate
+        cell.font = LINK_FONT
         if tint:
-            cells = [c if isinstance(c, Cell) else _cell(ws, c) for c in cells]
-            for c in cells:
-                c.fill = TOP_FILL
-        ws.append(cells)
+            cell.fill = TOP_FILL
+        return cell
 
 
 def _comparison_parameters(data: Selection) -> list[tuple[str, str]]:

@@ -329,6 +329,111 @@ def test_every_sheet_equals_the_query_results_cell_by_cell(demo, sheet):
         assert not mismatched, mismatched
 
 
+INTEGER, DECIMAL, PERCENT, DATE = "#,##0", "#,##0.0", "0.0%", "yyyy-mm-dd"
+COUNTS = ["total_streams", "peak_streams", "best_position", "days_on_chart", "days_with_value"]
+# The number format of each column of each data sheet that has one; text columns show
+# 'General'. Written out from the sheets' columns: counts as integers, averages with one
+# decimal, fractions as percentages, dates as dates.
+NUMBER_FORMATS = {
+    "Summary": {
+        **dict.fromkeys(
+            ["start_value", "end_value", "difference", "peak_value", "points"], INTEGER
+        ),
+        "pct_change": PERCENT,
+        "average": DECIMAL,
+        "peak_date": DATE,
+        "coverage": PERCENT,
+    },
+    "Totals": {
+        **dict.fromkeys(
+            ["total_streams", "track_count", "partial_tracks", "tracks_without_streams"], INTEGER
+        ),
+        **dict.fromkeys(["top_track_streams", "listener_points"], INTEGER),
+        "top_track_share": PERCENT,
+        "average_listeners": DECIMAL,
+        "streams_per_listener": "0.00",
+    },
+    "Track Breakdown": {
+        **dict.fromkeys(COUNTS, INTEGER),
+        "avg_daily": DECIMAL,
+        **dict.fromkeys(["peak_date", "first_chart_date", "last_chart_date"], DATE),
+        "share": PERCENT,
+        "coverage": PERCENT,
+    },
+    "Daily": {"date": DATE, "value": INTEGER, "window_start": DATE},
+    "Track Daily": {"date": DATE, "streams": INTEGER, "days": INTEGER},
+    "Movers": {
+        **dict.fromkeys(
+            ["streams", "previous_streams", "change", "rank", "previous_rank"], INTEGER
+        ),
+        **dict.fromkeys(["best_position", "previous_best_position"], INTEGER),
+        **dict.fromkeys(["pct_change", "contribution", "coverage", "previous_coverage"], PERCENT),
+    },
+    "Noteworthy": {
+        "date": DATE,
+        "value": INTEGER,
+        **dict.fromkeys(["baseline", "change", "score"], DECIMAL),
+        "pct_change": PERCENT,
+    },
+}
+
+
+@pytest.mark.parametrize("sheet", SHEETS)
+def test_every_cell_of_the_demo_carries_its_columns_number_format_and_type(demo, sheet):
+    _, book = demo
+    ws = book[sheet]
+    header = [c.value for c in ws[1]]
+    formats = NUMBER_FORMATS[sheet]
+    assert set(formats) <= set(header)
+    written = 0
+    for row in ws.iter_rows(min_row=2):
+        for column, cell in zip(header, row, strict=True):
+            if cell.value is None:
+                continue
+            written += 1
+            fmt = formats.get(column, "General")
+            assert (column, cell.number_format) == (column, fmt)
+            if fmt == DATE:
+                assert (column, cell.data_type, type(cell.value)) == (column, "d", dt.datetime)
+            elif fmt != "General":
+                assert cell.data_type == "n" and type(cell.value) in (int, float), column
+            else:
+                assert cell.data_type in ("s", "b"), column
+    assert written > 0
+
+
+def test_the_demos_top_tracks_are_tinted_cell_for_cell_and_their_titles_linked(demo):
+    """The first three tracks of each artist × platform (the report's top tracks) are
+    tinted across the row, empty cells too (a fill without a number format); the other
+    rows have no fill; Spotify titles link to the track's page in the link style."""
+    _, book = demo
+    ws = book["Track Breakdown"]
+    header = [c.value for c in ws[1]]
+    at = {name: i for i, name in enumerate(header)}
+    seen: dict[tuple, int] = {}
+    tinted = linked = empty_tinted = 0
+    for row in ws.iter_rows(min_row=2):
+        key = (row[at["artist"]].value, row[at["platform"]].value)
+        seen[key] = seen.get(key, 0) + 1
+        top = seen[key] <= 3
+        fills = {(c.fill.fill_type, c.fill.fgColor.rgb) for c in row}
+        assert fills == ({("solid", "00FFF6D6")} if top else {(None, "00000000")}), key
+        tinted += top
+        empty = [c for c in row if c.value is None]
+        if top:
+            assert all(c.number_format == "General" for c in empty)
+            empty_tinted += len(empty)
+        title = row[at["title"]]
+        if key[1] == "spotify":
+            url = f"https://open.spotify.com/track/{row[at['track_id']].value}"
+            assert title.hyperlink.target == url
+            assert (title.font.color.rgb, title.font.u) == ("000563C1", "single")
+            linked += 1
+        else:
+            assert title.hyperlink is None
+    assert tinted == 3 * len(seen) and linked > 0 and empty_tinted > 0
+
+
 def test_the_about_sheet_lists_each_source_with_its_rows_and_dates(tiny):
     rows = list(tiny["About"].iter_rows(values_only=True))
     start = rows.index(("data", "platform", "source", "row_count", "first_date", "last_date"))
