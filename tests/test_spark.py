@@ -447,17 +447,22 @@ def _read(query: exp.Expression) -> set[str]:
 
 
 def test_a_name_given_to_query_table_reads_the_calling_query_s_cte_not_the_macro_s_own():
-    # track_movers_served has a CTE `final` of its own; the caller's `final` is meant
+    # track_movers_served and track_movers_grouped, which it calls, each have a CTE `final`
+    # of their own; the caller's `final` is meant
     sql = kit_spark.translate(
         "with final as (select * from breakdown_rows) "
         "select * from track_movers_served('final', 'final')"
     )
     ctes = _ctes(sql)
     assert "query_table" not in sql.lower()
-    (this_period,) = [q for name, q in ctes.items() if name.endswith("__this_period")]
-    (own_final,) = [name for name in ctes if name.endswith("__final")]
-    assert _read(this_period) == {"final"}
-    assert _read(ctes[own_final]) == {name for name in ctes if name.endswith("__paired")}
+    (this_grouped,) = [q for name, q in ctes.items() if name.endswith("__this_grouped")]
+    assert _read(this_grouped) == {"final"}
+    own_finals = sorted(name for name in ctes if name.endswith("__final"))
+    assert len(own_finals) == 2
+    for name in own_finals:
+        assert "final" not in _read(ctes[name])
+    (grouped_final,) = [n for n in own_finals if n.startswith("track_movers_grouped_")]
+    assert _read(ctes[grouped_final]) == {n for n in ctes if n.endswith("__paired")}
 
 
 def test_a_name_a_macro_passes_on_reads_the_cte_of_its_body_under_its_inlined_name():
