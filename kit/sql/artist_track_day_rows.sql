@@ -14,32 +14,28 @@
 -- (docs/metrics.md, "The serving layer")
 create or replace macro artist_track_day_rows(p_platform, months_start, months_end) as table
 with
+-- the three tables' rows of the months; the platform and months are filtered once, below
+-- (DuckDB pushes the filter into each branch, where it prunes the partitions)
 facts as (
-    select v.month, v.country, v.track_id, v.date, 'value' as fact, v.streams, v.days, v.kind, v.source,
+    select v.platform, v.month, v.country, v.track_id, v.date, 'value' as fact, v.streams, v.days, v.kind, v.source,
            cast(null as varchar) as chart, cast(null as integer) as position
     from track_day as v
-    where v.platform = lower(p_platform)
-      and v.month between strftime(cast(months_start as date), '%Y-%m')
-                      and strftime(cast(months_end as date), '%Y-%m')
     union all
-    select c.month, c.country, c.track_id, c.date, 'daily' as fact, cast(null as bigint), cast(null as bigint),
+    select c.platform, c.month, c.country, c.track_id, c.date, 'daily' as fact, cast(null as bigint), cast(null as bigint),
            cast(null as varchar), cast(null as varchar), c.chart, c.position
     from chart_entries as c
-    where c.platform = lower(p_platform)
-      and c.frequency = 'daily'
-      and c.month between strftime(cast(months_start as date), '%Y-%m')
-                      and strftime(cast(months_end as date), '%Y-%m')
+    where c.frequency = 'daily'
     union all
-    select w.month, w.country, w.track_id, w.date, 'weekly' as fact, cast(null as bigint), cast(null as bigint),
+    select w.platform, w.month, w.country, w.track_id, w.date, 'weekly' as fact, cast(null as bigint), cast(null as bigint),
            cast(null as varchar), cast(null as varchar), w.chart, w.position
     from chart_week as w
-    where w.platform = lower(p_platform)
-      and w.month between strftime(cast(months_start as date), '%Y-%m')
-                      and strftime(cast(months_end as date), '%Y-%m')
 )
 select
     f.month, lower(p_platform) as platform, f.country, cr.artist_id, f.track_id, f.date, f.fact,
     f.streams, f.days, f.kind, f.source, f.chart, f.position
 from facts as f
 join track_credits as cr on cr.track_id = f.track_id
+where f.platform = lower(p_platform)
+  and f.month between strftime(cast(months_start as date), '%Y-%m')
+                  and strftime(cast(months_end as date), '%Y-%m')
 order by f.month, f.country, cr.artist_id, f.track_id, f.date, f.fact, f.chart
