@@ -40,28 +40,40 @@ def month_rows(
     month: str,
     country: str,
     artist_id: str,
-    columns: Sequence[str],
+    columns: Sequence[str] | None,
+    table: str = TABLE,
 ) -> pa.Table | None:
-    """The stored rows of `artist_id` on `platform` in `country` and `month` ('YYYY-MM'),
-    `columns` of them, in the order they are stored (by track id); None when the month has
-    no file (the statement's answer, no rows, then has the types)."""
-    return stored.read(snap, lambda: _read(snap, platform, month, country, artist_id, columns))
+    """The stored rows of `artist_id` on `platform` in `country` and `month` ('YYYY-MM') of
+    a serving `table` sorted by country and artist first (artist_track_month, or
+    artist_track_movers), `columns` of them (every one when None), in the order they are
+    stored; None when the month has no file (the statement's answer, no rows, then has
+    the types)."""
+    return stored.read(
+        snap, lambda: _read(snap, table, platform, month, country, artist_id, columns)
+    )
 
 
 def _read(
-    snap: Snapshot, platform: str, month: str, country: str, artist_id: str, columns: Sequence[str]
+    snap: Snapshot,
+    table: str,
+    platform: str,
+    month: str,
+    country: str,
+    artist_id: str,
+    columns: Sequence[str] | None,
 ) -> pa.Table | None:
-    paths = warehouse.files_by_partition(snap, TABLE).get((platform, month), ())
+    paths = warehouse.files_by_partition(snap, table).get((platform, month), ())
     if not paths:
         return None
     pieces = [
-        rows.select(list(columns))
+        rows if columns is None else rows.select(list(columns))
         for path in paths
         if (rows := stored.rows_with(path, ("country", "artist_id"), (country, artist_id)))
         is not None
     ]
     if not pieces:
-        return stored.schema_of(paths[0]).empty_table().select(list(columns))
+        empty = stored.schema_of(paths[0]).empty_table()
+        return empty if columns is None else empty.select(list(columns))
     return pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0]
 
 

@@ -8,10 +8,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import engine, warehouse
+from .. import engine
 from ..errors import QueryError
 from ..period import PeriodError, comparison_period
-from . import core, month_rows, parts, period_files, stored
+from . import core, month_rows, parts, period_files
 from .catalogue import lookups
 from .core import SUMMARY_COLUMNS, Query, _base_params, _frame, _selection_params
 
@@ -154,28 +154,10 @@ def _stored_movers(q: Query, params: dict) -> pa.Table | None:
         or (previous_start, params["previous_end"]) != (month_before, start - dt.timedelta(days=1))
     ):
         return None
-    snap = q.snapshot
-    return stored.read(
-        snap,
-        lambda: _stored_rows(snap, params["platform"], f"{start:%Y-%m}", params["country"], params["artist"]),
+    return month_rows.month_rows(
+        q.snapshot, params["platform"], f"{start:%Y-%m}", params["country"], params["artist"],
+        None, MOVERS_TABLE,
     )  # fmt: skip
-
-
-def _stored_rows(snap, platform: str, month: str, country: str, artist_id: str) -> pa.Table | None:
-    """The rows of `artist_id` in `country` of the platform × month's artist_track_movers
-    file, in the order they are stored; None when the month has no file."""
-    paths = warehouse.files_by_partition(snap, MOVERS_TABLE).get((platform, month), ())
-    if not paths:
-        return None
-    pieces = [
-        rows
-        for path in paths
-        if (rows := stored.rows_with(path, ("country", "artist_id"), (country, artist_id)))
-        is not None
-    ]
-    if not pieces:
-        return stored.schema_of(paths[0]).empty_table()
-    return pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0]
 
 
 def _ordered(rows: pa.Table, keys: list[tuple[str, bool]]) -> pa.Table:
@@ -193,11 +175,8 @@ def _ordered(rows: pa.Table, keys: list[tuple[str, bool]]) -> pa.Table:
     keyed = rows
     for name, column in values.items():
         keyed = keyed.append_column(name, column)
-    sort_keys = [
-        (name, "descending" if desc else "ascending", "at_end")
-        for name, (_, desc) in zip(values, keys, strict=True)
-    ]
-    return keyed.sort_by(sort_keys).drop_columns(list(values))
+    named = [(name, desc) for name, (_, desc) in zip(values, keys, strict=True)]
+    return month_rows.ordered(keyed, named).drop_columns(list(values))
 
 
 def _quoted(column: str) -> str:
