@@ -315,23 +315,16 @@ def test_one_report_runs_each_query_once(demo_query, tmp_path, monkeypatch, caps
     # the movers of two calendar months compare the months' stored rows, read without a
     # statement (kit/query/month_rows.py): their statement names no artist, the reads do
     stored: list[tuple[str, str]] = []
+    # the movers of a calendar month against the month before are stored (kit/query/moved.py
+    # reads artist_track_movers through the same reader): no statement, a read per pair
+    movers_read: list[tuple[str, str]] = []
     real_read = query.month_rows.month_rows
 
-    def read(snap, platform, month, country, artist_id, columns):
-        stored.append((artist_id, platform))
-        return real_read(snap, platform, month, country, artist_id, columns)
+    def read(snap, platform, month, country, artist_id, columns, table=query.month_rows.TABLE):
+        (movers_read if table == query.moved.MOVERS_TABLE else stored).append((artist_id, platform))
+        return real_read(snap, platform, month, country, artist_id, columns, table)
 
     monkeypatch.setattr(query.month_rows, "month_rows", read)
-    # the movers of a calendar month against the month before are stored (kit/query/moved.py
-    # reads artist_track_movers): no statement, a read per pair
-    movers_read: list[tuple[str, str]] = []
-    real_movers = query.moved._stored_rows
-
-    def read_movers(snap, platform, month, country, artist_id):
-        movers_read.append((artist_id, platform))
-        return real_movers(snap, platform, month, country, artist_id)
-
-    monkeypatch.setattr(query.moved, "_stored_rows", read_movers)
     checked = []
     real_findings = checks.report_findings
 
