@@ -115,7 +115,8 @@ def breakdown(
     cur = engine.cursor(snapshot=q.snapshot)
     sql = "select * from track_breakdown($artist, $platform, $country, $start, $end)"
     if parts.served(q):
-        sql = f"with {parts.served_breakdown(params, snapshot=q.snapshot)} select * from breakdown"
+        served = parts.served_breakdown(params, snapshot=q.snapshot, cursor=cur)
+        sql = f"with {served} select * from breakdown"
     result = core._run(cur, f"{sql} {where} {order} {page}", params=params)
     return _frame(result, BREAKDOWN_COLUMNS)
 
