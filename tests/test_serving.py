@@ -659,6 +659,27 @@ def test_the_platforms_with_data_are_the_same_with_the_serving_layer_s_months(
     assert found > 0
 
 
+def test_the_stored_breakdown_rows_show_a_platform_without_a_statement(metric_wh, monkeypatch):
+    """Carla's September on Spotify in Italy (tests/test_metrics.py: Faro's and Gelso's
+    values, Luna's viral entries) is rows of artist_track_month: Query's check finds
+    Spotify there, without a statement. Deezer has no row of hers, so the statement
+    answers it, as it does when both are asked."""
+    q = Query("Carla", "2026-09", platforms="spotify", country="IT", warehouse=metric_wh)
+    fresh = Lookups(q.snapshot, lookups(q.snapshot).artists)
+    ran = []
+    real = Lookups.cursor
+    monkeypatch.setattr(Lookups, "cursor", lambda self: ran.append(1) or real(self))
+    september = (q.artist_ids, "IT", D(2026, 9, 1), D(2026, 9, 30))
+    assert fresh._platforms_served(*september, ("spotify",)) == {"spotify"}
+    assert ran == []
+    assert fresh._platforms_served(*september, ("deezer", "spotify")) == {"spotify"}
+    assert ran == [1]
+    # Dario has no row in October: the statement answers, and finds none either
+    dario = (lookups(q.snapshot).by_name["dario"][0],)
+    assert fresh._platforms_served(dario, "IT", D(2026, 10, 1), D(2026, 10, 31), ("spotify",)) == set()  # fmt: skip
+    assert ran == [1, 1]
+
+
 def test_a_platform_the_serving_layer_does_not_show_is_still_found_in_the_base_tables(tmp_path):
     """Zed's only October row is a weekly entry of 2 October from SoundCharts, which the
     preferred source's weekly entry of 29 September overlaps (docs/metrics.md, "Overlapping

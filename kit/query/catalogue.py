@@ -17,9 +17,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from .. import config, db, warehouse
-from ..period import serving_months
+from ..period import months_of, serving_months
 from ..platforms import PLATFORMS
 from ..warehouse import Snapshot
+from . import stored
 
 # snapshots whose lookups are kept, the least recently used dropped
 SNAPSHOTS_KEPT = 8
@@ -166,6 +167,14 @@ class Lookups:
             found = self._served.get(key)
             if found is None and every in self._served:
                 found = self._served[every] & frozenset(among or ())
+        if found is None and among:
+            # the artists' stored breakdown rows show most platforms without a statement
+            shown = frozenset(
+                p for p in among if self._breakdown_stored(artist_ids, country, first, last, p)
+            )
+            if len(shown) == len(among):
+                found = shown
+                self._keep(self._served, key, found)
         if found is None:
             # platform is a partition column: with `among`, only its platforms' files are read
             rows = self.cursor().execute(
@@ -182,6 +191,35 @@ class Lookups:
             found = frozenset(p for (p,) in rows.fetchall())
             self._keep(self._served, key, found)
         return found
+
+    def _breakdown_stored(
+        self,
+        artist_ids: tuple[str, ...],
+        country: str,
+        first: dt.date,
+        last: dt.date,
+        platform: str,
+    ) -> bool:
+        """Whether artist_track_month holds a row of one of the artists on `platform` in
+        the country in a month from `first` to `last`: a row of track_month of one of
+        their tracks with a value or a chart entry dated in the month, the rows
+        platforms_served's track_platforms finds (kit/sql/artist_track_month_rows.sql
+        keeps those, once per credited artist). Read with Arrow from the row groups the
+        footers name (kit/query/stored.py), as a month's breakdown is: a fraction of the
+        statement's cost."""
+        by_month = warehouse.files_by_partition(self.snapshot, "artist_track_month")
+        for month in months_of(first, last):
+            for path in by_month.get((platform, month), ()):
+                for artist_id in artist_ids:
+                    rows = stored.read(
+                        self.snapshot,
+                        lambda path=path, artist_id=artist_id: stored.rows_with(
+                            path, ("country", "artist_id"), (country.upper(), artist_id)
+                        ),
+                    )
+                    if rows is not None and rows.num_rows:
+                        return True
+        return False
 
     def platforms_with_files(self, start: dt.date, end: dt.date) -> frozenset[str] | None:
         """The platforms with a file of the tables period_rows reads (artist_audience,
