@@ -47,7 +47,6 @@ from kit.query import (
     BreakdownAndSeries,
     breakdown_and_series,
     movers,
-    month_rows,
     movers_totals,
     parts,
     track_series_and_growth,
@@ -309,50 +308,6 @@ def test_a_period_s_breakdown_read_from_the_files_of_its_months_is_as_defined(
             assert_same_both_ways(breakdown_totals, q, artist, platform)
             assert_same_both_ways(breakdown, q, artist, platform, sort="days_on_chart", limit=3)
     assert compared > 0
-
-
-def _day_facts(con, artist_id: str, country: str, months: tuple[str, str]):
-    """The artist's rows of artist_track_day on Spotify in the country and the months
-    (first, last), by a statement over the table, in one order."""
-    return (
-        con.sql(
-            "select * exclude (platform, month) from artist_track_day where platform = 'spotify' "
-            "and month between $first and $last and country = $country and artist_id = $artist",
-            params={"first": months[0], "last": months[1], "country": country, "artist": artist_id},
-        )
-        .to_arrow_table()
-        .sort_by([("track_id", "ascending"), ("date", "ascending"), ("fact", "ascending"), ("chart", "ascending")])
-    )  # fmt: skip
-
-
-def test_a_period_s_breakdown_reads_the_artist_s_day_facts_as_stored_in_one_statement(
-    metric_wh, monkeypatch
-):
-    """Bruno and Dario from 26 August to 6 October (tests/test_metrics.py): the breakdown's
-    one statement reads the artist's day facts of August to October, read with Arrow
-    (kit/query/month_rows.py), and names no file. Dario has rows in September only: his
-    August and October are no rows, with the table's columns and types."""
-    con = db.cursor(metric_wh)
-    for artist in ("Bruno", "Dario"):
-        q = Query(artist, "2026-08-26:2026-10-06", platforms="spotify", country="IT", warehouse=metric_wh, check_data=False)  # fmt: skip
-        artist_id = q.artist_id(artist)
-        statements = statements_run(monkeypatch)
-        answer = breakdown(q, artist, "spotify")
-        assert len(statements) == 1 and "day_rows" in statements[0]
-        assert "read_parquet" not in statements[0] and "_files" not in statements[0]
-        rows = month_rows.day_rows(q.snapshot, "spotify", ["2026-08", "2026-09", "2026-10"], "IT", artist_id)  # fmt: skip
-        expected = _day_facts(con, artist_id, "IT", ("2026-08", "2026-10"))
-        assert expected.num_rows > 0
-        assert rows.sort_by([("track_id", "ascending"), ("date", "ascending"), ("fact", "ascending"), ("chart", "ascending")]).equals(expected)  # fmt: skip
-        monkeypatch.undo()
-        with from_the_base_tables():
-            pd.testing.assert_frame_equal(answer, breakdown(q, artist, "spotify"), check_exact=True)
-    for month in ("2026-08", "2026-10"):
-        none = month_rows.day_rows(q.snapshot, "spotify", [month], "IT", artist_id)
-        assert none.num_rows == 0 and none.schema.equals(expected.schema)
-    # a period in October alone, where Dario has no row: no track, as defined
-    q = Query("Dario", "2026-10-02:2026-10-20", platforms="spotify", country="IT", warehouse=metric_wh, check_data=False)  # fmt: skip
-    assert len(assert_same_both_ways(breakdown, q, "Dario", "spotify")) == 0
 
 
 def test_a_period_reads_each_table_in_the_months_its_pieces_need():
