@@ -115,8 +115,7 @@ def breakdown(
     cur = engine.cursor(snapshot=q.snapshot)
     sql = "select * from track_breakdown($artist, $platform, $country, $start, $end)"
     if parts.served(q):
-        served = parts.served_breakdown(params, snapshot=q.snapshot, cursor=cur)
-        sql = f"with {served} select * from breakdown"
+        sql = f"with {parts.served_breakdown(params, snapshot=q.snapshot)} select * from breakdown"
     result = core._run(cur, f"{sql} {where} {order} {page}", params=params)
     return _frame(result, BREAKDOWN_COLUMNS)
 

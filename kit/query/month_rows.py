@@ -53,32 +53,6 @@ def month_rows(
     )
 
 
-# artist_track_day (kit/sql/artist_track_day_rows.sql): the day facts of each month, filed
-# under each artist credited on the track, in the same order as artist_track_month
-DAY_TABLE = "artist_track_day"
-# its string columns, decoded as dictionaries (kit/query/stored.py, rows_with)
-DAY_STRINGS = ("country", "artist_id", "track_id", "fact", "kind", "source", "chart")
-
-
-def day_rows(
-    snap: Snapshot, platform: str, months: Sequence[str], country: str, artist_id: str
-) -> pa.Table | None:
-    """The stored day facts (artist_track_day) of `artist_id` on `platform` in `country`
-    and `months` ('YYYY-MM'), every column, month after month in the order they are
-    stored; None when none of the months has a file."""
-
-    def read(month: str) -> pa.Table | None:
-        return stored.read(
-            snap,
-            lambda: _read(snap, DAY_TABLE, platform, month, country, artist_id, None, DAY_STRINGS),
-        )
-
-    found = [rows for rows in map(read, months) if rows is not None]
-    if not found:
-        return None
-    return pa.concat_tables(found) if len(found) > 1 else found[0]
-
-
 def _read(
     snap: Snapshot,
     table: str,
@@ -87,7 +61,6 @@ def _read(
     country: str,
     artist_id: str,
     columns: Sequence[str] | None,
-    dictionary: Sequence[str] = (),
 ) -> pa.Table | None:
     paths = warehouse.files_by_partition(snap, table).get((platform, month), ())
     if not paths:
@@ -95,11 +68,7 @@ def _read(
     pieces = [
         rows if columns is None else rows.select(list(columns))
         for path in paths
-        if (
-            rows := stored.rows_with(
-                path, ("country", "artist_id"), (country, artist_id), dictionary
-            )
-        )
+        if (rows := stored.rows_with(path, ("country", "artist_id"), (country, artist_id)))
         is not None
     ]
     if not pieces:

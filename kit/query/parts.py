@@ -10,7 +10,6 @@ import datetime as dt
 
 from .. import engine, warehouse
 from ..period import months_of, serving_months, serving_parts
-from . import month_rows
 from .core import Query
 
 
@@ -62,9 +61,7 @@ def audience_parts(q: Query, artists: str, platforms: str, prefix: str = "") -> 
     )
 
 
-def served_breakdown(
-    params: dict, prefix: str = "", *, snapshot: warehouse.Snapshot, cursor=None
-) -> str:
+def served_breakdown(params: dict, prefix: str = "", *, snapshot: warehouse.Snapshot) -> str:
     """The CTE `breakdown` that answers a breakdown from the serving layer: a whole
     calendar month as stored (track_breakdown_month), any other period from the pieces of
     its whole months and the days around them, read from the reader's `snapshot`'s files of
@@ -79,10 +76,6 @@ def served_breakdown(
             f"{prefix}breakdown as (select * from track_breakdown_month("
             f"$artist, $platform, $country, ${prefix}start, ${prefix}end))"
         )
-    if cursor is not None:
-        days = day_pieces(cursor, snapshot, params, prefix)
-        if days is not None:
-            return days
     pieces, files = period_pieces(snapshot, params, prefix)
     params.update({f"{name}_files": paths for name, paths in files.items()})
     rows = "".join(
@@ -96,34 +89,6 @@ def served_breakdown(
     return (
         f"{rows}{prefix}breakdown_pieces as ({pieces}), {prefix}breakdown as (select * from "
         f"track_breakdown_pieces($artist, ${prefix}start, ${prefix}end, '{prefix}breakdown_pieces'))"
-    )
-
-
-def day_pieces(cursor, snapshot: warehouse.Snapshot, params: dict, prefix: str = "") -> str | None:
-    """The CTE `{prefix}breakdown` of the period whose bounds `params` holds as
-    `{prefix}start` and `{prefix}end`: track_breakdown_pieces over one piece, track_edge_pieces
-    over the whole period as its head, whose rows are the artist's stored day facts of the
-    period's months (artist_track_day, read with Arrow: kit/query/month_rows.py), handed to
-    the DuckDB `cursor` as a table of its own. None when none of the months has a file.
-
-    The artist's rows of a country lie in one or two row groups of each month, read
-    without a statement, and the statement then binds and plans no file: a fraction of
-    the cost of reading the whole months' track_month rows and the edges' day facts by
-    their files in one statement (bench/README.md, row 1c)."""
-    start, end = params[f"{prefix}start"], params[f"{prefix}end"]
-    rows = month_rows.day_rows(
-        snapshot, params["platform"], months_of(start, end), params["country"], params["artist"]
-    )
-    if rows is None:
-        return None
-    name = f"{prefix}day_rows"
-    cursor.register(name, rows)
-    bounds = f"${prefix}start, ${prefix}end"
-    return (
-        f"{prefix}breakdown_pieces as (select * from track_edge_pieces("
-        f"'{name}', $artist, $country, {bounds}, {bounds}, null, null)), "
-        f"{prefix}breakdown as (select * from "
-        f"track_breakdown_pieces($artist, {bounds}, '{prefix}breakdown_pieces'))"
     )
 
 

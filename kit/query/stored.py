@@ -52,17 +52,9 @@ def read(snap: Snapshot, reader: Callable[[], T]) -> T:
         raise
 
 
-def rows_with(
-    path: str, keys: Sequence[str], values: Sequence, dictionary: Sequence[str] = ()
-) -> pa.Table | None:
+def rows_with(path: str, keys: Sequence[str], values: Sequence) -> pa.Table | None:
     """The rows of the file at `path` whose leading sort `keys` equal `values`, every
-    column, in the order they are stored; None when no row group can hold them. The
-    string columns named in `dictionary` are decoded as dictionaries, which costs a third
-    of decoding their values (a group of a month's day facts: 1 ms, not 3), and turned
-    into plain strings once the rows are picked. With them, a group's `keys` columns are
-    decoded first, and the whole group only when they hold the key: the statistics bound
-    each column apart, so the groups that hold a key's neighbours can hold it too (most
-    groups they name for an artist in a country do not have a row of it)."""
+    column, in the order they are stored; None when no row group can hold them."""
     keys = tuple(keys)
     metadata, bounds = footer(path, keys)
     wanted = tuple(values)
@@ -70,43 +62,14 @@ def rows_with(
     for index, (low, high) in enumerate(bounds):
         if low is not None and not (low <= wanted <= high):
             continue
-        if (
-            dictionary
-            and not pc.any(
-                _matching(group(path, metadata, index, keys, keys), keys, wanted)
-            ).as_py()
-        ):
-            continue
-        rows = group(path, metadata, index, dictionary=dictionary)
-        pieces.append(rows.filter(_matching(rows, keys, wanted)))
+        rows = group(path, metadata, index)
+        keep = pc.equal(rows[keys[0]], wanted[0])
+        for key, value in zip(keys[1:], wanted[1:], strict=True):
+            keep = pc.and_(keep, pc.equal(rows[key], value))
+        pieces.append(rows.filter(keep))
     if not pieces:
         return None
-    rows = pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0]
-    for name in dictionary:
-        at = rows.schema.get_field_index(name)
-        rows = rows.set_column(at, name, rows[name].cast(rows.schema.field(at).type.value_type))
-    return rows
-
-
-def _matching(rows: pa.Table, keys: tuple[str, ...], wanted: tuple) -> pa.ChunkedArray:
-    """Whether each of `rows` has the `wanted` values of `keys`."""
-    keep = None
-    for key, value in zip(keys, wanted, strict=True):
-        equal = _equal(rows[key], value)
-        keep = equal if keep is None else pc.and_(keep, equal)
-    return keep
-
-
-def _equal(column: pa.ChunkedArray, value) -> pa.ChunkedArray:
-    """Whether each value of `column` is `value`; a dictionary column's by comparing its
-    dictionary's values, then taking each row's answer by its index (comparing every
-    row's string costs several times as much)."""
-    if not pa.types.is_dictionary(column.type):
-        return pc.equal(column, value)
-    return pa.chunked_array(
-        [pc.take(pc.equal(chunk.dictionary, value), chunk.indices) for chunk in column.chunks],
-        pa.bool_(),
-    )
+    return pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0]
 
 
 def schema_of(path: str) -> pa.Schema:
