@@ -280,9 +280,10 @@ def test_a_credit_added_later_makes_the_track_s_entry_of_august_the_artist_s_dat
 def test_a_refused_whole_month_reads_the_serving_layer_not_the_points_or_the_own_series(
     tmp_path, monkeypatch
 ):
-    """August has Bruno's own series and points in Italy, and Alba's points in Germany:
-    whether Alba has data in Italy is read from audience_month and the month's weekly
-    chart entries, not from artist_audience's or track_streams' row groups."""
+    """August has Bruno's own series, points and a weekly entry in Italy, and Alba's points
+    in Germany: whether Alba has data in Italy is read from audience_month and the
+    month's weekly chart entries, every one of which stands (chart_week), not from
+    artist_audience's or track_streams' row groups, nor from the credits."""
     audience = [
         {"date": D(2026, 8, 5), "platform": "spotify", "country": country, "artist_id": artist,
          "metric": "followers", "value": 10, "source": "fixture"}
@@ -306,5 +307,5 @@ def test_a_refused_whole_month_reads_the_serving_layer_not_the_points_or_the_own
         query.movers(q, "Alba", "spotify")
     # a version's files lie under a folder named after their table
     tables = {part for path in read for part in Path(path).parts}
-    assert {"audience_month", "chart_entries"} <= tables
-    assert not tables & {"artist_audience", "track_streams"}
+    assert {"audience_month", "chart_entries", "chart_week"} <= tables
+    assert not tables & {"artist_audience", "track_streams", "track_credits"}

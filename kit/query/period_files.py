@@ -39,8 +39,13 @@ from . import stored
 AUDIENCE, CHARTS, OWN_SERIES, CREDITS = (
     "artist_audience", "chart_entries", "track_streams", "track_credits",
 )  # fmt: skip
-# The serving tables a whole month's answer reads, sorted by country and artist first.
-AUDIENCE_MONTH, BREAKDOWN_MONTH = "audience_month", "artist_track_month"
+# The serving tables a whole month's answer reads: two sorted by country and artist first,
+# and the weekly chart entries that stand, by country first.
+AUDIENCE_MONTH, BREAKDOWN_MONTH, STANDING_WEEKS = (
+    "audience_month",
+    "artist_track_month",
+    "chart_week",
+)
 
 
 def has_rows(
@@ -108,42 +113,37 @@ def month_has_rows(
     stands, and a counted value or a standing entry is a row of chart_entries or
     track_streams. What neither keeps is a weekly entry that does not stand (a
     higher-ranked weekly entry of the track, perhaps in the next or previous month,
-    overlaps it) when it is the track's only row of the month: so the month's weekly
-    entries in the country are read from chart_entries, sorted by country and frequency
-    first, which names the few row groups that hold them."""
-    if _holds(
-        snap, AUDIENCE_MONTH, platform, month, ("country", "artist_id"), (country, artist_id)
-    ):
+    overlaps it) when it is the track's only row of the month. chart_week keeps those that
+    stand: when it holds as many of the country's weekly entries of the month as
+    chart_entries does, every one stands, and none is the artist's. Otherwise the
+    country's weekly entries are read from chart_entries (sorted by country and frequency
+    first, so the footer names the few row groups that hold them) and matched with the
+    credited tracks."""
+    where = ("country", "artist_id"), (country, artist_id)
+    if _count(snap, AUDIENCE_MONTH, platform, month, *where):
         return True
-    if not breakdown_empty and _holds(
-        snap, BREAKDOWN_MONTH, platform, month, ("country", "artist_id"), (country, artist_id)
-    ):
+    if not breakdown_empty and _count(snap, BREAKDOWN_MONTH, platform, month, *where):
         return True
+    weekly = ("country", "frequency"), (country, "weekly")
+    entries = _count(snap, CHARTS, platform, month, *weekly)
+    if not entries or entries == _count(snap, STANDING_WEEKS, platform, month, ("country",), (country,)):  # fmt: skip
+        return False
     paths = warehouse.files_by_partition(snap, CHARTS).get((platform, month), ())
-    tracks = None
-    for rows in _rows_of(paths, ("country", "frequency"), (country, "weekly"), ("track_id",)):
-        if tracks is None:
-            tracks = credited_tracks(snap, artist_id)
-            if not len(tracks):
-                return False  # no track of theirs: no chart entry either
-        among = {
-            "country": pa.array([country]),
-            "frequency": pa.array(["weekly"]),
-            "track_id": tracks,
-        }
-        if _all_of(rows, among):
-            return True
-    return False
+    tracks = credited_tracks(snap, artist_id)
+    among = {"country": pa.array([country]), "frequency": pa.array(["weekly"]), "track_id": tracks}
+    return len(tracks) > 0 and any(
+        _matches(rows, among) for rows in _rows_of(paths, *weekly, ("track_id",))
+    )
 
 
-def _holds(
+def _count(
     snap: Snapshot, table: str, platform: str, month: str, keys: tuple[str, ...], values: tuple
-) -> bool:
-    """Whether a file of the serving `table` of `platform` × `month`, sorted by `keys` first,
-    holds a row whose `keys` are `values` (only those columns of the groups that can)."""
+) -> int:
+    """How many rows of `table`'s files of `platform` × `month`, sorted by `keys` first,
+    have `values` as their `keys` (only those columns of the groups that can hold one)."""
     paths = warehouse.files_by_partition(snap, table).get((platform, month), ())
     among = {key: pa.array([value]) for key, value in zip(keys, values, strict=True)}
-    return any(_all_of(rows, among) for rows in _rows_of(paths, keys, values, ()))
+    return sum(_matches(rows, among) for rows in _rows_of(paths, keys, values, ()))
 
 
 def credited_tracks(snap: Snapshot, artist_id: str) -> pa.Array:
@@ -160,13 +160,13 @@ def credited_tracks(snap: Snapshot, artist_id: str) -> pa.Array:
     return pa.chunked_array(pieces, pa.string()).combine_chunks()
 
 
-def _all_of(rows: pa.Table, among: dict[str, pa.Array]) -> bool:
-    """Whether a row of `rows` has, in each column of `among`, one of its values."""
+def _matches(rows: pa.Table, among: dict[str, pa.Array]) -> int:
+    """How many rows of `rows` have, in each column of `among`, one of its values."""
     mask = None
     for column, values in among.items():
         found = _among(rows[column], values)
         mask = found if mask is None else pc.and_(mask, found)
-    return bool(pc.any(mask).as_py())
+    return int(pc.sum(pc.cast(mask, pa.int64())).as_py() or 0)
 
 
 def _any(rows: pa.Table, among: dict[str, pa.Array], low: pa.Scalar, high: pa.Scalar) -> bool:
