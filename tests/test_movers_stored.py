@@ -12,7 +12,7 @@ from serving_checks import assert_serving_matches_base, statements_run
 from test_metrics import write_metric_fixture
 from test_serving import _chart_row
 
-from kit import Query, db, warehouse
+from kit import Query, breakdown, db, warehouse
 from kit.errors import QueryError
 from kit.query import moved, movers
 
@@ -173,3 +173,37 @@ def test_a_new_credit_reaches_the_stored_movers_of_the_month_after(tmp_path):
     faro = movers(q.refresh(), "Dario", "spotify").set_index("title").loc["Faro"]
     # Faro's September as tests/test_metrics.py works it out: 7,000 + 8,000
     assert (faro["credit"], faro["previous_streams"]) == ("featured", 15000)
+
+
+def test_thirteen_months_from_october_to_october_are_not_read_as_one_stored_month(tmp_path):
+    """A period from 1 October 2025 to 31 October 2026 starts and ends in an October: it
+    is thirteen months, whose breakdown and movers add up all of them, not October 2025's
+    stored rows. a1: 100 streams on 5 October 2025, 7 on 1 March 2026, 50 on 5 October
+    2026; 40 on 15 September 2025, in the comparison period (the 396 days before it, 31
+    August 2024 to 30 September 2025)."""
+    own = [
+        {"date": day, "platform": "spotify", "country": "IT", "track_id": "a1",
+         "streams": streams, "source": "s4a"}
+        for day, streams in ((D(2025, 9, 15), 40), (D(2025, 10, 5), 100), (D(2026, 3, 1), 7), (D(2026, 10, 5), 50))
+    ]  # fmt: skip
+    root = tmp_path / "wh"
+    warehouse.write(
+        {
+            "artists": pd.DataFrame({"artist_id": ["a"], "name": ["Alba"]}),
+            "tracks": pd.DataFrame({"track_id": ["a1"], "title": ["Aria"]}),
+            "track_credits": pd.DataFrame(
+                {"track_id": ["a1"], "artist_id": ["a"], "role": "main", "credit_order": 1}
+            ),
+            "track_streams": pd.DataFrame(own),
+        },
+        source="fixture",
+        warehouse=root,
+    )
+    q = Query("Alba", "2025-10-01:2026-10-31", platforms="spotify", country="IT", warehouse=root)
+    assert q.snapshot.serving == warehouse.SERVING_FORMAT
+    assert breakdown(q, "Alba", "spotify")["total_streams"].tolist() == [157]
+    moved_rows = movers(q, "Alba", "spotify")
+    assert moved_rows.attrs["previous_period"] == (D(2024, 8, 31), D(2025, 9, 30))
+    assert moved_rows[["track_id", "streams", "previous_streams"]].values.tolist() == [
+        ["a1", 157, 40]
+    ]

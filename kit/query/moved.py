@@ -113,7 +113,8 @@ def movers(
     kept = _stored_movers(q, params)
     if kept is not None:
         if kept["previous_rank"].null_count == kept.num_rows:
-            _require_comparison_data(q, params)
+            # no track of the month before's stored breakdown: it has none of the artist's
+            _require_comparison_data(q, params, breakdown_empty=True)
         rows = kept if keys is None else _ordered(kept, keys)
         out = _frame(rows if limit is None else rows.slice(0, limit), MOVERS_COLUMNS)
         out.attrs["previous_period"] = (previous_start, previous_end)
@@ -253,7 +254,7 @@ def _moved(q: Query, macro: str, params: dict, tail: str = "") -> pa.Table:
             _require_comparison_data(q, params)
         return rows
     if not stored[1].num_rows:
-        _require_comparison_data(q, params)
+        _require_comparison_data(q, params, breakdown_empty=True)
     # the rows go in as parameters, the lists of their columns (track_movers_breakdown)
     sql = (
         f"with {_listed('breakdown', 'this_')}, {_listed('previous_breakdown', 'previous_')} "
@@ -314,14 +315,18 @@ def _movers_source(q: Query, macro: str, params: dict) -> str:
     )
 
 
-def _require_comparison_data(q: Query, params: dict) -> None:
+def _require_comparison_data(q: Query, params: dict, breakdown_empty: bool = False) -> None:
     """Refuse a comparison period without any data for the artist on the platform in the
     country (a row of period_rows, kit/sql/period_rows.sql): every track would look new.
-    Asked of the version's files (kit/query/period_files.py); of the statement when a
-    file is outside a platform × month folder."""
+    Asked of the version's files (kit/query/period_files.py; `breakdown_empty`: the
+    period's stored breakdown rows were read and hold none of the artist's); of the
+    statement when a file is outside a platform × month folder."""
     artist_id, platform = params["artist"], params["platform"]
     start, end = params["previous_start"], params["previous_end"]
-    found = period_files.has_rows(q.snapshot, artist_id, platform, q.country_code, start, end)
+    found = period_files.has_rows(
+        q.snapshot, artist_id, platform, q.country_code, start, end,
+        breakdown_empty=breakdown_empty,
+    )  # fmt: skip
     if found is None:
         found = bool(
             lookups(q.snapshot).platforms_present(

@@ -166,7 +166,8 @@ def period_pieces(
 def one_month(start: dt.date, end: dt.date) -> bool:
     """Whether the period [start, end] is one whole calendar month: its served breakdown is
     then the month's rows as stored (kit/sql/track_breakdown_month.sql)."""
-    return serving_months(start, end) == (start, end) and start.month == end.month
+    same_month = (start.year, start.month) == (end.year, end.month)  # not a year apart
+    return serving_months(start, end) == (start, end) and same_month
 
 
 def served_totals_parts(q: Query, params: dict) -> str:

@@ -15,6 +15,10 @@ track_credits by artist first, chart_entries and track_streams by country first.
 row group's statistics of that column say whether it can hold the artist's (or the
 country's) rows, and only the groups that can are decoded, the few columns the test needs
 (the artist, the country, the track and the date), then kept: files are never rewritten.
+A whole calendar month of a version with a serving layer is answered from it instead, as
+the serving layer keeps it per artist × country × month in files sorted by country and
+artist (`month_has_rows`): the month's audience_month and artist_track_month rows of the
+artist, and the weekly chart entries, the one kind of row neither keeps in every case.
 tests/test_period_files.py compares the answers with platforms_with_data's.
 """
 
@@ -27,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import warehouse
-from ..period import months_of
+from ..period import month_bounds, months_of
 from ..warehouse import Snapshot
 from . import stored
 
@@ -35,14 +39,31 @@ from . import stored
 AUDIENCE, CHARTS, OWN_SERIES, CREDITS = (
     "artist_audience", "chart_entries", "track_streams", "track_credits",
 )  # fmt: skip
+# The serving tables a whole month's answer reads: two sorted by country and artist first,
+# and the weekly chart entries that stand, by country first.
+AUDIENCE_MONTH, BREAKDOWN_MONTH, STANDING_WEEKS = (
+    "audience_month",
+    "artist_track_month",
+    "chart_week",
+)
 
 
 def has_rows(
-    snap: Snapshot, artist_id: str, platform: str, country: str, start: dt.date, end: dt.date
+    snap: Snapshot,
+    artist_id: str,
+    platform: str,
+    country: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    breakdown_empty: bool = False,
 ) -> bool | None:
     """True when period_rows(artist, country, start, end) holds a row on `platform`; None
     when a file of its tables is not in a platform × month folder (it may hold any
-    platform and date: only the statement can say)."""
+    platform and date: only the statement can say). A whole calendar month of a version
+    with a serving layer is read from it (`month_has_rows`); `breakdown_empty` says the
+    caller has read the artist's stored breakdown rows of that month (artist_track_month)
+    and found none, so they are not read again."""
     months = months_of(start, end)
     files = {}
     for table in (AUDIENCE, CHARTS, OWN_SERIES):
@@ -53,15 +74,17 @@ def has_rows(
     if not any(files.values()):
         return False
     country = country.upper()
+    if snap.serving == warehouse.SERVING_FORMAT and (start, end) == month_bounds(months[0]):
+        return month_has_rows(snap, artist_id, platform, country, months[0], breakdown_empty)
     low, high = pa.scalar(start, pa.date32()), pa.scalar(end, pa.date32())
     # artist_audience is sorted by artist first, chart_entries and track_streams by country
     artist, country_ = pa.array([artist_id]), pa.array([country])
-    for rows in _rows_of(files[AUDIENCE], "artist_id", artist_id, ("country", "date")):
+    for rows in _rows_of(files[AUDIENCE], ("artist_id",), (artist_id,), ("country", "date")):
         if _any(rows, {"artist_id": artist, "country": country_}, low, high):
             return True
     tracks = None
     for table in (CHARTS, OWN_SERIES):
-        for rows in _rows_of(files[table], "country", country, ("track_id", "date")):
+        for rows in _rows_of(files[table], ("country",), (country,), ("track_id", "date")):
             if tracks is None:
                 tracks = credited_tracks(snap, artist_id)
             if not len(tracks):
@@ -71,6 +94,58 @@ def has_rows(
     return False
 
 
+def month_has_rows(
+    snap: Snapshot,
+    artist_id: str,
+    platform: str,
+    country: str,
+    month: str,
+    breakdown_empty: bool = False,
+) -> bool:
+    """Whether period_rows of the calendar `month` ('YYYY-MM') holds a row of the artist on
+    `platform` in `country` (upper case), asked of a version with a serving layer.
+
+    The month's period_rows are the artist's audience points, the own-series values and the
+    chart entries of their credited tracks. audience_month has a row of the artist and
+    country exactly when there is a point (one per metric with a point in the month).
+    artist_track_month has one exactly when a credited track has a counted value or a
+    standing entry dated in the month: every own-series value counts, every daily entry
+    stands, and a counted value or a standing entry is a row of chart_entries or
+    track_streams. What neither keeps is a weekly entry that does not stand (a
+    higher-ranked weekly entry of the track, perhaps in the next or previous month,
+    overlaps it) when it is the track's only row of the month. chart_week keeps those that
+    stand: when it holds as many of the country's weekly entries of the month as
+    chart_entries does, every one stands, and none is the artist's. Otherwise the
+    country's weekly entries are read from chart_entries (sorted by country and frequency
+    first, so the footer names the few row groups that hold them) and matched with the
+    credited tracks."""
+    where = ("country", "artist_id"), (country, artist_id)
+    if _count(snap, AUDIENCE_MONTH, platform, month, *where):
+        return True
+    if not breakdown_empty and _count(snap, BREAKDOWN_MONTH, platform, month, *where):
+        return True
+    weekly = ("country", "frequency"), (country, "weekly")
+    entries = _count(snap, CHARTS, platform, month, *weekly)
+    if not entries or entries == _count(snap, STANDING_WEEKS, platform, month, ("country",), (country,)):  # fmt: skip
+        return False
+    paths = warehouse.files_by_partition(snap, CHARTS).get((platform, month), ())
+    tracks = credited_tracks(snap, artist_id)
+    among = {"country": pa.array([country]), "frequency": pa.array(["weekly"]), "track_id": tracks}
+    return len(tracks) > 0 and any(
+        _matches(rows, among) for rows in _rows_of(paths, *weekly, ("track_id",))
+    )
+
+
+def _count(
+    snap: Snapshot, table: str, platform: str, month: str, keys: tuple[str, ...], values: tuple
+) -> int:
+    """How many rows of `table`'s files of `platform` × `month`, sorted by `keys` first,
+    have `values` as their `keys` (only those columns of the groups that can hold one)."""
+    paths = warehouse.files_by_partition(snap, table).get((platform, month), ())
+    among = {key: pa.array([value]) for key, value in zip(keys, values, strict=True)}
+    return sum(_matches(rows, among) for rows in _rows_of(paths, keys, values, ()))
+
+
 def credited_tracks(snap: Snapshot, artist_id: str) -> pa.Array:
     """The ids of the tracks credited to the artist, main or featured (track_credits)."""
     paths = [path for paths in warehouse.files_by_partition(snap, CREDITS).values() for path in paths]  # fmt: skip
@@ -78,9 +153,20 @@ def credited_tracks(snap: Snapshot, artist_id: str) -> pa.Array:
     pieces = [
         rows.filter(_among(rows["artist_id"], artist))["track_id"].cast(pa.string())
         # the ids of one group's tracks are nearly all distinct: read plain, not as a dictionary
-        for rows in _rows_of(paths, "artist_id", artist_id, ("track_id",), plain=("track_id",))
+        for rows in _rows_of(
+            paths, ("artist_id",), (artist_id,), ("track_id",), plain=("track_id",)
+        )
     ]
     return pa.chunked_array(pieces, pa.string()).combine_chunks()
+
+
+def _matches(rows: pa.Table, among: dict[str, pa.Array]) -> int:
+    """How many rows of `rows` have, in each column of `among`, one of its values."""
+    mask = None
+    for column, values in among.items():
+        found = _among(rows[column], values)
+        mask = found if mask is None else pc.and_(mask, found)
+    return int(pc.sum(pc.cast(mask, pa.int64())).as_py() or 0)
 
 
 def _any(rows: pa.Table, among: dict[str, pa.Array], low: pa.Scalar, high: pa.Scalar) -> bool:
@@ -102,16 +188,20 @@ def _among(column: pa.ChunkedArray, values: pa.Array) -> pa.ChunkedArray:
 
 
 def _rows_of(
-    paths, column: str, value: str, columns: tuple[str, ...], plain: tuple[str, ...] = ()
+    paths,
+    keys: tuple[str, ...],
+    values: tuple,
+    columns: tuple[str, ...],
+    plain: tuple[str, ...] = (),
 ) -> Iterator[pa.Table]:
-    """`column` and `columns` of each row group of the files, sorted by `column` first,
-    that can hold rows whose `column` is `value`; the strings as dictionaries, but those
-    named `plain`."""
+    """`keys` and `columns` of each row group of the files, sorted by `keys` first, that
+    can hold rows whose `keys` are `values`; the strings as dictionaries, but those named
+    `plain`."""
     # the ids and countries as dictionaries, which a row group's strings mostly repeat
-    read = (column, *columns)
+    read = (*keys, *columns)
     dictionary = tuple(c for c in read if c != "date" and c not in plain)
     for path in paths:
-        metadata, bounds = stored.footer(path, (column,))
+        metadata, bounds = stored.footer(path, keys)
         for group, (low, high) in enumerate(bounds):
-            if low is None or low <= (value,) <= high:
+            if low is None or low <= values <= high:
                 yield stored.group(path, metadata, group, read, dictionary)
