@@ -94,14 +94,13 @@ FOLLOWS = {"artist_track_movers": ("artist_track_month", 1)}
 SPAN_ROWS = 500_000
 # DuckDB's memory for the serving statements of a commit, on their connection alone (its
 # own database: readers' connections keep DuckDB's default). Without it, DuckDB keeps
-# most of what a statement freed for the next one, so a load's peak grew with its number
-# of statements (24 months of the benchmark's big file: 150-300 MB kept between
-# statements, a peak of luck); at the bound, DuckDB hands what it freed back to the
-# system before it takes more, and a statement over it spills to a temporary folder. A
-# month of the benchmark's big file needs about 300-400 MB: this bound held the last
-# commit's peak at about 430 MB over the process's own, whatever the number of months,
-# for about 5 % more CPU (bench/README.md).
-SERVING_MEMORY = "400MB"
+# much of what a statement freed for the next one, so a load's peak grew with its number
+# of statements (the benchmark's big file, 24 months: 150-300 MB kept between them, a
+# peak of luck); at the bound, DuckDB hands what it freed back to the system before it
+# takes more, and a statement over it spills to a temporary folder. A month of the big
+# file, bounded so, raised the process's peak by about 300 MB, the full file's as its
+# tenth's, for no measurable CPU (bench/README.md).
+SERVING_MEMORY = "256MB"
 # Rows per record batch of a statement's streamed result: a multiple of every serving
 # table's row group size (kit/warehouse/commit.py), so whole groups are written as the
 # batches come.
