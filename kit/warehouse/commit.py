@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -97,6 +98,11 @@ COMPRESSION = {"audience_month": "lz4"}
 # overlap its merges and the serving recompute. At most this many files wait or are being
 # written at once, so memory holds the rows of one more partition, not of a whole commit.
 WRITES_AHEAD = 1
+# A file staged from a stream of record batches (`replace_batches`: a serving statement's
+# result as DuckDB streams it) is written on the same thread as they come: at most this
+# many batches wait for it, so neither the statement's whole result nor a copy of it in
+# Arrow is ever held.
+BATCHES_AHEAD = 2
 
 
 def _partition(rel: str) -> str:
@@ -152,7 +158,16 @@ class Transaction:
         """Stage `rows` (the table's file schema, sorted for readers) as the whole content
         of one partition (`platform=…/month=…`, or '' for a table without partitions).
         Returns the new file's path inside the table's folder."""
-        rel = self._stage_file(table, partition, rows)
+        return self._replaced(table, partition, self._stage_file(table, partition, rows))
+
+    def replace_batches(self, table: str, partition: str, batches: Iterable[pa.RecordBatch]) -> str:
+        """`replace`, the rows given as record batches (the table's file schema, in their
+        order), written as they come: the file's row groups are those one `replace` of
+        all of them would write."""
+        return self._replaced(table, partition, self._stage_stream(table, partition, batches))
+
+    def _replaced(self, table: str, partition: str, rel: str) -> str:
+        """`rel`, staged, made the whole content of the partition."""
         for old in self._files[table].get(partition, []):
             if old in self.added[table]:  # staged earlier in this commit: never seen by anyone
                 self.added[table].remove(old)
@@ -188,6 +203,35 @@ class Transaction:
         """Name a new store file for `rows` and have the writer thread write it; the names
         are the staged state at once, the files are waited for before anything reads them
         (`partition_files`, `snapshot`, `version`)."""
+        rel, path = self._new_file(table, partition)
+        self._writing[path] = self._writer.submit(_write_file, table, rows, path)
+        return rel
+
+    def _stage_stream(self, table: str, partition: str, batches: Iterable[pa.RecordBatch]) -> str:
+        """`_stage_file` of rows that come as batches: the writer thread writes each as the
+        caller hands it over (BATCHES_AHEAD); returned once the last is handed over. If the
+        batches raise, the writer stops without finishing the file, which the failed
+        commit deletes with its other staged files."""
+        rel, path = self._new_file(table, partition)
+        handed: queue.Queue = queue.Queue(maxsize=BATCHES_AHEAD)
+        future = self._writer.submit(_write_batches, table, handed, path)
+        self._writing[path] = future
+        try:
+            for batch in batches:
+                _hand_over(handed, batch, future)
+        except BaseException:
+            # the unfinished file is no part of the staged state: deleted once stopped
+            _hand_over(handed, _STOP, future, check=False)
+            self._writing.pop(path, None)
+            with contextlib.suppress(_BatchesStopped, OSError):
+                future.result()
+            unlink(path)
+            raise
+        _hand_over(handed, None, future)
+        return rel
+
+    def _new_file(self, table: str, partition: str) -> tuple[str, Path]:
+        """A new store file's name for a partition, once the writer thread has room."""
         rel = f"{partition}/{new_file_name()}" if partition else new_file_name()
         path = store_path(self.root, table, rel)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -195,8 +239,7 @@ class Transaction:
             self._written(next(iter(self._writing)))
         if self._writer is None:
             self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kit-stage")
-        self._writing[path] = self._writer.submit(_write_file, table, rows, path)
-        return rel
+        return rel, path
 
     def _written(self, path: Path) -> None:
         """Wait for one staged file to be written (its write's error, if any, is raised)."""
@@ -261,17 +304,68 @@ class Transaction:
         self.con.close()
 
 
+def _row_group_size(table: str) -> int:
+    return ROW_GROUP_SIZES.get(
+        table, SERVING_ROW_GROUP_SIZE if TABLES[table].derived else ROW_GROUP_SIZE
+    )
+
+
 def _write_file(table: str, rows: pa.Table, path: Path) -> None:
     pq.write_table(
         rows.cast(TABLES[table].file_schema),
         path,
-        row_group_size=ROW_GROUP_SIZES.get(
-            table, SERVING_ROW_GROUP_SIZE if TABLES[table].derived else ROW_GROUP_SIZE
-        ),
+        row_group_size=_row_group_size(table),
         compression=COMPRESSION.get(table, "zstd"),
         write_statistics=True,
     )
     fsync_file(path)
+
+
+_STOP = object()  # handed to `_write_batches` when the batches failed: the file is not finished
+
+
+class _BatchesStopped(Exception):
+    """The batches of a file being written failed; so does its write."""
+
+
+def _write_batches(table: str, handed: queue.Queue, path: Path) -> None:
+    """Write the batches handed over until None. Whole row groups are written as soon as
+    they are held, the rest with the next batches, so the groups are those of
+    `_write_file`'s one write of all the rows."""
+    schema, size = TABLES[table].file_schema, _row_group_size(table)
+    held: list[pa.RecordBatch] = []
+    count = 0
+    with pq.ParquetWriter(
+        path, schema, compression=COMPRESSION.get(table, "zstd"), write_statistics=True
+    ) as writer:
+        while (batch := handed.get()) is not None:
+            if batch is _STOP:
+                raise _BatchesStopped(str(path))
+            held.append(batch.cast(schema))
+            count += batch.num_rows
+            if count >= size:
+                rows = pa.Table.from_batches(held, schema=schema)
+                whole = count // size * size
+                writer.write_table(rows.slice(0, whole), row_group_size=size)
+                held = rows.slice(whole).to_batches()
+                count -= whole
+        if count:
+            writer.write_table(pa.Table.from_batches(held, schema=schema), row_group_size=size)
+    fsync_file(path)
+
+
+def _hand_over(handed: queue.Queue, item: object, writing: Future, check: bool = True) -> None:
+    """Put `item` in the writer thread's queue, unless its write has stopped (raising its
+    error, when `check`)."""
+    while True:
+        with contextlib.suppress(queue.Full):
+            handed.put(item, timeout=0.05)
+            return
+        if writing.done():
+            if check:
+                writing.result()
+                raise RuntimeError("the writer thread stopped before the file's end")
+            return
 
 
 @contextlib.contextmanager

@@ -42,10 +42,14 @@ writer's, recomputes its own months and the stale ones, and its version is serve
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import itertools
+import operator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..duckdb_sql import base_view_sql, connect_files
@@ -88,6 +92,19 @@ FOLLOWS = {"artist_track_movers": ("artist_track_month", 1)}
 # benchmark's big file (71 daily charts of 200), so a statement's memory stays what one
 # month's needs, whatever the file's size, while a run of small months is one statement.
 SPAN_ROWS = 500_000
+# DuckDB's memory for the serving statements of a commit, on their connection alone (its
+# own database: readers' connections keep DuckDB's default). Without it, DuckDB keeps
+# much of what a statement freed for the next one, so a load's peak grew with its number
+# of statements (the benchmark's big file, 24 months: 150-300 MB kept between them, a
+# peak of luck); at the bound, DuckDB hands what it freed back to the system before it
+# takes more, and a statement over it spills to a temporary folder. A month of the big
+# file, bounded so, raised the process's peak by about 300 MB, the full file's as its
+# tenth's, for no measurable CPU (bench/README.md).
+SERVING_MEMORY = "256MB"
+# Rows per record batch of a statement's streamed result: a multiple of every serving
+# table's row group size (kit/warehouse/commit.py), so whole groups are written as the
+# batches come.
+STREAM_ROWS = 131_072
 STAGES = (
     ("track_day", "chart_week", "audience_month"),
     ("track_month", "artist_track_day"),
@@ -226,12 +243,15 @@ def refresh(
         return
     done: set[str] = set()
     con = None
+    spill = tempfile.TemporaryDirectory(prefix="chartroom-serving-")
     try:
         for table, platform, run in progress(work) if progress else work:
             if con is None:
                 snap = txn.snapshot()
                 con = connect_files({name: snap.paths(name) for name in BASE_VIEWS})
                 con.execute("set enable_progress_bar = false")
+                con.execute(f"set temp_directory = {_quoted(spill.name)}")
+                con.execute(f"set memory_limit = '{SERVING_MEMORY}'")
             elif any(t in done for t in _before(table)):
                 # the views of the tables staged since are pointed at their staged files (as
                 # a new connection would be, without reading kit/sql/ again)
@@ -239,19 +259,28 @@ def refresh(
                 for name in done:
                     con.execute(base_view_sql(BASE_VIEWS[name], snap.paths(name)))
                 done.clear()
-            _stage_run(txn, con, table, platform, run)
+            try:
+                _stage_run(txn, con, table, platform, run)
+            except duckdb.OutOfMemoryException:
+                # a statement DuckDB cannot fit in the bound, even spilling: run unbounded
+                con.execute("reset memory_limit")
+                _stage_run(txn, con, table, platform, run)
+                con.execute(f"set memory_limit = '{SERVING_MEMORY}'")
             done.add(table)
     finally:
         if con is not None:
             con.close()
+        spill.cleanup()
 
 
 def _stage_run(
     txn, con: duckdb.DuckDBPyConnection, table: str, platform: str, run: list[str]
 ) -> None:
-    """One statement's months of `table` computed and staged. A function of its own, so
-    that its rows are let go of once the writer thread has written them, and are not held
-    through the next statement (a large load's peak of memory is one of these)."""
+    """One statement's months of `table` computed and staged. Its result is streamed in
+    record batches, month by month (a statement over several months orders its rows by
+    month), to the writer thread: memory holds the statement's own working state and a
+    few batches, never the whole result (nor a copy of it in Arrow), whatever the months'
+    size; a large load's peak of memory is one of these statements."""
     macro, _, _, spans = SERVING[table]
     start = dt.date(int(run[0][:4]), int(run[0][5:7]), 1)
     if spans:
@@ -259,18 +288,43 @@ def _stage_run(
         rows = con.sql(
             f"select * from {macro}(?, ?, last_day(cast(? as date)))",
             params=[platform, start, end],
-        ).to_arrow_table()
-        by_month = _by_month(rows)
+        )
     else:
-        rows = con.sql(f"select * from {macro}(?, ?)", params=[platform, start]).to_arrow_table()
-        by_month = {run[0]: rows}
+        rows = con.sql(f"select * from {macro}(?, ?)", params=[platform, start])
+    names = TABLES[table].file_schema.names
+    pieces = _month_pieces(rows.to_arrow_reader(STREAM_ROWS), None if spans else run[0])
+    staged = set()
+    for month, batches in itertools.groupby(pieces, key=operator.itemgetter(0)):
+        txn.replace_batches(
+            table, partition_rel(platform, month), (b.select(names) for _, b in batches)
+        )
+        staged.add(month)
     for month in run:
-        partition = partition_rel(platform, month)
-        rows = by_month.get(month)
-        if rows is not None and rows.num_rows:
-            txn.replace(table, partition, rows.select(TABLES[table].file_schema.names))
-        else:
-            txn.drop(table, partition)
+        if month not in staged:
+            txn.drop(table, partition_rel(platform, month))
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _month_pieces(
+    batches: Iterable[pa.RecordBatch], month: str | None
+) -> Iterator[tuple[str, pa.RecordBatch]]:
+    """(month, rows) of a statement's batches: each batch cut where its leading `month`
+    column ('YYYY-MM', by which the rows are ordered) changes; all of `month`'s, when
+    given (a statement of one month, without the column)."""
+    for batch in batches:
+        if not batch.num_rows:
+            continue
+        if month is not None:
+            yield month, batch
+            continue
+        runs = pc.run_end_encode(batch.column("month"))
+        offset = 0
+        for value, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(), strict=True):
+            yield value, batch.slice(offset, end - offset)
+            offset = end
 
 
 def month_runs(
@@ -295,20 +349,6 @@ def month_runs(
             runs.append((platform, [month]))
             held = rows
     return runs
-
-
-def _by_month(rows: pa.Table) -> dict[str, pa.Table]:
-    """The rows of a statement over several months, ordered by their leading `month`
-    ('YYYY-MM', which sorts as the months do), month by month."""
-    counts = rows.group_by("month", use_threads=False).aggregate([([], "count_all")])
-    found = dict(
-        zip(counts.column("month").to_pylist(), counts.column("count_all").to_pylist(), strict=True)
-    )
-    out, offset = {}, 0
-    for month in sorted(found):
-        out[month] = rows.slice(offset, found[month])
-        offset += found[month]
-    return out
 
 
 def _before(table: str) -> tuple[str, ...]:
