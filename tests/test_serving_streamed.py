@@ -7,6 +7,7 @@ behind, and a statement DuckDB cannot fit in the bound is run again without it."
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -96,9 +97,31 @@ def test_statements_over_the_memory_bound_run_again_unbounded_and_store_the_same
             failed.append(type(exc).__name__)
             raise
 
+    spills, temporary_directory = [], serving.tempfile.TemporaryDirectory
+
+    def recorded(*args, **kwargs):
+        spill = temporary_directory(*args, **kwargs)
+        spills.append(Path(spill.name))
+        return spill
+
     monkeypatch.setattr(serving, "_stage_run", counted)
+    monkeypatch.setattr(serving.tempfile, "TemporaryDirectory", recorded)
     # a megabyte: DuckDB cannot run the serving statements in it, even spilling
     monkeypatch.setattr(serving, "SERVING_MEMORY", "1MB")
     root = write_metric_fixture(tmp_path / "wh")
     assert failed and set(failed) == {"OutOfMemoryException"}
+    assert_serving_matches_base(root)
+    # DuckDB spilled inside the warehouse, and each commit removed its folder
+    assert spills and {p.parent for p in spills} == {root / "_versions"}
+    assert not any(p.exists() for p in spills)
+
+
+def test_a_spill_folder_a_killed_writer_left_is_removed_by_the_next_write(tmp_path):
+    root = write_metric_fixture(tmp_path / "wh")
+    left = root / "_versions" / f"{serving.SPILL_PREFIX}killed"
+    left.mkdir()
+    (left / "duckdb_temp_block-0.block").write_bytes(b"x" * 4096)
+    with transaction(root, maintain_serving=False):
+        pass
+    assert not left.exists()
     assert_serving_matches_base(root)

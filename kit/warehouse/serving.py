@@ -55,7 +55,7 @@ import pyarrow.parquet as pq
 from ..duckdb_sql import base_view_sql, connect_files
 from ..schema import BASE_VIEWS, TABLES
 from .layout import partition_rel
-from .versions import snapshot_of
+from .versions import SPILL_PREFIX, snapshot_of, versions_dir
 
 # Bumped when what the serving tables hold changes: a version of another format has none.
 # 2: artist_track_month.
@@ -243,7 +243,9 @@ def refresh(
         return
     done: set[str] = set()
     con = None
-    spill = tempfile.TemporaryDirectory(prefix="chartroom-serving-")
+    # DuckDB spills inside the warehouse, where the next writer's recovery removes what a
+    # killed one left (kit/warehouse/vacuum.py, SPILL_PREFIX)
+    spill = tempfile.TemporaryDirectory(prefix=SPILL_PREFIX, dir=versions_dir(txn.root))
     try:
         for table, platform, run in progress(work) if progress else work:
             if con is None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from .layout import (
 )
 from .legacy import adopt, recover_journal
 from .versions import (
+    SPILL_PREFIX,
     Version,
     manifest_path,
     now,
@@ -97,6 +99,9 @@ def recover_locked(root: Path, *, full: bool = False) -> tuple[int, bool]:
     if folder.is_dir():
         for temporary in folder.glob(".*.json.tmp"):
             unlink(temporary)
+        # a serving recompute's spill: the writer lock is held, so its writer is gone
+        for spill in folder.glob(f"{SPILL_PREFIX}*"):
+            shutil.rmtree(spill, ignore_errors=True)
     numbers = version_numbers(root)
     if numbers and (markers or done or full):
         sync_public(root, read_version(root, numbers[-1]))

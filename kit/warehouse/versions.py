@@ -154,6 +154,11 @@ def files_by_partition(
     return {partition: tuple(files) for partition, files in found.items()}
 
 
+# The folders of `_versions` DuckDB spills a serving recompute's statements into
+# (kit/warehouse/serving.py): one a writer left behind is removed by the next recovery.
+SPILL_PREFIX = ".spill-"
+
+
 def versions_dir(root: Path) -> Path:
     return root / VERSIONS_DIR
 
