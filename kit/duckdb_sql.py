@@ -58,8 +58,9 @@ def _strip_comments(sql: str) -> str:
     return re.sub(r"--[^\n]*", "", sql)
 
 
-def _quote(path: str) -> str:
-    return "'" + path.replace("'", "''") + "'"
+def sql_string(text: str) -> str:
+    """`text` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def base_view_sql(view: BaseView, files: Sequence[Path]) -> str:
@@ -68,7 +69,7 @@ def base_view_sql(view: BaseView, files: Sequence[Path]) -> str:
         empty = [f'cast(null as {duckdb_type(t)}) as "{c}"' for c, t in view.columns]
         return f"create or replace view {view.name} as select {', '.join(empty)} where false"
     columns = [f'cast("{c}" as {duckdb_type(t)}) as "{c}"' for c, t in view.columns]
-    source = "[" + ", ".join(_quote(str(f)) for f in files) + "]"
+    source = "[" + ", ".join(sql_string(str(f)) for f in files) + "]"
     if view.partitions:
         types = dict(view.columns)
         hive = ", ".join(f"'{p}': {duckdb_type(types[p])}" for p in view.partitions)

@@ -211,19 +211,14 @@ class Lookups:
         keeps those, once per credited artist). Read with Arrow from the row groups the
         footers name (kit/query/stored.py), as a month's breakdown is: a fraction of the
         statement's cost."""
-        by_month = warehouse.files_by_partition(self.snapshot, "artist_track_month")
-        for month in months_of(first, last):
-            for path in by_month.get((platform, month), ()):
-                for artist_id in artist_ids:
-                    rows = stored.read(
-                        self.snapshot,
-                        lambda path=path, artist_id=artist_id: stored.rows_with(
-                            path, ("country", "artist_id"), (country.upper(), artist_id)
-                        ),
-                    )
-                    if rows is not None and rows.num_rows:
-                        return True
-        return False
+        return any(
+            (rows := stored.artist_month_rows(
+                self.snapshot, "artist_track_month", platform, month, country.upper(), artist_id,
+                ("track_id",),
+            )) is not None and rows.num_rows
+            for month in months_of(first, last)
+            for artist_id in artist_ids
+        )  # fmt: skip
 
     def platforms_with_files(self, start: dt.date, end: dt.date) -> frozenset[str] | None:
         """The platforms with a file of the tables period_rows reads (artist_audience,

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from .. import warehouse
 from ..warehouse import Snapshot
 from . import stored
 from .core import BREAKDOWN_COLUMNS
@@ -48,33 +47,7 @@ def month_rows(
     artist_track_movers), `columns` of them (every one when None), in the order they are
     stored; None when the month has no file (the statement's answer, no rows, then has
     the types)."""
-    return stored.read(
-        snap, lambda: _read(snap, table, platform, month, country, artist_id, columns)
-    )
-
-
-def _read(
-    snap: Snapshot,
-    table: str,
-    platform: str,
-    month: str,
-    country: str,
-    artist_id: str,
-    columns: Sequence[str] | None,
-) -> pa.Table | None:
-    paths = warehouse.files_by_partition(snap, table).get((platform, month), ())
-    if not paths:
-        return None
-    pieces = [
-        rows if columns is None else rows.select(list(columns))
-        for path in paths
-        if (rows := stored.rows_with(path, ("country", "artist_id"), (country, artist_id)))
-        is not None
-    ]
-    if not pieces:
-        empty = stored.schema_of(paths[0]).empty_table()
-        return empty if columns is None else empty.select(list(columns))
-    return pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0]
+    return stored.artist_month_rows(snap, table, platform, month, country, artist_id, columns)
 
 
 def ordered(rows: pa.Table, keys: Sequence[tuple[str, bool]]) -> pa.Table:

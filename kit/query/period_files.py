@@ -162,20 +162,23 @@ def credited_tracks(snap: Snapshot, artist_id: str) -> pa.Array:
 
 def _matches(rows: pa.Table, among: dict[str, pa.Array]) -> int:
     """How many rows of `rows` have, in each column of `among`, one of its values."""
-    mask = None
+    return int(pc.sum(pc.cast(_mask(rows, among), pa.int64())).as_py() or 0)
+
+
+def _mask(rows: pa.Table, among: dict[str, pa.Array], mask=None) -> pa.ChunkedArray:
+    """Whether each row of `rows` has, in each column of `among`, one of its values (and
+    is in `mask`, when given)."""
     for column, values in among.items():
         found = _among(rows[column], values)
         mask = found if mask is None else pc.and_(mask, found)
-    return int(pc.sum(pc.cast(mask, pa.int64())).as_py() or 0)
+    return mask
 
 
 def _any(rows: pa.Table, among: dict[str, pa.Array], low: pa.Scalar, high: pa.Scalar) -> bool:
     """Whether a row of `rows` is dated in [low, high] and has, in each column of `among`,
     one of its values."""
-    mask = pc.and_(pc.greater_equal(rows["date"], low), pc.less_equal(rows["date"], high))
-    for column, values in among.items():
-        mask = pc.and_(mask, _among(rows[column], values))
-    return bool(pc.any(mask).as_py())
+    dated = pc.and_(pc.greater_equal(rows["date"], low), pc.less_equal(rows["date"], high))
+    return bool(pc.any(_mask(rows, among, dated)).as_py())
 
 
 def _among(column: pa.ChunkedArray, values: pa.Array) -> pa.ChunkedArray:

@@ -52,7 +52,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..duckdb_sql import base_view_sql, connect_files
+from ..duckdb_sql import base_view_sql, connect_files, sql_string
 from ..schema import BASE_VIEWS, TABLES
 from .layout import partition_rel
 from .versions import SPILL_PREFIX, snapshot_of, versions_dir
@@ -195,7 +195,7 @@ def _rows_sql(files: list, columns: tuple[str, ...]) -> str:
     if not files:
         nulls = ", ".join(f'cast(null as varchar) as "{c}"' for c in columns)
         return f"select {nulls} where false"
-    listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    listed = ", ".join(sql_string(str(f)) for f in files)
     return f"select {', '.join(columns)} from read_parquet([{listed}])"
 
 
@@ -252,7 +252,7 @@ def refresh(
                 snap = txn.snapshot()
                 con = connect_files({name: snap.paths(name) for name in BASE_VIEWS})
                 con.execute("set enable_progress_bar = false")
-                con.execute(f"set temp_directory = {_quoted(spill.name)}")
+                con.execute(f"set temp_directory = {sql_string(spill.name)}")
                 con.execute(f"set memory_limit = '{SERVING_MEMORY}'")
             elif any(t in done for t in _before(table)):
                 # the views of the tables staged since are pointed at their staged files (as
@@ -304,10 +304,6 @@ def _stage_run(
     for month in run:
         if month not in staged:
             txn.drop(table, partition_rel(platform, month))
-
-
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _month_pieces(
