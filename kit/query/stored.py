@@ -65,30 +65,22 @@ def artist_month_rows(
     country and artist first, in its `platform` × `month` ('YYYY-MM') files, `columns` of
     them (every one when None), in the order they are stored; None when the month has no
     file."""
-    return read(snap, lambda: _artist_month_rows(snap, table, platform, month, country, artist_id, columns))  # fmt: skip
 
+    def month_of_artist() -> pa.Table | None:
+        paths = warehouse.files_by_partition(snap, table).get((platform, month), ())
+        if not paths:
+            return None
+        pieces = [
+            rows if columns is None else rows.select(list(columns))
+            for path in paths
+            if (rows := rows_with(path, ("country", "artist_id"), (country, artist_id))) is not None
+        ]
+        if not pieces:
+            empty = schema_of(paths[0]).empty_table()
+            return empty if columns is None else empty.select(list(columns))
+        return pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0]
 
-def _artist_month_rows(
-    snap: Snapshot,
-    table: str,
-    platform: str,
-    month: str,
-    country: str,
-    artist_id: str,
-    columns: Sequence[str] | None,
-) -> pa.Table | None:
-    paths = warehouse.files_by_partition(snap, table).get((platform, month), ())
-    if not paths:
-        return None
-    pieces = [
-        rows if columns is None else rows.select(list(columns))
-        for path in paths
-        if (rows := rows_with(path, ("country", "artist_id"), (country, artist_id))) is not None
-    ]
-    if not pieces:
-        empty = schema_of(paths[0]).empty_table()
-        return empty if columns is None else empty.select(list(columns))
-    return pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0]
+    return read(snap, month_of_artist)
 
 
 def rows_with(path: str, keys: Sequence[str], values: Sequence) -> pa.Table | None:
