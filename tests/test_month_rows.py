@@ -10,6 +10,9 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 from serving_checks import assert_same_both_ways, statements_run
 from test_metrics import _chart, write_metric_fixture
@@ -17,7 +20,7 @@ from test_serving import assert_moved_the_same_both_ways
 
 from kit import Query, breakdown, cli, warehouse
 from kit.errors import QueryError
-from kit.query import BREAKDOWN_COLUMNS, month_rows, movers, movers_totals, stored
+from kit.query import BREAKDOWN_COLUMNS, month_rows, movers, movers_totals, period_files, stored
 from kit.query.catalogue import lookups
 from kit.warehouse import commit
 
@@ -194,3 +197,81 @@ def test_a_version_no_longer_kept_is_said_so_when_its_month_is_read(tmp_path):
     stored._footers.clear()
     with pytest.raises(warehouse.VersionGone, match="no longer kept"):
         breakdown(pinned, "Alba", "spotify")
+
+
+def _sorted_file(path: str) -> pa.Table:
+    """A file sorted by country and artist in row groups of three rows:
+    DE a, FR c, FR d | FR e, GB a, GB b | GB b, GB c, IT a | IT z, US a, US a | US b.
+    Each key's statistics are its own column's, so a group that spans countries is named
+    for keys it does not hold (group 1's bounds, FR a to GB e, name FR c)."""
+    keys = [
+        ("DE", "a"), ("FR", "c"), ("FR", "d"), ("FR", "e"), ("GB", "a"), ("GB", "b"),
+        ("GB", "b"), ("GB", "c"), ("IT", "a"), ("IT", "z"), ("US", "a"), ("US", "a"),
+        ("US", "b"),
+    ]  # fmt: skip
+    rows = pa.table({
+        "country": [c for c, _ in keys],
+        "artist_id": [a for _, a in keys],
+        "n": list(range(len(keys))),
+    })  # fmt: skip
+    pq.write_table(rows, path, row_group_size=3)
+    return rows
+
+
+def _of(rows: pa.Table, wanted: tuple[str, str]) -> pa.Table:
+    return rows.filter(
+        pc.and_(pc.equal(rows["country"], wanted[0]), pc.equal(rows["artist_id"], wanted[1]))
+    )
+
+
+KEYS = [(c, a) for c in ("AT", "DE", "FR", "GB", "IT", "US", "ZW") for a in "abcdeyz"]
+
+
+def test_a_key_s_rows_are_the_whole_file_s_and_a_group_that_cannot_hold_them_is_not_read_whole(
+    tmp_path, monkeypatch
+):
+    path = str(tmp_path / "sorted.parquet")
+    rows = _sorted_file(path)
+    read_whole = []
+    group = stored.group
+
+    def counted(p, metadata, index, columns=None, dictionary=()):
+        if columns is None:
+            read_whole.append(index)
+        return group(p, metadata, index, columns, dictionary)
+
+    monkeypatch.setattr(stored, "group", counted)
+    for wanted in KEYS:
+        expected = _of(rows, wanted)
+        read_whole.clear()
+        found = stored.rows_with(path, ("country", "artist_id"), wanted)
+        if expected.num_rows:
+            assert found is not None and found.equals(expected), wanted
+            # the groups that hold them, and at most the last group the bounds name
+            held = {n // 3 for n in expected["n"].to_pylist()}
+            assert held <= set(read_whole), wanted
+            assert set(read_whole) - held in (set(), {max(read_whole)}), wanted
+        else:
+            assert found is None or not found.num_rows, wanted
+    # FR c, named by groups 0 and 1, ends inside group 0: group 1 is not read whole
+    read_whole.clear()
+    assert stored.rows_with(path, ("country", "artist_id"), ("FR", "c"))["n"].to_pylist() == [1]
+    assert read_whole == [0]
+    # GB b runs from the end of group 1 into group 2
+    read_whole.clear()
+    assert stored.rows_with(path, ("country", "artist_id"), ("GB", "b"))["n"].to_pylist() == [5, 6]
+    assert read_whole == [1, 2]
+
+
+def test_the_groups_period_files_reads_for_a_key_hold_every_row_of_it(tmp_path):
+    path = str(tmp_path / "sorted.parquet")
+    rows = _sorted_file(path)
+    keys = ("country", "artist_id")
+    for wanted in KEYS:
+        among = {"country": pa.array([wanted[0]]), "artist_id": pa.array([wanted[1]])}
+        read = list(period_files._rows_of([path], keys, wanted, ()))
+        assert sum(period_files._matches(r, among) for r in read) == _of(rows, wanted).num_rows
+    # FR c ends inside group 0, which group 1's bounds name too: group 1 is not read
+    assert len(list(period_files._rows_of([path], keys, ("FR", "c"), ()))) == 1
+    # GB b runs from group 1 into group 2
+    assert len(list(period_files._rows_of([path], keys, ("GB", "b"), ()))) == 2

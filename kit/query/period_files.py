@@ -207,4 +207,8 @@ def _rows_of(
         metadata, bounds = stored.footer(path, keys)
         for group, (low, high) in enumerate(bounds):
             if low is None or low <= values <= high:
-                yield stored.group(path, metadata, group, read, dictionary)
+                rows = stored.group(path, metadata, group, read, dictionary)
+                yield rows
+                # sorted by `keys` first: no later group holds them once a row is past them
+                if rows.num_rows and tuple(rows[key][-1].as_py() for key in keys) > values:
+                    break

@@ -85,22 +85,53 @@ def artist_month_rows(
 
 def rows_with(path: str, keys: Sequence[str], values: Sequence) -> pa.Table | None:
     """The rows of the file at `path` whose leading sort `keys` equal `values`, every
-    column, in the order they are stored; None when no row group can hold them."""
+    column, in the order they are stored; None when no row group can hold them (by the
+    statistics of its footer, or by its key columns, read first when several groups can)."""
     keys = tuple(keys)
     metadata, bounds = footer(path, keys)
     wanted = tuple(values)
+    candidates = [
+        index for index, (low, high) in enumerate(bounds) if low is None or low <= wanted <= high
+    ]
     pieces = []
-    for index, (low, high) in enumerate(bounds):
-        if low is not None and not (low <= wanted <= high):
+    for n, index in enumerate(candidates):
+        if n < len(candidates) - 1:
+            # Each key's bounds are its own column's, so a group that spans several first
+            # keys (countries) is named for every key between them. Its key columns alone,
+            # a fraction of the group, say whether it holds such rows, and, the rows being
+            # sorted, whether a later group can.
+            keyed = group(path, metadata, index, keys)
+            if not keyed.num_rows:
+                continue
+            keep = _equal(keyed, keys, wanted)
+            if not pc.any(keep).as_py():
+                if _last(keyed, keys) > wanted:
+                    break
+                continue
+            rows = group(path, metadata, index)
+            pieces.append(rows.filter(keep))
+            if _last(keyed, keys) != wanted:
+                break
             continue
         rows = group(path, metadata, index)
-        keep = pc.equal(rows[keys[0]], wanted[0])
-        for key, value in zip(keys[1:], wanted[1:], strict=True):
-            keep = pc.and_(keep, pc.equal(rows[key], value))
-        pieces.append(rows.filter(keep))
+        pieces.append(rows.filter(_equal(rows, keys, wanted)))
     if not pieces:
         return None
     return pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0]
+
+
+def _equal(rows: pa.Table, keys: tuple[str, ...], wanted: tuple) -> pa.ChunkedArray:
+    """Whether each row's `keys` are `wanted`."""
+    keep = pc.equal(rows[keys[0]], wanted[0])
+    for key, value in zip(keys[1:], wanted[1:], strict=True):
+        keep = pc.and_(keep, pc.equal(rows[key], value))
+    return keep
+
+
+def _last(rows: pa.Table, keys: tuple[str, ...]) -> tuple:
+    """The keys of the last of `rows`."""
+    last = rows.num_rows - 1
+    return tuple(rows[key][last].as_py() for key in keys)
 
 
 def schema_of(path: str) -> pa.Schema:
