@@ -4,10 +4,10 @@
     (row 1), each pick timed for both, alternately first, so that the machine's load
     weighs on both alike. A movers query is two breakdowns side by side (the period's and
     the previous month's), so the goal is its p95 within twice the breakdown's. Both are
-    timed in the same cache state: each pick's breakdown and movers are asked once before
-    (the breakdown untimed: row 1 timed its first read; the movers timed, their first
-    read, reported beside), so the timed calls of both read the row groups they keep, as
-    an analyst's second look at a month does.
+    timed in the same cache state: each pick's breakdown and movers are asked once just
+    before (the breakdown untimed: row 1 timed its first read; the movers timed, their
+    first read, reported beside), so the timed calls of both read the row groups they
+    keep, as an analyst's second look at a month does.
 11. **Alerts**: `kit.query.alerts` over the whole warehouse (every artist, platform and
     country) for its last complete month, once: what a monthly digest of everything
     costs. The goal is ALERTS_GOAL seconds; README.md says why.
@@ -35,25 +35,23 @@ def measurements(root: Path, picks: list[BreakdownPick], clock: Clock) -> list[M
 
 def movers_measurement(root: Path, picks: list[BreakdownPick], clock: Clock) -> Measurement:
     """Row 10: movers against breakdown, p95 of each over the same picks, both in the same
-    cache state (each pick asked once of both first); the movers' first reads beside."""
+    cache state (each pick asked once of both just before); the movers' first reads beside."""
     query = require("kit.query", "movers", "breakdown", "QueryError")
     answers = {"breakdown": query.breakdown, "movers": query.movers}
     timings: dict[str, list[float]] = {"breakdown": [], "movers": []}
     refused = 0
     # one untimed movers first: the macros of kit/sql/ planned once, the files listed
     _answer(query, picks[0].query(root), picks[0], query.movers)
-    # Each pick once of both, so that both timed answers below read the row groups they
-    # keep: the breakdown's were read by row 1 (which timed that first read), but rows in
-    # between may have pushed them out; the movers' first read is timed here.
     first = []
-    for pick in picks:
+    for n, pick in enumerate(picks):
         q = pick.query(root)
+        # The pick once of both just before, so that both timed answers read the row groups
+        # they keep: the breakdown's were read by row 1 (which timed that first read), but
+        # the rows since may have pushed them out; the movers' first read is timed here.
         _answer(query, q, pick, query.breakdown)
         started = clock()
         _answer(query, q, pick, query.movers)
         first.append(clock() - started)
-    for n, pick in enumerate(picks):
-        q = pick.query(root)
         for name in ("breakdown", "movers") if n % 2 == 0 else ("movers", "breakdown"):
             started = clock()
             answered = _answer(query, q, pick, answers[name])
