@@ -20,8 +20,9 @@ Sheets:
 
 It is written in openpyxl's write-only mode, row by row: several times faster than the
 normal mode on large sheets. A data row's values are bound to one styled cell per column
-(_RowCells), not to a new cell per value, which keeps the writing within 1.5× of
-xlsxwriter's for the same cells (bench/README.md, row 6).
+(_RowCells), not to a new cell per value, and written as openpyxl writes them without
+working out each cell's coordinate, type and style again (_RowCells.write_row), which
+keeps the writing within 1.5× of xlsxwriter's for the same cells (bench/README.md, row 6).
 
 A sheet that would pass Excel's limits (MAX_ROWS rows, header included; MAX_COLUMNS
 columns; titles of MAX_TITLE characters) continues on numbered sheets, `Track Daily 2`,
@@ -40,10 +41,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell._writer import write_cell
 from openpyxl.cell.cell import Cell, WriteOnlyCell
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.xml.functions import XML_NS, Element
 
 from .definitions import DEFINITIONS, TOP_TRACK_FILL
 from .platforms import platform_name, track_url
@@ -74,6 +79,7 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EE")
 SECTION_FONT = Font(bold=True, size=12)
 LINK_FONT = Font(color="0563C1", underline="single")
+XML_SPACE = f"{{{XML_NS}}}space"
 TOP_FILL = PatternFill("solid", fgColor=TOP_TRACK_FILL.lstrip("#").upper())
 WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -253,7 +259,7 @@ def _write_part(book: Workbook, sheet: Sheet, part: SheetPart) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{len(frame) + 1}"
     ws.append(_header(ws, columns))
     rows = slice(part.rows.start, part.rows.stop)
-    ws._values_to_row = _RowCells(
+    ws._values_to_row = cells = _RowCells(
         ws,
         formats,
         [_known_type(frame[c].dtype, fmt) for c, fmt in zip(columns, formats, strict=True)],
@@ -261,6 +267,7 @@ def _write_part(book: Workbook, sheet: Sheet, part: SheetPart) -> None:
         tinted=sheet.tinted[rows] if sheet.tinted is not None else None,
         title_at=columns.index("title") + 1 if "title" in columns else None,
     )
+    ws._writer.write_row = cells.write_row  # the header is written: the data rows' writer
     for row in zip(*(_values(frame[c]) for c in columns), strict=True):
         ws.append(row)
 
@@ -310,6 +317,12 @@ class _RowCells:
         self.links = links
         self.tinted = tinted
         self.title_at = title_at
+        self.letters = [get_column_letter(i) for i in range(1, len(formats) + 1)]
+        # per template cell given out (by id, with the cell, so the id stays its own): its
+        # attributes before r, the style as openpyxl writes it, asked of the cell's first write
+        self.styles: dict[int, tuple[Cell, dict]] = {}
+        self.epoch = ws.parent.epoch
+        self.iso_dates = ws.parent.iso_dates
 
     def _template(self, column: int, tinted: bool) -> Cell:
         cell = WriteOnlyCell(self.ws)
@@ -351,6 +364,58 @@ class _RowCells:
                 # binding a date gave the cell a date format: the column's next cells
                 # start again from the column's own style
                 cells[column - 1] = self._template(column, tint)
+
+    def write_row(self, xf, cells, row_idx: int) -> None:
+        """openpyxl's WorksheetWriter.write_row for the cells `__call__` yields: a number, a
+        date or a text of a template cell is written as openpyxl's lxml_write_cell writes
+        it, the same elements and attributes in the same order, without working out its
+        coordinate, type and style again for every cell: its style is looked up once per
+        template (on its first write, so the workbook's styles are numbered in the same
+        order); any other cell by openpyxl's own writer."""
+        attrs = {"r": f"{row_idx}"}
+        attrs.update(self.ws.row_dimensions.get(row_idx, {}))
+        with xf.element("row", attrs):
+            for cell in cells:
+                value = cell._value
+                kind = cell.data_type
+                if (
+                    value is None
+                    or value == ""
+                    or cell.hyperlink is not None
+                    or cell._comment is not None
+                    or (kind == "d" and (self.iso_dates or getattr(value, "tzinfo", None)))
+                    or kind not in ("n", "s", "d")
+                    or (kind == "s" and type(value) is not str)
+                ):
+                    self.styles.pop(id(cell), None)
+                    if value is not None or cell.has_style or cell._comment is not None:
+                        write_cell(xf, self.ws, cell, cell.has_style)
+                    continue
+                kept = self.styles.get(id(cell))
+                if kind == "d" and not self.dated[cell.column - 1]:
+                    # binding the date gave the cell a date format: its style as it is now
+                    self.styles.pop(id(cell), None)
+                    styled = {"s": f"{cell.style_id}"} if cell.has_style else {}
+                elif kept is None or kept[0] is not cell:
+                    styled = {"s": f"{cell.style_id}"} if cell.has_style else {}
+                    self.styles[id(cell)] = (cell, styled)
+                else:
+                    styled = kept[1]
+                at = {"r": f"{self.letters[cell.column - 1]}{row_idx}", **styled}
+                if kind == "s":
+                    at["t"] = "inlineStr"
+                    with xf.element("c", at), xf.element("is"):
+                        text = Element(
+                            "t", {XML_SPACE: "preserve"} if value != value.strip() else {}
+                        )
+                        text.text = value
+                        xf.write(text)
+                    continue
+                at["t"] = "n"
+                if kind == "d":
+                    value = to_excel(value, self.epoch)
+                with xf.element("c", at), xf.element("v"):
+                    xf.write(safe_string(value))
 
     def _linked(self, value, link: str, tint: bool, row_idx: int) -> Cell:
         cell = Cell(self.ws, row=row_idx, column=self.title_at, value=value)

@@ -619,3 +619,57 @@ def test_the_about_sheet_says_when_the_checks_found_nothing(tiny_selection, tmp_
     assert _about_section(book, CHECKS) == [
         ("None", "kit check's rules found nothing that concerns this report.")
     ]
+
+
+def _sheet_xml(sheet: Sheet, path) -> bytes:
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from kit import export
+
+    book = Workbook(write_only=True)
+    export._write_table(book, sheet)
+    book.save(path)
+    with zipfile.ZipFile(path) as saved:
+        return b"".join(
+            saved.read(name) for name in sorted(saved.namelist()) if name.startswith("xl/")
+        )
+
+
+def test_the_data_rows_are_written_byte_for_byte_as_openpyxl_writes_them(tmp_path, monkeypatch):
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    from kit import export
+
+    day = dt.date(2026, 9, 1)
+    frame = pd.DataFrame({
+        "title": [" lead space", "tail ", "", "=1+1", "#N/A", "a & <b> \"c\" é 😀", "x\ty\nz", None],
+        "streams": pd.array([1, None, 3, 12345678901234567, -5, 0, 7, 8], dtype="Int64"),
+        "share": [0.5, float("nan"), float("inf"), 1e-300, -0.0, 2.25, 1 / 3, 7.0],
+        "peak_date": pd.to_datetime([day, None, day, day, day, day, day, day]),
+        "mixed": [day, "text", 3, 2.5, True, dt.datetime(2026, 9, 1, 12, 30), None, day],
+        "flag": [True, False, True, False, True, False, True, False],
+    })  # fmt: skip
+    sheet = Sheet(
+        "Track Breakdown",
+        frame,
+        links=[
+            "https://example.com/1",
+            None,
+            "https://example.com/3",
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],
+        tinted=[True, True, False, False, True, False, False, True],
+    )
+    fast = _sheet_xml(sheet, tmp_path / "fast.xlsx")
+    monkeypatch.setattr(
+        export._RowCells, "write_row",
+        lambda self, xf, cells, row_idx: WorksheetWriter.write_row(self.ws._writer, xf, cells, row_idx),
+    )  # fmt: skip
+    assert fast == _sheet_xml(sheet, tmp_path / "openpyxl.xlsx")
+    assert b'xml:space="preserve"> lead space' in fast  # the cases above were written
