@@ -16,6 +16,8 @@
 --   day × chart × country.
 create or replace macro standing_chart_entries(p_platform, p_country, p_track_id, start_date, end_date) as table
 with
+-- the weekly entries near the period (the daily ones all stand: read for the period alone,
+-- below, so the weekly ones, few beside them, are the only rows held for the self-join)
 nearby as (
     select
         c.date,
@@ -33,6 +35,7 @@ nearby as (
       and (p_track_id is null or c.track_id = p_track_id)
       and c.month between strftime(cast(start_date as date) - interval 6 day, '%Y-%m')
                       and strftime(cast(end_date as date) + interval 6 day, '%Y-%m')
+      and c.frequency = 'weekly'
       and c.date between cast(cast(start_date as date) - interval 6 day as date)
                      and cast(cast(end_date as date) + interval 6 day as date)
 ),
@@ -58,10 +61,14 @@ standing_weeks as (
       )
 ),
 final as (
-    select date, country, frequency, chart, position, track_id, streams, source
-    from nearby
-    where frequency = 'daily'
-      and date between cast(start_date as date) and cast(end_date as date)
+    select c.date, c.country, c.frequency, c.chart, c.position, c.track_id, c.streams, c.source
+    from chart_entries as c
+    where c.platform = lower(p_platform)
+      and c.frequency = 'daily'
+      and (p_country is null or c.country = upper(p_country))
+      and (p_track_id is null or c.track_id = p_track_id)
+      and c.month between strftime(cast(start_date as date), '%Y-%m') and strftime(cast(end_date as date), '%Y-%m')
+      and c.date between cast(start_date as date) and cast(end_date as date)
     union all
     select date, country, 'weekly' as frequency, chart, position, track_id, streams, source
     from standing_weeks
