@@ -84,13 +84,13 @@ SERVING_ROW_GROUP_SIZE = 2_048
 # artist_track_day, a row per artist × track × day and fact, is read only by a period's
 # edges: an artist's rows of a country in three or four months' files. DuckDB pays for every
 # group of a file it reads, matched or not: 2,048-row groups (about 700 a month's file) cost
-# each read three to four times the CPU of 16,384, and 65,536-row groups with 2,048-row
-# pages and a page index (so a group's pages that cannot hold the artist's rows are not
-# decoded) cost a period's breakdown about a tenth less than 16,384 at the benchmark's
-# scale (bench/README.md).
+# each read three to four times the CPU of 16,384; 65,536-row groups cost a period's
+# statement about a tenth less CPU than 16,384 at the benchmark's scale, and with pages of
+# 4,096 rows and a page index (DuckDB decodes only the pages that can hold the artist's
+# rows) a little less again, for the same write time and file size as 16,384.
 ROW_GROUP_SIZES = {"track_day": ROW_GROUP_SIZE, "artist_track_day": 65_536}
 # Parquet writer options beyond the row group size and compression, by table.
-WRITE_OPTIONS = {"artist_track_day": {"write_page_index": True, "max_rows_per_page": 2_048}}
+WRITE_OPTIONS = {"artist_track_day": {"write_page_index": True, "max_rows_per_page": 4_096}}
 # Parquet compression, zstd unless named here. A served summary reads one row group of
 # each platform × month file of audience_month its period covers (48 for four platforms
 # over a year), and DuckDB pays for every compressed column chunk it opens: lz4 gave the
