@@ -64,6 +64,53 @@ def test_a_partition_staged_from_uneven_batches_is_the_file_one_write_of_its_row
         assert pq.read_table(streamed).equals(rows)
 
 
+def _artist_track_day_rows(n: int) -> pa.Table:
+    """`n` rows of artist_track_day's file schema, sorted as the serving layer sorts them."""
+    schema = TABLES["artist_track_day"].file_schema
+    first = dt.date(2026, 9, 1)
+    columns = {
+        "country": [f"C{i // 50_000:03d}" for i in range(n)],
+        "artist_id": [f"a{i // 500:05d}" for i in range(n)],
+        "track_id": [f"t{i // 30:06d}" for i in range(n)],
+        "date": [first + dt.timedelta(days=i % 30) for i in range(n)],
+        "fact": ["value"] * n,
+        "streams": list(range(n)),
+        "days": [1] * n,
+        "kind": ["daily chart"] * n,
+        "source": [f"s{i % 7}" for i in range(n)],
+        "chart": [None] * n,
+        "position": [None] * n,
+    }
+    return pa.table({name: columns[name] for name in schema.names}).cast(schema)
+
+
+def test_artist_track_day_is_written_in_large_groups_with_a_page_index_streamed_or_not(
+    empty_warehouse,
+):
+    """A period's edges read an artist's rows of three or four artist_track_day files, and
+    DuckDB pays for every row group of a file it reads: its files hold 65,536-row groups
+    whose pages of 4,096 rows a page index names (kit/warehouse/commit.py), the same
+    whether its rows are streamed or written at once."""
+    rows = _artist_track_day_rows(140_000)  # 65,536 + 65,536 + 8,928
+    batches = [
+        b for start in range(0, 140_000, 9_000) for b in rows.slice(start, 9_000).to_batches()
+    ]
+    with transaction(empty_warehouse, maintain_serving=False) as txn:
+        txn.replace_batches("artist_track_day", PARTITION, iter(batches))
+        (streamed,) = txn.partition_files("artist_track_day", PARTITION)
+        txn.replace("artist_track_day", "platform=spotify/month=2026-10", rows)
+        (whole,) = txn.partition_files("artist_track_day", "platform=spotify/month=2026-10")
+        for path in (streamed, whole):
+            assert _groups(path) == [65_536, 65_536, 8_928]
+            footer = pq.read_metadata(path)
+            chunks = [
+                footer.row_group(g).column(c) for g in range(3) for c in range(footer.num_columns)
+            ]
+            assert all(chunk.has_column_index and chunk.has_offset_index for chunk in chunks)
+        assert pq.read_table(streamed).equals(pq.read_table(whole))
+        assert pq.read_table(streamed).equals(rows)
+
+
 def test_batches_that_fail_half_way_leave_no_file_and_no_commit(empty_warehouse):
     warehouse.write(
         {"artists": pa.table({"artist_id": ["a"], "name": ["Alba"]})},
