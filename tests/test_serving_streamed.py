@@ -25,17 +25,24 @@ PARTITION = "platform=spotify/month=2026-09"
 
 def _track_day_rows(n: int) -> pa.Table:
     """`n` rows of track_day's file schema, every value of them different."""
-    schema = TABLES["track_day"].file_schema
     first = dt.date(2026, 9, 1)
-    columns = {
-        "country": [f"C{i // 1000:03d}" for i in range(n)],
-        "track_id": [f"t{i:06d}" for i in range(n)],
-        "date": [first + dt.timedelta(days=i % 30) for i in range(n)],
-        "streams": list(range(n)),
-        "days": [1 + 6 * (i % 2) for i in range(n)],
-        "kind": ["daily chart"] * n,
-        "source": [f"s{i % 7}" for i in range(n)],
-    }
+    return _file_rows(
+        "track_day",
+        {
+            "country": [f"C{i // 1000:03d}" for i in range(n)],
+            "track_id": [f"t{i:06d}" for i in range(n)],
+            "date": [first + dt.timedelta(days=i % 30) for i in range(n)],
+            "streams": list(range(n)),
+            "days": [1 + 6 * (i % 2) for i in range(n)],
+            "kind": ["daily chart"] * n,
+            "source": [f"s{i % 7}" for i in range(n)],
+        },
+    )
+
+
+def _file_rows(table: str, columns: dict[str, list]) -> pa.Table:
+    """The `columns` as a table of `table`'s file schema, in its column order."""
+    schema = TABLES[table].file_schema
     return pa.table({name: columns[name] for name in schema.names}).cast(schema)
 
 
@@ -66,22 +73,23 @@ def test_a_partition_staged_from_uneven_batches_is_the_file_one_write_of_its_row
 
 def _artist_track_day_rows(n: int) -> pa.Table:
     """`n` rows of artist_track_day's file schema, sorted as the serving layer sorts them."""
-    schema = TABLES["artist_track_day"].file_schema
     first = dt.date(2026, 9, 1)
-    columns = {
-        "country": [f"C{i // 50_000:03d}" for i in range(n)],
-        "artist_id": [f"a{i // 500:05d}" for i in range(n)],
-        "track_id": [f"t{i // 30:06d}" for i in range(n)],
-        "date": [first + dt.timedelta(days=i % 30) for i in range(n)],
-        "fact": ["value"] * n,
-        "streams": list(range(n)),
-        "days": [1] * n,
-        "kind": ["daily chart"] * n,
-        "source": [f"s{i % 7}" for i in range(n)],
-        "chart": [None] * n,
-        "position": [None] * n,
-    }
-    return pa.table({name: columns[name] for name in schema.names}).cast(schema)
+    return _file_rows(
+        "artist_track_day",
+        {
+            "country": [f"C{i // 50_000:03d}" for i in range(n)],
+            "artist_id": [f"a{i // 500:05d}" for i in range(n)],
+            "track_id": [f"t{i // 30:06d}" for i in range(n)],
+            "date": [first + dt.timedelta(days=i % 30) for i in range(n)],
+            "fact": ["value"] * n,
+            "streams": list(range(n)),
+            "days": [1] * n,
+            "kind": ["daily chart"] * n,
+            "source": [f"s{i % 7}" for i in range(n)],
+            "chart": [None] * n,
+            "position": [None] * n,
+        },
+    )
 
 
 def test_artist_track_day_is_written_in_large_groups_with_a_page_index_streamed_or_not(
