@@ -210,5 +210,5 @@ def _rows_of(
                 rows = stored.group(path, metadata, group, read, dictionary)
                 yield rows
                 # sorted by `keys` first: no later group holds them once a row is past them
-                if rows.num_rows and tuple(rows[key][-1].as_py() for key in keys) > values:
+                if rows.num_rows and stored.last_keys(rows, keys) > values:
                     break

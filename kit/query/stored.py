@@ -105,12 +105,12 @@ def rows_with(path: str, keys: Sequence[str], values: Sequence) -> pa.Table | No
                 continue
             keep = _equal(keyed, keys, wanted)
             if not pc.any(keep).as_py():
-                if _last(keyed, keys) > wanted:
+                if last_keys(keyed, keys) > wanted:
                     break
                 continue
             rows = group(path, metadata, index)
             pieces.append(rows.filter(keep))
-            if _last(keyed, keys) != wanted:
+            if last_keys(keyed, keys) != wanted:
                 break
             continue
         rows = group(path, metadata, index)
@@ -128,7 +128,7 @@ def _equal(rows: pa.Table, keys: tuple[str, ...], wanted: tuple) -> pa.ChunkedAr
     return keep
 
 
-def _last(rows: pa.Table, keys: tuple[str, ...]) -> tuple:
+def last_keys(rows: pa.Table, keys: Sequence[str]) -> tuple:
     """The keys of the last of `rows`."""
     last = rows.num_rows - 1
     return tuple(rows[key][last].as_py() for key in keys)
