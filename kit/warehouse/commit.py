@@ -315,14 +315,22 @@ def _row_group_size(table: str) -> int:
     )
 
 
+def _parquet_options(table: str) -> dict:
+    """The Parquet writer's options for a file of `table`, the same for a file written at
+    once (`_write_file`) and one written batch by batch (`_write_batches`)."""
+    return {
+        "compression": COMPRESSION.get(table, "zstd"),
+        "write_statistics": True,
+        **WRITE_OPTIONS.get(table, {}),
+    }
+
+
 def _write_file(table: str, rows: pa.Table, path: Path) -> None:
     pq.write_table(
         rows.cast(TABLES[table].file_schema),
         path,
         row_group_size=_row_group_size(table),
-        compression=COMPRESSION.get(table, "zstd"),
-        write_statistics=True,
-        **WRITE_OPTIONS.get(table, {}),
+        **_parquet_options(table),
     )
     fsync_file(path)
 
@@ -341,13 +349,7 @@ def _write_batches(table: str, handed: queue.Queue, path: Path) -> None:
     schema, size = TABLES[table].file_schema, _row_group_size(table)
     held: list[pa.RecordBatch] = []
     count = 0
-    with pq.ParquetWriter(
-        path,
-        schema,
-        compression=COMPRESSION.get(table, "zstd"),
-        write_statistics=True,
-        **WRITE_OPTIONS.get(table, {}),
-    ) as writer:
+    with pq.ParquetWriter(path, schema, **_parquet_options(table)) as writer:
         while (batch := handed.get()) is not None:
             if batch is _STOP:
                 raise _BatchesStopped(str(path))
