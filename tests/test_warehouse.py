@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -17,7 +18,7 @@ from serving_checks import assert_serving_matches_base
 
 from kit import cli, db, warehouse
 from kit.warehouse import WarehouseError
-from kit.warehouse.merge import sorted_keys_unique
+from kit.warehouse.merge import sorted_keys_unique, sorted_rows
 
 D = dt.date
 
@@ -340,6 +341,29 @@ def test_a_new_partition_s_sorted_rows_repeat_a_key_only_next_to_itself():
     assert not sorted_keys_unique(rows(["a", None, None], [d1, d1, d1]), key, order)
     # sorted on other columns than the key's: grouped
     assert not sorted_keys_unique(rows(["a", "b", "a"], [d1, d1, d1]), key, ["date"])
+
+
+def test_sorted_rows_orders_as_arrow_s_stable_sort_does():
+    rng = np.random.default_rng(7)
+    n = 2_000
+    texts = ["", "a", "ab", "b", "Z", "é", "a\x00", "ß"]
+    rows = pa.table(
+        {
+            "country": pa.array(rng.choice(texts, n).tolist()),
+            "date": pa.array(rng.integers(20_000, 20_040, n), pa.int32()).cast(pa.date32()),
+            "position": pa.array(rng.integers(1, 4, n), pa.int32()),
+            "big": pa.array(rng.choice([-(2**63), 2**63 - 1, 0, 5], n), pa.int64()),
+            "seq": pa.array(np.arange(n)),  # shows the order of rows whose keys tie
+        }
+    )
+    chunked = pa.Table.from_batches(rows.to_batches(max_chunksize=97))
+    for columns in (["country"], ["country", "date"], ["position", "big", "country", "date"]):
+        sort = [(c, "ascending") for c in columns]
+        assert sorted_rows(chunked, sort).equals(rows.sort_by(sort)), columns
+    # an empty value (and a descending order) are left to Arrow's sort, which places it last
+    holes = pa.table({"country": ["b", None, "a"], "seq": [0, 1, 2]})
+    assert sorted_rows(holes, [("country", "ascending")])["seq"].to_pylist() == [2, 0, 1]
+    assert sorted_rows(rows, [("seq", "descending")])["seq"][0].as_py() == n - 1
 
 
 def test_one_load_over_several_platforms_and_months_files_each_row_under_its_own_month(
