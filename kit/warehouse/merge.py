@@ -40,23 +40,33 @@ def split_partitions(table: Table, rows: pa.Table) -> Iterator[tuple[str, pa.Tab
         # (a large file's commits come by partition already: sorting them again would
         # copy every row for nothing)
         rows = rows.sort_by(order)
-    # after sorting, each platform × month is one contiguous slice; group_by does not keep the
-    # order it met the groups in (pyarrow 26 hashes), so the groups are sorted the same way
-    groups = (
-        rows.group_by(["platform", "_month"], use_threads=False)
-        .aggregate([([], "count_all")])
-        .sort_by(order)
-    )
-    offset = 0
-    for platform, month_, count in zip(
-        groups.column("platform").to_pylist(),
-        groups.column("_month").to_pylist(),
-        groups.column("count_all").to_pylist(),
-        strict=True,
-    ):
+    # after sorting, each platform × month is one contiguous slice
+    for platform, month_, offset, count in partition_runs(rows.column("platform"), month):
         part = rows.slice(offset, count).drop_columns(["platform", "_month"])
-        offset += count
         yield partition_rel(platform, f"{month_ // 100:04d}-{month_ % 100:02d}"), part
+
+
+def partition_runs(
+    platform: pa.ChunkedArray, month: pa.ChunkedArray
+) -> list[tuple[str, int, int, int]]:
+    """(platform, month, first row, rows) of each platform × month of rows in that order
+    (`in_partition_order`), in order: where either changes from one row to the next."""
+    n = len(platform)
+    if not n:
+        return []
+    change = pc.or_(
+        pc.not_equal(platform.slice(1), platform.slice(0, n - 1)),
+        pc.not_equal(month.slice(1), month.slice(0, n - 1)),
+    )
+    starts = np.flatnonzero(pc.fill_null(change, True).to_numpy(zero_copy_only=False)) + 1
+    starts = [0, *starts.tolist()]
+    ends = [*starts[1:], n]
+    platforms = platform.take(pa.array(starts)).to_pylist()
+    months = month.take(pa.array(starts)).to_pylist()
+    return [
+        (p, m, start, end - start)
+        for p, m, start, end in zip(platforms, months, starts, ends, strict=True)
+    ]
 
 
 def in_partition_order(platform: pa.ChunkedArray, month: pa.ChunkedArray) -> bool:
@@ -113,12 +123,15 @@ def _ordinals(column: pa.ChunkedArray) -> tuple[np.ndarray, int] | None:
         return None
     kind = column.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        encoded = pc.dictionary_encode(column.combine_chunks())
+        # the chunks share one memo table: the last chunk's dictionary holds every value,
+        # at the code each chunk uses (no copy of the column into one chunk)
+        chunks = pc.dictionary_encode(column).chunks
         # the distinct values sorted as Arrow sorts strings (by their bytes)
-        order = pc.sort_indices(encoded.dictionary).to_numpy()
+        order = pc.sort_indices(chunks[-1].dictionary).to_numpy()
         place = np.empty(len(order), np.int64)
         place[order] = np.arange(len(order))
-        return place[encoded.indices.to_numpy()], max(len(order), 1)
+        codes = np.concatenate([c.indices.to_numpy() for c in chunks])
+        return place[codes], max(len(order), 1)
     if pa.types.is_date32(kind) or (pa.types.is_integer(kind) and kind != pa.uint64()):
         values = column.combine_chunks()
         if pa.types.is_date32(kind):

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from ... import warehouse
 from ...schema import TABLES
-from ...warehouse.merge import in_partition_order
+from ...warehouse.merge import in_partition_order, partition_runs
 from ..arrow_sql import arrow_sql
 from .reading import InputFile
 from .validation import first_repeat
@@ -139,16 +139,8 @@ def _partitions(name: str, rows: pa.Table) -> Iterator[tuple[str, pa.Table]]:
     if in_partition_order(platforms, month):
         # a chart file comes in date order: each partition of a chunk is one slice of it,
         # kept without copying its rows
-        groups = (
-            pa.table({"platform": platforms, "month": month})
-            .group_by(["platform", "month"], use_threads=False)
-            .aggregate([([], "count_all")])
-            .sort_by([("platform", "ascending"), ("month", "ascending")])
-        )
-        offset = 0
-        for platform, value, count in zip(*(c.to_pylist() for c in groups.columns), strict=True):
+        for platform, value, offset, count in partition_runs(platforms, month):
             yield f"{platform}/{value:06d}", rows.slice(offset, count)
-            offset += count
         return
     for platform in pc.unique(platforms).to_pylist():
         in_platform = pc.equal(platforms, platform)
