@@ -14,6 +14,7 @@ the file's size.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from .reading import InputFile
 from .validation import first_repeat
 
 ROW = "_row"  # a fact row's data row in its file (0-based), to name its line
+CHECK_THREADS = 2  # partitions checked for repeated keys at once
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,16 @@ class PartitionSpill:
 
     def check_unique(self, file: InputFile, name: str, unique: UniqueKey) -> None:
         """Refuse the file at its first row whose key repeats an earlier row's."""
-        found: tuple[int, int, dict] | None = None
-        for key in self._paths:
-            if key[0] != name:
-                continue
+
+        def repeat_in(key: tuple[str, str]) -> tuple[int, int, dict] | None:
             rows = self._read(key, [*unique.columns, ROW])
-            repeat = first_repeat(rows.select(list(unique.columns)), rows.column(ROW))
+            return first_repeat(rows.select(list(unique.columns)), rows.column(ROW))
+
+        # partition by partition, two at once (the hashing and sorting release the GIL)
+        with ThreadPoolExecutor(max_workers=CHECK_THREADS) as pool:
+            repeats = list(pool.map(repeat_in, [k for k in self._paths if k[0] == name]))
+        found: tuple[int, int, dict] | None = None
+        for repeat in repeats:
             if repeat is not None and (found is None or repeat[0] < found[0]):
                 found = repeat
         if found is not None:
