@@ -129,14 +129,22 @@ class Transaction:
                 self._files.setdefault(name, {}).setdefault(_partition(rel), []).append(rel)
         self.added: dict[str, list[str]] = {name: [] for name in TABLES}
         self.removed: dict[str, list[str]] = {name: [] for name in TABLES}
-        self.con = duckdb.connect()
-        self.con.execute("set enable_progress_bar = false")
+        self._con: duckdb.DuckDBPyConnection | None = None
         self._writer: ThreadPoolExecutor | None = None
         self._writing: dict[Path, Future] = {}  # staged files not yet known to be written
         # set by kit/warehouse/serving.py
         self.serving = base.serving if base else 0
         self.stale_format = base.stale_format if base else 0
         self.stale_months = dict(base.stale_months) if base else {}
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The commit's DuckDB connection, opened when a merge first needs one (tens of
+        milliseconds; a new partition's rows are only sorted)."""
+        if self._con is None:
+            self._con = duckdb.connect()
+            self._con.execute("set enable_progress_bar = false")
+        return self._con
 
     def partition_files(self, table: str, partition: str) -> list[Path]:
         """The store files of one partition in the staged state, written."""
@@ -151,7 +159,7 @@ class Transaction:
         written = partitions = 0
         for partition, part_rows in split_partitions(table, rows):
             merged, count = merge_partition(
-                self.con, self.partition_files(table.name, partition), part_rows, table
+                lambda: self.con, self.partition_files(table.name, partition), part_rows, table
             )
             if merged is not None:
                 self.replace(table.name, partition, merged)
@@ -306,7 +314,9 @@ class Transaction:
             self._writer.shutdown(wait=True)
             self._writer = None
         self._writing.clear()
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
 
 def _row_group_size(table: str) -> int:

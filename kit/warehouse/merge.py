@@ -10,7 +10,7 @@ column (`keep_known_values`, README "How writes behave").
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -209,16 +209,20 @@ def read_files(files: list[Path], table: Table) -> pa.Table:
 
 
 def merge_partition(
-    con: duckdb.DuckDBPyConnection, old_files: list[Path], new: pa.Table, table: Table
+    connect: Callable[[], duckdb.DuckDBPyConnection],
+    old_files: list[Path],
+    new: pa.Table,
+    table: Table,
 ) -> tuple[pa.Table | None, int]:
     """The partition's rows once `new` is merged into its stored files, sorted for the
-    readers, and how many of `new`'s rows are new or changed (None, 0: nothing changes)."""
+    readers, and how many of `new`'s rows are new or changed (None, 0: nothing changes).
+    `connect()` gives the DuckDB connection a merge with stored rows runs on."""
     schema = table.file_schema
     key_columns = [k for k in table.key if k in schema.names]
     sort = [(k, "ascending") for k in table.sort if k in schema.names]
     stored = read_files(old_files, table)
     if table.name in DIMENSION_TABLES:
-        new = keep_known_values(table, stored, new, con)
+        new = keep_known_values(table, stored, new, connect())
     if not stored.num_rows:
         # a new partition whose keys are all distinct needs no merge: sorting is enough
         merged = sorted_rows(new, sort).cast(schema)
@@ -226,6 +230,7 @@ def merge_partition(
             return merged, merged.num_rows
     key = ", ".join(f'"{k}"' for k in key_columns)
     order = ", ".join(f'"{k}"' for k, _ in sort)
+    con = connect()
     # within one load, the later row of a key wins: _seq keeps the order rows were given in
     con.register("new_seq", new.append_column("_seq", pa.array(range(new.num_rows), pa.int64())))
     con.register("stored_rows", stored)
