@@ -41,7 +41,9 @@ def split_partitions(table: Table, rows: pa.Table) -> Iterator[tuple[str, pa.Tab
         # copy every row for nothing)
         rows = rows.sort_by(order)
     # after sorting, each platform × month is one contiguous slice
-    for platform, month_, offset, count in partition_runs(rows.column("platform"), rows.column("_month")):
+    for platform, month_, offset, count in partition_runs(
+        rows.column("platform"), rows.column("_month")
+    ):
         part = rows.slice(offset, count).drop_columns(["platform", "_month"])
         yield partition_rel(platform, f"{month_ // 100:04d}-{month_ % 100:02d}"), part
 
