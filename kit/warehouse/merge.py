@@ -128,6 +128,8 @@ def _ordinals(column: pa.ChunkedArray) -> tuple[np.ndarray, int] | None:
         # the chunks share one memo table: the last chunk's dictionary holds every value,
         # at the code each chunk uses (no copy of the column into one chunk)
         chunks = pc.dictionary_encode(column).chunks
+        if not all(c.dictionary.equals(chunks[-1].dictionary) for c in chunks):
+            return None  # an Arrow that gives each chunk its own dictionary
         # the distinct values sorted as Arrow sorts strings (by their bytes)
         order = pc.sort_indices(chunks[-1].dictionary).to_numpy()
         place = np.empty(len(order), np.int64)
