@@ -105,6 +105,27 @@ SERVING_MEMORY = "256MB"
 # table's row group size (kit/warehouse/commit.py), so whole groups are written as the
 # batches come.
 STREAM_ROWS = 131_072
+# serving table: (a macro of kit/sql/ giving its rows of a run of months whose values are the
+# daily chart's alone (_CHARTS_ONLY), unsorted, the keys its rows must come in order of).
+SHORTCUTS = {"track_day": ("track_day_chart_rows", ("month", "country", "track_id", "date"))}
+# Whether a platform's months from a first day to the first day of the last month hold no
+# own series (nor the six days before them) and no weekly chart entry: then track_values
+# over them is the daily chart's values alone (kit/sql/track_day_chart_rows.sql).
+_CHARTS_ONLY = """
+select not exists (
+    select 1 from track_streams
+    where platform = lower($1)
+      and month between strftime(cast($2 as date) - interval 6 day, '%Y-%m')
+                    and strftime(cast($3 as date), '%Y-%m')
+      and date between cast(cast($2 as date) - interval 6 day as date)
+                   and last_day(cast($3 as date))
+) and not exists (
+    select 1 from chart_entries
+    where platform = lower($1)
+      and month between strftime(cast($2 as date), '%Y-%m') and strftime(cast($3 as date), '%Y-%m')
+      and frequency = 'weekly'
+)
+"""
 STAGES = (
     ("track_day", "chart_week", "audience_month"),
     ("track_month", "artist_track_day"),
@@ -282,28 +303,87 @@ def _stage_run(
     record batches, month by month (a statement over several months orders its rows by
     month), to the writer thread: memory holds the statement's own working state and a
     few batches, never the whole result (nor a copy of it in Arrow), whatever the months'
-    size; a large load's peak of memory is one of these statements."""
+    size; a large load's peak of memory is one of these statements. track_day's months
+    whose values are the daily chart's alone take its shortcut (SHORTCUTS), whose rows
+    come unsorted in the order of chart_entries' files: checked as they come, and if one
+    is out of order, the months are computed again by track_day_rows."""
     macro, _, _, spans = SERVING[table]
     start = dt.date(int(run[0][:4]), int(run[0][5:7]), 1)
-    if spans:
-        end = dt.date(int(run[-1][:4]), int(run[-1][5:7]), 1)
+    end = dt.date(int(run[-1][:4]), int(run[-1][5:7]), 1)
+    shortcut = SHORTCUTS.get(table)
+    if shortcut and con.sql(_CHARTS_ONLY, params=[platform, start, end]).fetchall()[0][0]:
+        try:
+            _stage_rows(txn, con, table, platform, run, shortcut[0], start, end, shortcut[1])
+            return
+        except _OutOfOrder:
+            pass
+    _stage_rows(txn, con, table, platform, run, macro if spans else None, start, end)
+
+
+def _stage_rows(
+    txn,
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    platform: str,
+    run: list[str],
+    spanning: str | None,
+    start: dt.date,
+    end: dt.date,
+    order: tuple[str, ...] = (),
+) -> None:
+    """`_stage_run` of one statement: `spanning`, a macro over the run's months (None:
+    the table's macro of one month), its rows checked to be in `order` (if given)."""
+    if spanning:
         rows = con.sql(
-            f"select * from {macro}(?, ?, last_day(cast(? as date)))",
+            f"select * from {spanning}(?, ?, last_day(cast(? as date)))",
             params=[platform, start, end],
         )
     else:
-        rows = con.sql(f"select * from {macro}(?, ?)", params=[platform, start])
+        rows = con.sql(f"select * from {SERVING[table][0]}(?, ?)", params=[platform, start])
     names = TABLES[table].file_schema.names
-    pieces = _month_pieces(rows.to_arrow_reader(STREAM_ROWS), None if spans else run[0])
+    batches = rows.to_arrow_reader(STREAM_ROWS)
+    if order:
+        batches = _in_order(batches, order)
+    pieces = _month_pieces(batches, None if spanning else run[0])
     staged = set()
-    for month, batches in itertools.groupby(pieces, key=operator.itemgetter(0)):
+    for month, month_batches in itertools.groupby(pieces, key=operator.itemgetter(0)):
         txn.replace_batches(
-            table, partition_rel(platform, month), (b.select(names) for _, b in batches)
+            table, partition_rel(platform, month), (b.select(names) for _, b in month_batches)
         )
         staged.add(month)
     for month in run:
         if month not in staged:
             txn.drop(table, partition_rel(platform, month))
+
+
+class _OutOfOrder(Exception):
+    """A shortcut's rows did not come in the order the table's files are sorted in."""
+
+
+def _in_order(batches: Iterable[pa.RecordBatch], keys: tuple[str, ...]) -> Iterator[pa.RecordBatch]:
+    """The batches, raising _OutOfOrder at the first row not strictly after the one before
+    it by `keys` (compared in order, as DuckDB's `order by` compares them)."""
+    last = None
+    for batch in batches:
+        if not batch.num_rows:
+            continue
+        columns = [batch.column(k) for k in keys]
+        if any(c.null_count for c in columns):
+            raise _OutOfOrder
+        first = tuple(c[0].as_py() for c in columns)
+        if last is not None and not last < first:
+            raise _OutOfOrder
+        if batch.num_rows > 1:
+            before = [c.slice(0, batch.num_rows - 1) for c in columns]
+            after = [c.slice(1) for c in columns]
+            # strictly after: greater on a key, equal on every key before it
+            later = pc.less(before[-1], after[-1])
+            for b, a in zip(reversed(before[:-1]), reversed(after[:-1]), strict=True):
+                later = pc.or_(pc.less(b, a), pc.and_(pc.equal(b, a), later))
+            if not pc.all(later, skip_nulls=False).as_py():
+                raise _OutOfOrder
+        last = tuple(c[-1].as_py() for c in columns)
+        yield batch
 
 
 def _month_pieces(
