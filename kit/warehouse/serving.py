@@ -109,12 +109,9 @@ SERVING_MEMORY = "256MB"
 # table's row group size (kit/warehouse/commit.py), so whole groups are written as the
 # batches come.
 STREAM_ROWS = 131_072
-# serving table: (a macro of kit/sql/ giving its rows of a run of months whose values are the
-# daily chart's alone (_CHARTS_ONLY), unsorted, the keys its rows must come in order of).
-SHORTCUTS = {"track_day": ("track_day_chart_rows", ("month", "country", "track_id", "date"))}
-# Whether a platform's months from a first day to the first day of the last month hold no
-# own series (nor the six days before them) and no weekly chart entry: then track_values
-# over them is the daily chart's values alone (kit/sql/track_day_chart_rows.sql).
+# Whether a platform's months, from the first day of the first to the first day of the
+# last ($2, $3), hold no own series (nor the six days before them) and no weekly chart
+# entry: then track_values over them is the daily chart's values alone.
 _CHARTS_ONLY = """
 select not exists (
     select 1 from track_streams
@@ -130,6 +127,26 @@ select not exists (
       and frequency = 'weekly'
 )
 """
+# Whether chart_week holds no entry dated in those months or the six days after them.
+_NO_WEEKS = """
+select not exists (
+    select 1 from chart_week
+    where platform = lower($1)
+      and month between strftime(cast($2 as date), '%Y-%m')
+                    and strftime(last_day(cast($3 as date)) + interval 6 day, '%Y-%m')
+      and date between cast($2 as date)
+                   and cast(last_day(cast($3 as date)) + interval 6 day as date)
+)
+"""
+# serving table: (a macro of kit/sql/ giving its rows of a statement's months when the
+# statement below finds them simpler, that statement, the keys the macro's rows must come
+# in order of, if it leaves them unsorted). The same rows as the table's own macro there
+# (each macro's header says why): a shortcut of the benchmark's big file, daily charts
+# alone, whose months have neither own series nor weekly entries.
+SHORTCUTS = {
+    "track_day": ("track_day_chart_rows", _CHARTS_ONLY, ("month", "country", "track_id", "date")),
+    "track_month": ("track_month_chart_rows", _NO_WEEKS, ()),
+}
 STAGES = (
     ("track_day", "chart_week", "audience_month"),
     ("track_month", "artist_track_day"),
@@ -308,21 +325,20 @@ def _stage_run(
     record batches, month by month (a statement over several months orders its rows by
     month), to the writer thread: memory holds the statement's own working state and a
     few batches, never the whole result (nor a copy of it in Arrow), whatever the months'
-    size; a large load's peak of memory is one of these statements. track_day's months
-    whose values are the daily chart's alone take its shortcut (SHORTCUTS), whose rows
-    come unsorted in the order of chart_entries' files: checked as they come, and if one
-    is out of order, the months are computed again by track_day_rows."""
-    macro, _, _, spans = SERVING[table]
+    size; a large load's peak of memory is one of these statements. Months a table's
+    shortcut fits (SHORTCUTS) are computed by it; if its unsorted rows come out of order,
+    the months are computed again by the table's own macro."""
+    macro = SERVING[table][0]
     start = dt.date(int(run[0][:4]), int(run[0][5:7]), 1)
     end = dt.date(int(run[-1][:4]), int(run[-1][5:7]), 1)
     shortcut = SHORTCUTS.get(table)
-    if shortcut and con.sql(_CHARTS_ONLY, params=[platform, start, end]).fetchall()[0][0]:
+    if shortcut and con.sql(shortcut[1], params=[platform, start, end]).fetchall()[0][0]:
         try:
-            _stage_rows(txn, con, table, platform, run, shortcut[0], start, end, shortcut[1])
+            _stage_rows(txn, con, table, platform, run, shortcut[0], start, end, shortcut[2])
             return
         except _OutOfOrder:
             pass
-    _stage_rows(txn, con, table, platform, run, macro if spans else None, start, end)
+    _stage_rows(txn, con, table, platform, run, macro, start, end)
 
 
 def _stage_rows(
@@ -331,25 +347,26 @@ def _stage_rows(
     table: str,
     platform: str,
     run: list[str],
-    spanning: str | None,
+    macro: str,
     start: dt.date,
     end: dt.date,
     order: tuple[str, ...] = (),
 ) -> None:
-    """`_stage_run` of one statement: `spanning`, a macro over the run's months (None:
-    the table's macro of one month), its rows checked to be in `order` (if given)."""
-    if spanning:
+    """`_stage_run` of one statement: `macro` over the run's months (of one month, if the
+    table's statements are), its rows checked to come in `order`, if given."""
+    spans = SERVING[table][3]
+    if spans:
         rows = con.sql(
-            f"select * from {spanning}(?, ?, last_day(cast(? as date)))",
+            f"select * from {macro}(?, ?, last_day(cast(? as date)))",
             params=[platform, start, end],
         )
     else:
-        rows = con.sql(f"select * from {SERVING[table][0]}(?, ?)", params=[platform, start])
+        rows = con.sql(f"select * from {macro}(?, ?)", params=[platform, start])
     names = TABLES[table].file_schema.names
     batches = rows.to_arrow_reader(STREAM_ROWS)
     if order:
         batches = _in_order(batches, order)
-    pieces = _month_pieces(batches, None if spanning else run[0])
+    pieces = _month_pieces(batches, None if spans else run[0])
     staged = set()
     for month, month_batches in itertools.groupby(pieces, key=operator.itemgetter(0)):
         txn.replace_batches(
