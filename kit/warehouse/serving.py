@@ -363,16 +363,16 @@ def _stage_rows(
     else:
         rows = con.sql(f"select * from {macro}(?, ?)", params=[platform, start])
     names = TABLES[table].file_schema.names
-    batches = rows.to_arrow_reader(STREAM_ROWS)
-    if order:
-        batches = _in_order(batches, order)
-    pieces = _month_pieces(batches, None if spans else run[0])
     staged = set()
-    for month, month_batches in itertools.groupby(pieces, key=operator.itemgetter(0)):
-        txn.replace_batches(
-            table, partition_rel(platform, month), (b.select(names) for _, b in month_batches)
-        )
-        staged.add(month)
+    # closed however the batches end: the connection runs no other statement until then
+    with rows.to_arrow_reader(STREAM_ROWS) as reader:
+        batches = _in_order(reader, order) if order else reader
+        pieces = _month_pieces(batches, None if spans else run[0])
+        for month, month_batches in itertools.groupby(pieces, key=operator.itemgetter(0)):
+            txn.replace_batches(
+                table, partition_rel(platform, month), (b.select(names) for _, b in month_batches)
+            )
+            staged.add(month)
     for month in run:
         if month not in staged:
             txn.drop(table, partition_rel(platform, month))
