@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from serving_checks import assert_serving_matches_base
@@ -169,8 +170,6 @@ def test_a_month_whose_chart_file_is_out_of_order_is_computed_again_by_track_day
 
 
 def test_rows_out_of_order_are_found_within_a_batch_and_across_two():
-    import pyarrow as pa
-
     def batch(months, countries):
         return pa.record_batch({"month": months, "country": countries})
 
