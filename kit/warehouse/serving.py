@@ -92,6 +92,10 @@ FOLLOWS = {"artist_track_movers": ("artist_track_month", 1)}
 # benchmark's big file (71 daily charts of 200), so a statement's memory stays what one
 # month's needs, whatever the file's size, while a run of small months is one statement.
 SPAN_ROWS = 500_000
+# ... but a statement of these tables reads the months' rows of a serving table, not their
+# base rows: about a twentieth of them (the benchmark's big file: 19 k track_month rows a
+# month of 426 k base rows), so months of this many times SPAN_ROWS base rows share one.
+SPAN_SCALE = {"artist_track_month": 10, "artist_track_movers": 10}
 # DuckDB's memory for the serving statements of a commit, on their connection alone (its
 # own database: readers' connections keep DuckDB's default). Without it, DuckDB keeps
 # much of what a statement freed for the next one, so a load's peak grew with its number
@@ -105,6 +109,44 @@ SERVING_MEMORY = "256MB"
 # table's row group size (kit/warehouse/commit.py), so whole groups are written as the
 # batches come.
 STREAM_ROWS = 131_072
+# Whether a platform's months, from the first day of the first to the first day of the
+# last ($2, $3), hold no own series (nor the six days before them) and no weekly chart
+# entry: then track_values over them is the daily chart's values alone.
+_CHARTS_ONLY = """
+select not exists (
+    select 1 from track_streams
+    where platform = lower($1)
+      and month between strftime(cast($2 as date) - interval 6 day, '%Y-%m')
+                    and strftime(cast($3 as date), '%Y-%m')
+      and date between cast(cast($2 as date) - interval 6 day as date)
+                   and last_day(cast($3 as date))
+) and not exists (
+    select 1 from chart_entries
+    where platform = lower($1)
+      and month between strftime(cast($2 as date), '%Y-%m') and strftime(cast($3 as date), '%Y-%m')
+      and frequency = 'weekly'
+)
+"""
+# Whether chart_week holds no entry dated in those months or the six days after them.
+_NO_WEEKS = """
+select not exists (
+    select 1 from chart_week
+    where platform = lower($1)
+      and month between strftime(cast($2 as date), '%Y-%m')
+                    and strftime(last_day(cast($3 as date)) + interval 6 day, '%Y-%m')
+      and date between cast($2 as date)
+                   and cast(last_day(cast($3 as date)) + interval 6 day as date)
+)
+"""
+# serving table: (a macro of kit/sql/ giving its rows of a statement's months when the
+# statement below finds them simpler, that statement, the keys the macro's rows must come
+# in order of, if it leaves them unsorted). The same rows as the table's own macro there
+# (each macro's header says why): a shortcut of the benchmark's big file, daily charts
+# alone, whose months have neither own series nor weekly entries.
+SHORTCUTS = {
+    "track_day": ("track_day_chart_rows", _CHARTS_ONLY, ("month", "country", "track_id", "date")),
+    "track_month": ("track_month_chart_rows", _NO_WEEKS, ()),
+}
 STAGES = (
     ("track_day", "chart_week", "audience_month"),
     ("track_month", "artist_track_day"),
@@ -236,7 +278,8 @@ def refresh(
         for stage in STAGES
         for t in stage
         for p, run in month_runs(
-            months.get(t, ()), (lambda m, t=t: base_rows(t, m)) if SERVING[t][3] else None
+            months.get(t, ()),
+            (lambda m, t=t: base_rows(t, m) // SPAN_SCALE.get(t, 1)) if SERVING[t][3] else None,
         )
     ]
     if not work:
@@ -282,11 +325,37 @@ def _stage_run(
     record batches, month by month (a statement over several months orders its rows by
     month), to the writer thread: memory holds the statement's own working state and a
     few batches, never the whole result (nor a copy of it in Arrow), whatever the months'
-    size; a large load's peak of memory is one of these statements."""
-    macro, _, _, spans = SERVING[table]
+    size; a large load's peak of memory is one of these statements. Months a table's
+    shortcut fits (SHORTCUTS) are computed by it; if its unsorted rows come out of order,
+    the months are computed again by the table's own macro."""
+    macro = SERVING[table][0]
     start = dt.date(int(run[0][:4]), int(run[0][5:7]), 1)
+    end = dt.date(int(run[-1][:4]), int(run[-1][5:7]), 1)
+    shortcut = SHORTCUTS.get(table)
+    if shortcut and con.sql(shortcut[1], params=[platform, start, end]).fetchall()[0][0]:
+        try:
+            _stage_rows(txn, con, table, platform, run, shortcut[0], start, end, shortcut[2])
+            return
+        except _OutOfOrder:
+            pass
+    _stage_rows(txn, con, table, platform, run, macro, start, end)
+
+
+def _stage_rows(
+    txn,
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    platform: str,
+    run: list[str],
+    macro: str,
+    start: dt.date,
+    end: dt.date,
+    order: tuple[str, ...] = (),
+) -> None:
+    """`_stage_run` of one statement: `macro` over the run's months (of one month, if the
+    table's statements are), its rows checked to come in `order`, if given."""
+    spans = SERVING[table][3]
     if spans:
-        end = dt.date(int(run[-1][:4]), int(run[-1][5:7]), 1)
         rows = con.sql(
             f"select * from {macro}(?, ?, last_day(cast(? as date)))",
             params=[platform, start, end],
@@ -294,16 +363,49 @@ def _stage_run(
     else:
         rows = con.sql(f"select * from {macro}(?, ?)", params=[platform, start])
     names = TABLES[table].file_schema.names
-    pieces = _month_pieces(rows.to_arrow_reader(STREAM_ROWS), None if spans else run[0])
     staged = set()
-    for month, batches in itertools.groupby(pieces, key=operator.itemgetter(0)):
-        txn.replace_batches(
-            table, partition_rel(platform, month), (b.select(names) for _, b in batches)
-        )
-        staged.add(month)
+    # closed however the batches end: the connection runs no other statement until then
+    with rows.to_arrow_reader(STREAM_ROWS) as reader:
+        batches = _in_order(reader, order) if order else reader
+        pieces = _month_pieces(batches, None if spans else run[0])
+        for month, month_batches in itertools.groupby(pieces, key=operator.itemgetter(0)):
+            txn.replace_batches(
+                table, partition_rel(platform, month), (b.select(names) for _, b in month_batches)
+            )
+            staged.add(month)
     for month in run:
         if month not in staged:
             txn.drop(table, partition_rel(platform, month))
+
+
+class _OutOfOrder(Exception):
+    """A shortcut's rows did not come in the order the table's files are sorted in."""
+
+
+def _in_order(batches: Iterable[pa.RecordBatch], keys: tuple[str, ...]) -> Iterator[pa.RecordBatch]:
+    """The batches, raising _OutOfOrder at the first row not strictly after the one before
+    it by `keys` (compared in order, as DuckDB's `order by` compares them)."""
+    last = None
+    for batch in batches:
+        if not batch.num_rows:
+            continue
+        columns = [batch.column(k) for k in keys]
+        if any(c.null_count for c in columns):
+            raise _OutOfOrder
+        first = tuple(c[0].as_py() for c in columns)
+        if last is not None and not last < first:
+            raise _OutOfOrder
+        if batch.num_rows > 1:
+            before = [c.slice(0, batch.num_rows - 1) for c in columns]
+            after = [c.slice(1) for c in columns]
+            # strictly after: greater on a key, equal on every key before it
+            later = pc.less(before[-1], after[-1])
+            for b, a in zip(reversed(before[:-1]), reversed(after[:-1]), strict=True):
+                later = pc.or_(pc.less(b, a), pc.and_(pc.equal(b, a), later))
+            if not pc.all(later, skip_nulls=False).as_py():
+                raise _OutOfOrder
+        last = tuple(c[-1].as_py() for c in columns)
+        yield batch
 
 
 def _month_pieces(
