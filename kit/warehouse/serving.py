@@ -60,7 +60,7 @@ from .versions import SPILL_PREFIX, snapshot_of, versions_dir
 # Bumped when what the serving tables hold changes: a version of another format has none.
 # 2: artist_track_month.
 # 3: artist_track_day, artist_track_movers
-SERVING_FORMAT = 3
+SERVING_FORMAT = 4
 
 # serving table: (its macro of kit/sql/, the base tables it comes from, months either side
 # a base month's rows reach, whether its macro computes several consecutive months in one
