@@ -24,7 +24,7 @@ import duckdb
 
 from . import warehouse
 from .duckdb_sql import connect_files
-from .schema import BASE_VIEWS
+from .schema import BASE_VIEWS, TABLES
 
 # connections kept, one per snapshot (warehouse and version), the least recently used dropped
 CONNECTIONS_KEPT = 8
@@ -42,7 +42,11 @@ def connect(
     files of one snapshot: `snapshot`, else `version`, else the latest committed version.
     Nothing is written, whatever state the warehouse is in."""
     snap = snapshot or warehouse.snapshot(warehouse_dir, version)
-    return connect_files({name: snap.paths(name) for name in BASE_VIEWS}, reader=True)
+    # a version without a current serving layer answers from the base tables, and its
+    # serving tables' files may be of another format (other columns): none is read
+    current = snap.serving == warehouse.SERVING_FORMAT
+    files = {n: snap.paths(n) if current or not TABLES[n].derived else [] for n in BASE_VIEWS}
+    return connect_files(files, reader=True)
 
 
 def cursor(

@@ -299,12 +299,14 @@ ARTIST_TRACK_MONTH = Table(
     derived=True,
 )
 
-# The day facts a period's days around its whole months are read from, per artist: the
-# counted values of track_day, the daily chart entries of chart_entries and the standing
-# weekly entries of chart_week (`fact`: value | daily | weekly), each once per artist
-# credited on its track, sorted by country and artist so one artist's rows of a country lie
-# in one or two small row groups. What changes them: the month's base rows and those of
-# its neighbours (as track_day's and chart_week's), and a track's credits.
+# The day facts a period's days around its whole months are read from, per artist: one row
+# per track × day with a fact, its facts side by side: the counted value of track_day
+# (streams, days, kind, source), the daily chart entries of chart_entries (`position` on
+# the top chart, `viral_position` on the viral one) and the standing weekly entries of
+# chart_week (`week_position`, `week_viral_position`), each null where the day has none,
+# once per artist credited on its track, sorted by country and artist so one artist's rows
+# of a country lie in one or two small row groups. What changes them: the month's base
+# rows and those of its neighbours (as track_day's and chart_week's), and a track's credits.
 ARTIST_TRACK_DAY = Table(
     "artist_track_day",
     pa.schema(
@@ -314,17 +316,18 @@ ARTIST_TRACK_DAY = Table(
             ("artist_id", pa.string()),
             ("track_id", pa.string()),
             ("date", pa.date32()),
-            ("fact", pa.string()),
             ("streams", pa.int64()),
             ("days", pa.int64()),
             ("kind", pa.string()),
             ("source", pa.string()),
-            ("chart", pa.string()),
             ("position", pa.int32()),
+            ("viral_position", pa.int32()),
+            ("week_position", pa.int32()),
+            ("week_viral_position", pa.int32()),
         ]
     ),
-    key=("platform", "country", "artist_id", "track_id", "date", "fact", "chart"),
-    sort=("country", "artist_id", "track_id", "date", "fact", "chart"),
+    key=("platform", "country", "artist_id", "track_id", "date"),
+    sort=("country", "artist_id", "track_id", "date"),
     partitioned=True,
     derived=True,
 )

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from serving_checks import (
@@ -576,6 +577,39 @@ def test_a_warehouse_without_a_serving_layer_answers_from_the_base_tables_until_
 
     assert cli.main(["rebuild", "--warehouse", str(root), "--no-progress"]) == 0
     assert "serving layer" in capsys.readouterr().out
+    assert_serving_matches_base(root)
+    q = q.refresh()
+    assert parts.served(q)
+    pd.testing.assert_frame_equal(breakdown(q, "Carla", "spotify"), expected, check_exact=True)
+
+
+def test_a_serving_layer_of_an_earlier_format_with_other_columns_is_not_read_until_rebuilt(
+    tmp_path,
+):
+    """Format 3 held artist_track_day as a row per fact (`fact`, `chart`, `position`), not
+    a row per day: a version of that format answers from the base tables without binding
+    its files, and its writes keep it so, until `rebuild` recomputes the layer."""
+    root = write_metric_fixture(tmp_path / "warehouse")
+    period = "2026-09-25:2026-10-31"
+    with from_the_base_tables():
+        expected = breakdown(Query("Carla", period, country="IT", warehouse=root), "Carla", "spotify")  # fmt: skip
+    snap = warehouse.snapshot(root)
+    for path in snap.paths("artist_track_day"):
+        rows = pq.read_table(path)
+        old = rows.select(["country", "artist_id", "track_id", "date", "streams"])
+        old = old.append_column("fact", pa.array(["value"] * old.num_rows))
+        pq.write_table(old.append_column("chart", pa.nulls(old.num_rows, pa.string())), path)
+    path = versions.manifest_path(root, warehouse.current_version(root))
+    data = json.loads(path.read_text())
+    data["serving"] = warehouse.SERVING_FORMAT - 1
+    path.write_text(json.dumps(data))
+    os.utime(path, ns=(1, 1))  # a manifest read before is read again
+    q = Query("Carla", period, country="IT", warehouse=root)
+    assert not parts.served(q)
+    pd.testing.assert_frame_equal(breakdown(q, "Carla", "spotify"), expected, check_exact=True)
+    warehouse.write({"artists": pd.DataFrame({"artist_id": ["e"], "name": ["Ettore"]})}, source="next", warehouse=root)  # fmt: skip
+    assert warehouse.snapshot(root).serving == 0
+    warehouse.rebuild(root)
     assert_serving_matches_base(root)
     q = q.refresh()
     assert parts.served(q)

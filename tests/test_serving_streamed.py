@@ -81,13 +81,14 @@ def _artist_track_day_rows(n: int) -> pa.Table:
             "artist_id": [f"a{i // 500:05d}" for i in range(n)],
             "track_id": [f"t{i // 30:06d}" for i in range(n)],
             "date": [first + dt.timedelta(days=i % 30) for i in range(n)],
-            "fact": ["value"] * n,
             "streams": list(range(n)),
             "days": [1] * n,
             "kind": ["daily chart"] * n,
             "source": [f"s{i % 7}" for i in range(n)],
-            "chart": [None] * n,
-            "position": [None] * n,
+            "position": [i % 200 + 1 for i in range(n)],
+            "viral_position": [None] * n,
+            "week_position": [None] * n,
+            "week_viral_position": [None] * n,
         },
     )
 

@@ -60,7 +60,7 @@ from .versions import SPILL_PREFIX, snapshot_of, versions_dir
 # Bumped when what the serving tables hold changes: a version of another format has none.
 # 2: artist_track_month.
 # 3: artist_track_day, artist_track_movers
-SERVING_FORMAT = 3
+SERVING_FORMAT = 4
 
 # serving table: (its macro of kit/sql/, the base tables it comes from, months either side
 # a base month's rows reach, whether its macro computes several consecutive months in one
@@ -293,7 +293,9 @@ def refresh(
         for table, platform, run in progress(work) if progress else work:
             if con is None:
                 snap = txn.snapshot()
-                con = connect_files({name: snap.paths(name) for name in BASE_VIEWS})
+                # serving files of another format are not read: rebuild recomputes them all
+                current = txn.base is not None and SERVING_FORMAT in (txn.base.serving, txn.base.stale_format)  # fmt: skip
+                con = connect_files({n: snap.paths(n) if current or not TABLES[n].derived else [] for n in BASE_VIEWS})  # fmt: skip
                 con.execute("set enable_progress_bar = false")
                 con.execute(f"set temp_directory = {sql_string(spill.name)}")
                 con.execute(f"set memory_limit = '{SERVING_MEMORY}'")
