@@ -81,7 +81,7 @@ SERVING_ROW_GROUP_SIZE = 2_048
 # file at the benchmark's scale 333 groups and a 245 KB footer, read by every answer over
 # its days (a period's edges, the Explorer's series); with the base tables' 16,384 a
 # filtered read of one file took 3.3–4.4 ms CPU against 11.8.
-# artist_track_day, a row per artist × track × day and fact, is read only by a period's
+# artist_track_day, a row per artist × track × day (its facts side by side), is read only by a period's
 # edges: an artist's rows of a country in three or four months' files. DuckDB pays for every
 # group of a file it reads, matched or not: 2,048-row groups (about 700 a month's file) cost
 # each read three to four times the CPU of 16,384; 65,536-row groups cost a period's

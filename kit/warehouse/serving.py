@@ -60,6 +60,8 @@ from .versions import SPILL_PREFIX, snapshot_of, versions_dir
 # Bumped when what the serving tables hold changes: a version of another format has none.
 # 2: artist_track_month.
 # 3: artist_track_day, artist_track_movers
+# 4: artist_track_day a row per artist × track × day, its facts side by side (format 3: a row
+#    per fact)
 SERVING_FORMAT = 4
 
 # serving table: (its macro of kit/sql/, the base tables it comes from, months either side
