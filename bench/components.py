@@ -100,7 +100,12 @@ def ingest_measurement(
     require("kit.sources.spotify_charts", "load_spotify_charts")
     folder = work / "ingest"
     files = ingest.write_chart_files(root, folder / "csv", country, days)
+    from .bigfile import read_through
+
+    # both readers find the files in the page cache
+    read_through([*files.daily, files.combined])
     kit_seconds = ingest.kit_ingest_seconds(files, folder / "warehouse", clock)
+    read_through([*files.daily, files.combined])
     duck_seconds = ingest.duckdb_ingest_seconds(files, folder / "duckdb", clock)
     row = ingest.ingest_measurement(files, kit_seconds, duck_seconds)
     analysis = []
