@@ -24,7 +24,6 @@ import duckdb
 
 from . import warehouse
 from .duckdb_sql import connect_files
-from .schema import BASE_VIEWS, TABLES
 
 # connections kept, one per snapshot (warehouse and version), the least recently used dropped
 CONNECTIONS_KEPT = 8
@@ -44,9 +43,7 @@ def connect(
     snap = snapshot or warehouse.snapshot(warehouse_dir, version)
     # a version without a current serving layer answers from the base tables, and its
     # serving tables' files may be of another format (other columns): none is read
-    current = snap.serving == warehouse.SERVING_FORMAT
-    files = {n: snap.paths(n) if current or not TABLES[n].derived else [] for n in BASE_VIEWS}
-    return connect_files(files, reader=True)
+    return connect_files(snap.view_paths(snap.serving == warehouse.SERVING_FORMAT), reader=True)
 
 
 def cursor(

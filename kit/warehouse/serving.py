@@ -297,7 +297,7 @@ def refresh(
                 snap = txn.snapshot()
                 # serving files of another format are not read: rebuild recomputes them all
                 current = txn.base is not None and SERVING_FORMAT in (txn.base.serving, txn.base.stale_format)  # fmt: skip
-                con = connect_files({n: snap.paths(n) if current or not TABLES[n].derived else [] for n in BASE_VIEWS})  # fmt: skip
+                con = connect_files(snap.view_paths(current))
                 con.execute("set enable_progress_bar = false")
                 con.execute(f"set temp_directory = {sql_string(spill.name)}")
                 con.execute(f"set memory_limit = '{SERVING_MEMORY}'")

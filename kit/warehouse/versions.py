@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config
-from ..schema import DATA_TABLES, TABLES
+from ..schema import BASE_VIEWS, DATA_TABLES, TABLES
 from .conform import WarehouseError
 from .layout import STORE_DIR, VERSIONS_DIR, failpoint, fsync_dir
 
@@ -127,6 +127,14 @@ class Snapshot:
 
     def paths(self, table: str) -> list[Path]:
         return [self.root / f for f in self.files.get(table, ())]
+
+    def view_paths(self, serving_current: bool) -> dict[str, list[Path]]:
+        """The files of every view's table; none of a serving table unless its layer is
+        of the current format (another format's files may have other columns)."""
+        return {
+            name: self.paths(name) if serving_current or not TABLES[name].derived else []
+            for name in BASE_VIEWS
+        }
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Snapshot) and other.key == self.key
