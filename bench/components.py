@@ -156,6 +156,16 @@ def bigfile_measurements(
 # ---------------------------------------------------------------- Explorer
 
 
+def read_warehouse(root: Path) -> None:
+    """Read every file of the warehouse's latest version once (untimed; see read_through)."""
+    from kit import warehouse
+
+    from .bigfile import read_through
+
+    snap = warehouse.snapshot(root)
+    read_through([path for table in snap.files for path in snap.paths(table)])
+
+
 def explorer_measurement(root: Path, picks: list[BreakdownPick], clock: Clock) -> Measurement:
     """From a row's expand to its rendered table: the model's first (uncached) load of the
     breakdown and its footer, then the HTML of the table and the footer."""
