@@ -60,6 +60,7 @@ class PartitionSpill:
         self._writers: dict[tuple[str, str], pa.ipc.RecordBatchFileWriter] = {}
         self._paths: dict[tuple[str, str], Path] = {}
         self._rows: dict[tuple[str, str], int] = {}
+        self._runs: dict[tuple[str, str], list[str]] = {}  # text columns kept as runs
 
     def add(self, tables: dict[str, pa.Table]) -> None:
         """Keep `tables` (each conformed, with its `_row` column if any)."""
@@ -68,10 +69,19 @@ class PartitionSpill:
                 key = (name, part)
                 writer = self._writers.get(key)
                 if writer is None:
+                    # text columns that hold one value over long runs of rows (a file's
+                    # platform, source, frequency, chart) are kept as their runs: the
+                    # spill is about half as large
+                    self._runs[key] = [
+                        n for n in _text_columns(part_rows) if _few_runs(part_rows[n])
+                    ]
+                    part_rows = _as_runs(part_rows, self._runs[key])
                     path = self.folder / f"{name}-{len(self._paths)}.arrow"
                     writer = pa.ipc.new_file(path, part_rows.schema)
                     self._writers[key] = writer
                     self._paths[key] = path
+                else:
+                    part_rows = _as_runs(part_rows, self._runs[key])
                 writer.write_table(part_rows)
                 self._rows[key] = self._rows.get(key, 0) + part_rows.num_rows
 
@@ -88,7 +98,8 @@ class PartitionSpill:
     def _read(self, key: tuple[str, str], columns: list[str] | None = None) -> pa.Table:
         # mapped, not copied: the rows stay in the page cache until a commit needs them
         rows = pa.ipc.open_file(pa.memory_map(str(self._paths[key]))).read_all()
-        return rows.select(columns) if columns is not None else rows
+        rows = rows.select(columns) if columns is not None else rows
+        return _from_runs(rows, [n for n in self._runs[key] if n in rows.column_names])
 
     def check_unique(self, file: InputFile, name: str, unique: UniqueKey) -> None:
         """Refuse the file at its first row whose key repeats an earlier row's."""
@@ -128,6 +139,39 @@ class PartitionSpill:
             rows += self._rows[key]
         if group:
             yield _tables(group)
+
+
+def _text_columns(rows: pa.Table) -> list[str]:
+    return [f.name for f in rows.schema if pa.types.is_string(f.type)]
+
+
+def _few_runs(column: pa.ChunkedArray) -> bool:
+    """Whether `column` holds runs of equal values 16 rows long or longer, on average."""
+    runs = sum(len(c.run_ends) for c in pc.run_end_encode(column).chunks)
+    return runs * 16 <= len(column)
+
+
+def _as_runs(rows: pa.Table, names: list[str]) -> pa.Table:
+    """`rows`, the columns `names` run-end encoded."""
+    for name in names:
+        i = rows.schema.get_field_index(name)
+        rows = rows.set_column(i, name, pc.run_end_encode(rows.column(name), pa.int32()))
+    return rows
+
+
+def _from_runs(rows: pa.Table, names: list[str]) -> pa.Table:
+    """`rows`, the run-end encoded columns `names` as text again."""
+    for name in names:
+        i = rows.schema.get_field_index(name)
+        chunks = [
+            # one run: repeated, far faster than decoding
+            pa.repeat(c.values[0], len(c))
+            if len(c.run_ends) == 1 and not c.values.null_count
+            else pc.run_end_decode(c)
+            for c in rows.column(name).chunks
+        ]
+        rows = rows.set_column(i, name, pa.chunked_array(chunks, pa.string()))
+    return rows
 
 
 def _tables(group: dict[str, list[pa.Table]]) -> dict[str, pa.Table]:
