@@ -14,7 +14,7 @@ the file's size.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,18 +53,35 @@ class StreamedFile:
 
 
 class PartitionSpill:
-    """Validated fact rows of one file, by table and partition, on disk until written."""
+    """Validated fact rows of one file, by table and partition, on disk until written.
+
+    A chunk's rows are conformed and written on a thread of the spill's own while the
+    caller validates the next chunk (pyarrow's compute and IPC writer release the GIL):
+    one chunk's rows wait for it at most."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._thread = ThreadPoolExecutor(max_workers=1)
+        self._adding: Future | None = None
         self._writers: dict[tuple[str, str], pa.ipc.RecordBatchFileWriter] = {}
         self._paths: dict[tuple[str, str], Path] = {}
         self._rows: dict[tuple[str, str], int] = {}
         self._runs: dict[tuple[str, str], list[str]] = {}  # text columns kept as runs
 
     def add(self, tables: dict[str, pa.Table]) -> None:
-        """Keep `tables` (each conformed, with its `_row` column if any)."""
-        for name, rows in tables.items():
+        """Keep `tables` (fact rows, with their `_row` column if any), `conformed` on the
+        spill's thread: a WarehouseError comes from a later call (`wait`, `close`)."""
+        self.wait()
+        self._adding = self._thread.submit(self._add, tables)
+
+    def wait(self) -> None:
+        """Wait for the rows being kept; raises what keeping them raised."""
+        adding, self._adding = self._adding, None
+        if adding is not None:
+            adding.result()
+
+    def _add(self, tables: dict[str, pa.Table]) -> None:
+        for name, rows in conformed(tables).items():
             for part, part_rows in _partitions(name, rows):
                 key = (name, part)
                 writer = self._writers.get(key)
@@ -88,9 +105,19 @@ class PartitionSpill:
     @property
     def rows(self) -> int:
         """Rows kept, every table."""
+        self.wait()
         return sum(self._rows.values())
 
     def close(self) -> None:
+        """Wait for the rows being kept, then close the files (raises what keeping them
+        raised)."""
+        try:
+            self.wait()
+        finally:
+            self._thread.shutdown()
+            self._close_files()
+
+    def _close_files(self) -> None:
         for writer in self._writers.values():
             writer.close()
         self._writers.clear()
