@@ -95,13 +95,30 @@ def sorted_rows(rows: pa.Table, sort: list[tuple[str, str]]) -> pa.Table:
     key = _sort_key(rows, sort, same)
     if key is None:
         return rows.sort_by(sort)
-    order = pa.array(np.argsort(key, kind="stable"))
+    order = pa.array(_stable_order(key))
     # a column of one value (a file's platform, source, frequency or chart) is the same
     # in any order: only the others are reordered
     return pa.Table.from_arrays(
         [rows[n] if n in same else rows[n].take(order) for n in rows.column_names],
         schema=rows.schema,
     )
+
+
+def _stable_order(key: np.ndarray) -> np.ndarray:
+    """`np.argsort(key, kind="stable")` of non-negative keys, as a radix sort: stable sorts
+    of 16 bits at a time, lowest first, which numpy does in one pass each (its stable sort
+    of wider integers compares them: two to three times slower on a month's rows)."""
+    if len(key) < 2**16:
+        return np.argsort(key, kind="stable")
+    key = key.astype(np.uint64, copy=False)
+    order = None
+    for shift in range(0, max(int(key.max()).bit_length(), 1), 16):
+        digit = ((key >> np.uint64(shift)) & np.uint64(0xFFFF)).astype(np.uint16)
+        if order is None:
+            order = np.argsort(digit, kind="stable")
+        else:
+            order = order[np.argsort(digit[order], kind="stable")]
+    return order
 
 
 def _one_value(column: pa.ChunkedArray) -> bool:
