@@ -487,7 +487,7 @@ def _validate_chunks(
                 spill.wait()  # (raises what keeping the chunk before raised)
                 return None
             parsed = convert([(file, chunk)], dims)
-            spill.add(parsed.tables, parsed.unique)
+            spill.add(parsed.tables)
             if parsed.unique is not None:
                 unique.update(dict.fromkeys(parsed.tables, parsed.unique))
             rows += parsed.rows

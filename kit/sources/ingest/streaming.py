@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -28,7 +27,7 @@ from ...schema import TABLES
 from ...warehouse.merge import in_partition_order, partition_runs
 from ..arrow_sql import arrow_sql
 from .reading import InputFile
-from .validation import first_repeat, hashes_repeat, key_hashes
+from .validation import first_repeat
 
 ROW = "_row"  # a fact row's data row in its file (0-based), to name its line
 CHECK_THREADS = 2  # partitions checked for repeated keys at once
@@ -68,15 +67,12 @@ class PartitionSpill:
         self._paths: dict[tuple[str, str], Path] = {}
         self._rows: dict[tuple[str, str], int] = {}
         self._runs: dict[tuple[str, str], list[str]] = {}  # text columns kept as runs
-        self._hashes: dict[tuple[str, str], list[np.ndarray]] = {}  # of each row's unique key
 
-    def add(self, tables: dict[str, pa.Table], unique: UniqueKey | None = None) -> None:
+    def add(self, tables: dict[str, pa.Table]) -> None:
         """Keep `tables` (fact rows, with their `_row` column if any), `conformed` on the
-        spill's thread: a WarehouseError comes from a later call (`wait`, `close`). With
-        `unique`, the key each row must not repeat (`check_unique`) is hashed as it is
-        kept, so that the check after the last chunk has only the hashes to sort."""
+        spill's thread: a WarehouseError comes from a later call (`wait`, `close`)."""
         self.wait()
-        self._adding = self._thread.submit(self._add, tables, unique)
+        self._adding = self._thread.submit(self._add, tables)
 
     def wait(self) -> None:
         """Wait for the rows being kept; raises what keeping them raised."""
@@ -84,13 +80,10 @@ class PartitionSpill:
         if adding is not None:
             adding.result()
 
-    def _add(self, tables: dict[str, pa.Table], unique: UniqueKey | None) -> None:
+    def _add(self, tables: dict[str, pa.Table]) -> None:
         for name, rows in conformed(tables).items():
             for part, part_rows in _partitions(name, rows):
                 key = (name, part)
-                if unique is not None:
-                    hashes = key_hashes(part_rows.select(list(unique.columns)))
-                    self._hashes.setdefault(key, []).append(hashes)
                 writer = self._writers.get(key)
                 if writer is None:
                     # text columns that hold one value over long runs of rows (a file's
@@ -139,11 +132,6 @@ class PartitionSpill:
         """Refuse the file at its first row whose key repeats an earlier row's."""
 
         def repeat_in(key: tuple[str, str]) -> tuple[int, int, dict] | None:
-            hashes = self._hashes.pop(key, [])
-            hashed = sum(len(h) for h in hashes) == self._rows[key]  # every row, as kept
-            if hashed and not hashes_repeat(np.concatenate(hashes)):
-                return None  # no two rows share a hash, so none shares a key
-            del hashes
             rows = self._read(key, [*unique.columns, ROW])
             return first_repeat(rows.select(list(unique.columns)), rows.column(ROW))
 

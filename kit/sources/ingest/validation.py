@@ -282,28 +282,17 @@ def has_repeats(keys: pa.Table) -> bool:
     """Whether some key (all columns of `keys`) appears on more than one row. A 64-bit hash
     per row, sorted, answers the common case (no repeat) in a fraction of the time a
     distinct count takes; equal hashes are confirmed by comparing the keys themselves."""
-    if not hashes_repeat(key_hashes(keys)):
+    hashes = arrow_sql(
+        f"select hash({quoted(keys.column_names)}) as h from key_rows", key_rows=keys
+    ).column("h")
+    ordered = np.sort(hashes.to_numpy())
+    if not (ordered[1:] == ordered[:-1]).any():
         return False
     distinct = arrow_sql(
         f"select count(*) as n from (select distinct {quoted(keys.column_names)} from key_rows)",
         key_rows=keys,
     )
     return distinct.column("n")[0].as_py() < keys.num_rows
-
-
-def key_hashes(keys: pa.Table) -> np.ndarray:
-    """A 64-bit hash of each row's key (all columns of `keys`)."""
-    return (
-        arrow_sql(f"select hash({quoted(keys.column_names)}) as h from key_rows", key_rows=keys)
-        .column("h")
-        .to_numpy()
-    )
-
-
-def hashes_repeat(hashes: np.ndarray) -> bool:
-    """Whether a hash appears twice (then a key may: `has_repeats` tells)."""
-    ordered = np.sort(hashes)
-    return bool((ordered[1:] == ordered[:-1]).any())
 
 
 def first_of_each(*columns: pa.ChunkedArray) -> pa.Array:
