@@ -6,9 +6,9 @@ partition (platform × month), in a temporary folder. Only when every chunk is v
 and no key repeats across chunks (`first_repeat`), are the rows written, a few
 partitions per commit, each partition with all of its rows at once: a commit never
 rewrites a partition that an earlier commit of the same file wrote, so the cost of a
-file grows with its rows, not with its rows times its commits. Memory holds two chunks
-while validating (one read ahead) and one commit's partitions while writing, whatever
-the file's size.
+file grows with its rows, not with its rows times its commits. Memory holds three chunks
+while validating (one read ahead, one being kept on the spill's thread) and one commit's
+partitions while writing, whatever the file's size.
 """
 
 from __future__ import annotations
