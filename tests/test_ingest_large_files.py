@@ -161,6 +161,25 @@ def test_lines_are_counted_as_an_editor_shows_them_across_chunks(tmp_path, small
     ]
 
 
+def test_titles_over_several_lines_read_in_chunks_load_what_reading_the_file_whole_loads(
+    tmp_path, monkeypatch
+):
+    # the file is first read as if no quoted field held a line break; a block that ends
+    # inside such a field makes that reading fail, and the file is read again from the
+    # first row not yet validated
+    rows = _rows()
+    for i in range(0, len(rows), 3):
+        rows[i][0] = f"A title\nover\r\nthree lines {i}"
+    path = _file(tmp_path / "combined.csv", rows)
+    whole = tmp_path / "whole"
+    assert load_spotify_charts(path, whole, progress=False).rows == 288
+    _lower_limits(monkeypatch)
+    chunked = tmp_path / "chunked"
+    summary = load_spotify_charts(path, chunked, progress=False)
+    assert (summary.loaded, summary.rows) == (1, 288)
+    assert snapshot(chunked)["tables"] == snapshot(whole)["tables"]
+
+
 def test_a_byte_that_is_not_utf8_deep_in_the_file_is_refused_at_its_line(tmp_path, small_limits):
     text = ("\n".join(quoted(r) for r in [HEADER, *_rows()]) + "\n").encode()
     lines = text.split(b"\n")

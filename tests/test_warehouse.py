@@ -366,6 +366,27 @@ def test_sorted_rows_orders_as_arrow_s_stable_sort_does():
     assert sorted_rows(rows, [("seq", "descending")])["seq"][0].as_py() == n - 1
 
 
+def test_sorted_rows_of_a_month_s_size_and_columns_of_one_value_order_as_arrow_does():
+    # past 65,536 rows the order is a radix sort of 16 bits at a time; a column holding
+    # one value (a file's source) is kept in place, not reordered
+    rng = np.random.default_rng(11)
+    n = 150_000
+    rows = pa.table(
+        {
+            "country": pa.array(rng.choice(["IT", "FR", "GLOBAL"], n).tolist()),
+            "track_id": pa.array([f"t{i}" for i in rng.integers(0, 40_000, n)]),
+            "date": pa.array(rng.integers(20_000, 20_031, n), pa.int32()).cast(pa.date32()),
+            "source": pa.array(["spotify_charts"] * n),
+            "chart": pa.array(["top"] * n),
+            "seq": pa.array(np.arange(n)),
+        }
+    )
+    chunked = pa.Table.from_batches(rows.to_batches(max_chunksize=40_000))
+    for columns in (["country", "chart", "track_id", "date"], ["chart", "source"], ["seq"]):
+        sort = [(c, "ascending") for c in columns]
+        assert sorted_rows(chunked, sort).equals(rows.sort_by(sort)), columns
+
+
 def test_one_load_over_several_platforms_and_months_files_each_row_under_its_own_month(
     empty_warehouse,
 ):

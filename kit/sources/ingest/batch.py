@@ -33,7 +33,7 @@ from .dimensions import TRACK_ARTISTS, Dimensions
 from .errors import FileRejected, IngestError
 from .parsed import ParsedFile
 from .reading import InputFile, encoding_name
-from .streaming import PartitionSpill, StreamedFile, UniqueKey, conformed, first_of_each
+from .streaming import PartitionSpill, StreamedFile, UniqueKey, first_of_each
 from .validation import has_repeats
 
 # Files per warehouse.write call are gathered until one of these is reached: a write
@@ -42,6 +42,9 @@ BATCH_ROWS = 250_000
 BATCH_FILES = 2_000
 # Rows per commit of a streamed file: whole partitions, about this many rows at once.
 COMMIT_ROWS = 1_000_000
+# A streamed file's chunks' (track, title, artists) rows are deduplicated once there are
+# more of them than this, or than the rows kept.
+TRACK_ROWS_PENDING = 100_000
 
 
 @dataclass
@@ -476,20 +479,33 @@ def _validate_chunks(
     soon as its checksum is known, when `loaded_before()` says the file was loaded."""
     rows, names, warnings = 0, {}, []
     track_rows = TRACK_ARTISTS.empty_table()
+    pending: list[pa.Table] = []  # chunks' track rows not yet deduplicated with track_rows
     unique: dict[str, UniqueKey] = {}
-    for chunk in _read_ahead_one(streamed.chunks()):
-        if file.checksum_known and loaded_before():
-            return None
-        parsed = convert([(file, chunk)], dims)
-        spill.add(conformed(parsed.tables))
-        if parsed.unique is not None:
-            unique.update(dict.fromkeys(parsed.tables, parsed.unique))
-        rows += parsed.rows
-        names.update(dict.fromkeys(parsed.artist_names))
-        warnings.extend(parsed.warnings)
-        if parsed.track_artists is not None:
-            # the first row of each (track, title, artists) over the whole file
-            track_rows = first_of_each(pa.concat_tables([track_rows, parsed.track_artists]))
+    try:
+        for chunk in _read_ahead_one(streamed.chunks()):
+            if file.checksum_known and loaded_before():
+                spill.wait()  # (raises what keeping the chunk before raised)
+                return None
+            parsed = convert([(file, chunk)], dims)
+            spill.add(parsed.tables)
+            if parsed.unique is not None:
+                unique.update(dict.fromkeys(parsed.tables, parsed.unique))
+            rows += parsed.rows
+            names.update(dict.fromkeys(parsed.artist_names))
+            warnings.extend(parsed.warnings)
+            if parsed.track_artists is not None:
+                pending.append(parsed.track_artists)
+                if sum(t.num_rows for t in pending) > max(track_rows.num_rows, TRACK_ROWS_PENDING):
+                    # deduplicated once they outnumber the rows kept: each row is looked at a
+                    # few times, not once per chunk
+                    track_rows = first_of_each(pa.concat_tables([track_rows, *pending]))
+                    pending = []
+    except FileRejected:
+        spill.wait()  # the chunk before, kept as this one was read, is refused first
+        raise
+    if pending:
+        # the first row of each (track, title, artists) over the whole file
+        track_rows = first_of_each(pa.concat_tables([track_rows, *pending]))
     if not rows:
         raise file.error(streamed.header_line, None, "the file has a header but no data rows")
     spill.close()

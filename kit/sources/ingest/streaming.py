@@ -6,15 +6,15 @@ partition (platform × month), in a temporary folder. Only when every chunk is v
 and no key repeats across chunks (`first_repeat`), are the rows written, a few
 partitions per commit, each partition with all of its rows at once: a commit never
 rewrites a partition that an earlier commit of the same file wrote, so the cost of a
-file grows with its rows, not with its rows times its commits. Memory holds two chunks
-while validating (one read ahead) and one commit's partitions while writing, whatever
-the file's size.
+file grows with its rows, not with its rows times its commits. Memory holds three chunks
+while validating (one read ahead, one being kept on the spill's thread) and one commit's
+partitions while writing, whatever the file's size.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,34 +53,71 @@ class StreamedFile:
 
 
 class PartitionSpill:
-    """Validated fact rows of one file, by table and partition, on disk until written."""
+    """Validated fact rows of one file, by table and partition, on disk until written.
+
+    A chunk's rows are conformed and written on a thread of the spill's own while the
+    caller validates the next chunk (pyarrow's compute and IPC writer release the GIL):
+    one chunk's rows wait for it at most."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._thread = ThreadPoolExecutor(max_workers=1)
+        self._adding: Future | None = None
         self._writers: dict[tuple[str, str], pa.ipc.RecordBatchFileWriter] = {}
         self._paths: dict[tuple[str, str], Path] = {}
         self._rows: dict[tuple[str, str], int] = {}
+        self._runs: dict[tuple[str, str], list[str]] = {}  # text columns kept as runs
 
     def add(self, tables: dict[str, pa.Table]) -> None:
-        """Keep `tables` (each conformed, with its `_row` column if any)."""
-        for name, rows in tables.items():
+        """Keep `tables` (fact rows, with their `_row` column if any), `conformed` on the
+        spill's thread: a WarehouseError comes from a later call (`wait`, `close`)."""
+        self.wait()
+        self._adding = self._thread.submit(self._add, tables)
+
+    def wait(self) -> None:
+        """Wait for the rows being kept; raises what keeping them raised."""
+        adding, self._adding = self._adding, None
+        if adding is not None:
+            adding.result()
+
+    def _add(self, tables: dict[str, pa.Table]) -> None:
+        for name, rows in conformed(tables).items():
             for part, part_rows in _partitions(name, rows):
                 key = (name, part)
                 writer = self._writers.get(key)
                 if writer is None:
+                    # text columns that hold one value over long runs of rows (a file's
+                    # platform, source, frequency, chart) are kept as their runs: the
+                    # spill is about half as large
+                    self._runs[key] = [
+                        n for n in _text_columns(part_rows) if _few_runs(part_rows[n])
+                    ]
+                    part_rows = _as_runs(part_rows, self._runs[key])
                     path = self.folder / f"{name}-{len(self._paths)}.arrow"
                     writer = pa.ipc.new_file(path, part_rows.schema)
                     self._writers[key] = writer
                     self._paths[key] = path
+                else:
+                    part_rows = _as_runs(part_rows, self._runs[key])
                 writer.write_table(part_rows)
                 self._rows[key] = self._rows.get(key, 0) + part_rows.num_rows
 
     @property
     def rows(self) -> int:
         """Rows kept, every table."""
+        self.wait()
         return sum(self._rows.values())
 
     def close(self) -> None:
+        """Wait for the rows being kept, then close the files (raises what keeping them
+        raised)."""
+        try:
+            self.wait()
+        finally:
+            self._thread.shutdown()
+            self._close_files()
+
+    def _close_files(self) -> None:
         for writer in self._writers.values():
             writer.close()
         self._writers.clear()
@@ -88,7 +125,8 @@ class PartitionSpill:
     def _read(self, key: tuple[str, str], columns: list[str] | None = None) -> pa.Table:
         # mapped, not copied: the rows stay in the page cache until a commit needs them
         rows = pa.ipc.open_file(pa.memory_map(str(self._paths[key]))).read_all()
-        return rows.select(columns) if columns is not None else rows
+        rows = rows.select(columns) if columns is not None else rows
+        return _from_runs(rows, [n for n in self._runs[key] if n in rows.column_names])
 
     def check_unique(self, file: InputFile, name: str, unique: UniqueKey) -> None:
         """Refuse the file at its first row whose key repeats an earlier row's."""
@@ -128,6 +166,39 @@ class PartitionSpill:
             rows += self._rows[key]
         if group:
             yield _tables(group)
+
+
+def _text_columns(rows: pa.Table) -> list[str]:
+    return [f.name for f in rows.schema if pa.types.is_string(f.type)]
+
+
+def _few_runs(column: pa.ChunkedArray) -> bool:
+    """Whether `column` holds runs of equal values 16 rows long or longer, on average."""
+    runs = sum(len(c.run_ends) for c in pc.run_end_encode(column).chunks)
+    return runs * 16 <= len(column)
+
+
+def _as_runs(rows: pa.Table, names: list[str]) -> pa.Table:
+    """`rows`, the columns `names` run-end encoded."""
+    for name in names:
+        i = rows.schema.get_field_index(name)
+        rows = rows.set_column(i, name, pc.run_end_encode(rows.column(name), pa.int32()))
+    return rows
+
+
+def _from_runs(rows: pa.Table, names: list[str]) -> pa.Table:
+    """`rows`, the run-end encoded columns `names` as text again."""
+    for name in names:
+        i = rows.schema.get_field_index(name)
+        chunks = [
+            # one run: repeated, far faster than decoding
+            pa.repeat(c.values[0], len(c))
+            if len(c.run_ends) == 1 and not c.values.null_count
+            else pc.run_end_decode(c)
+            for c in rows.column(name).chunks
+        ]
+        rows = rows.set_column(i, name, pa.chunked_array(chunks, pa.string()))
+    return rows
 
 
 def _tables(group: dict[str, list[pa.Table]]) -> dict[str, pa.Table]:

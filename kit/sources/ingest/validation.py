@@ -301,16 +301,13 @@ def first_of_each(*columns: pa.ChunkedArray) -> pa.Array:
     Dictionary-encoded columns (Distinct.rows(..., encoded=True)) are compared by their
     codes, without hashing their text again; equal values under different codes count as
     different, so a caller that needs exact distinct values dedupes the (few) rows kept."""
+    coded = [_codes(column) for column in columns]
+    first = _first_of_leading(coded)
+    if first is not None:
+        return pa.array(first)
     key = np.zeros(len(columns[0]), np.int64)
     size = 1
-    for column in columns:
-        if pa.types.is_dictionary(column.type):
-            codes = np.concatenate([c.indices.to_numpy() for c in column.chunks] or [[]])
-            values = len(column.chunks[0].dictionary) if column.num_chunks else 0
-        else:
-            distinct = pc.unique(column)
-            codes = pc.index_in(column, value_set=distinct).to_numpy()
-            values = len(distinct)
+    for codes, values in coded:
         if size * max(values, 1) >= 2**62:
             _, key = np.unique(key, return_inverse=True)  # renumbered, so it cannot overflow
             size = int(key.max()) + 1 if len(key) else 1
@@ -318,6 +315,31 @@ def first_of_each(*columns: pa.ChunkedArray) -> pa.Array:
         size *= max(values, 1)
     # a hash of the integer keys, in one pass (np.unique would sort them)
     return pa.array(np.flatnonzero(~pd.Series(key).duplicated().to_numpy()))
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, int]:
+    """Each row's code among the column's values, and how many values there are."""
+    if pa.types.is_dictionary(column.type):
+        codes = np.concatenate([c.indices.to_numpy() for c in column.chunks] or [[]])
+        return codes, len(column.chunks[0].dictionary) if column.num_chunks else 0
+    distinct = pc.unique(column)
+    return pc.index_in(column, value_set=distinct).to_numpy(), len(distinct)
+
+
+def _first_of_leading(coded: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
+    """`first_of_each`'s rows when each value of the first column comes with the same
+    values of the others on every row (a chart's track with its title and artists), found
+    without hashing: the first row of each first value; None when some row differs."""
+    lead, values = coded[0]
+    if not len(lead):
+        return None
+    rows = np.arange(len(lead))
+    first = np.full(max(values, 1), len(lead), np.int64)
+    np.minimum.at(first, lead, rows)
+    at = first[lead]  # each row's first row of its first value
+    if not all(np.array_equal(codes[at], codes) for codes, _ in coded[1:]):
+        return None
+    return np.sort(first[first < len(lead)])
 
 
 def daily_from_cumulative(
