@@ -28,7 +28,14 @@ MONTHS = ["2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
 
 
 def _entry(
-    track, day, position, streams, country="IT", frequency="daily", chart="top", source="spotify_charts"
+    track,
+    day,
+    position,
+    streams,
+    country="IT",
+    frequency="daily",
+    chart="top",
+    source="spotify_charts",
 ):
     return {
         "date": day, "platform": "spotify", "country": country, "frequency": frequency,
@@ -48,7 +55,8 @@ def _daily_charts() -> pd.DataFrame:
         for country in ("IT", "GLOBAL"):
             for position, track in enumerate(("t1", "t2", "t3", f"t{4 + n % 3}"), start=1):
                 streams = None if (track, n % 11) == ("t3", 0) else 1000 - 10 * position + n % 7
-                source = "soundcharts" if (track, country, n % 3) == ("t2", "IT", 0) else "spotify_charts"
+                mixed = (track, country, n % 3) == ("t2", "IT", 0)
+                source = "soundcharts" if mixed else "spotify_charts"
                 rows.append(_entry(track, day, position, streams, country, source=source))
         rows.append(_entry("t8", day, 1 + n % 5, None, "IT", chart="viral"))
         day += dt.timedelta(days=1)
