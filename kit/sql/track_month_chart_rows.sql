@@ -48,8 +48,12 @@ stats as (
         track_id,
         sum(total_streams) as total_streams,
         sum(days_with_value) as days_with_value,
-        -- track_part's sources: the distinct 'kind (source)' of the values, none without one
-        list_sort(list_distinct(list('daily chart (' || source || ')') filter (where days_with_value > 0))) as sources,
+        -- track_part's sources: the distinct 'kind (source)' of the values; none (null, as
+        -- Spark's empty list of no rows is not) without a value
+        case
+            when sum(days_with_value) > 0
+                then list_sort(list_distinct(list('daily chart (' || source || ')') filter (where days_with_value > 0)))
+        end as sources,
         min(peak) as peak,
         min(best_position) as best_position,
         min(best_viral_position) as best_viral_position,
