@@ -27,17 +27,27 @@ D = dt.date
 MONTHS = ["2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
 
 
-def _entry(track, day, position, streams, country="IT", frequency="daily", chart="top"):
+def _entry(
+    track,
+    day,
+    position,
+    streams,
+    country="IT",
+    frequency="daily",
+    chart="top",
+    source="spotify_charts",
+):
     return {
         "date": day, "platform": "spotify", "country": country, "frequency": frequency,
         "position": position, "track_id": track, "streams": streams,
-        "source": "spotify_charts", "chart": chart,
+        "source": source, "chart": chart,
     }  # fmt: skip
 
 
 def _daily_charts() -> pd.DataFrame:
     """Daily top charts of two countries over August to October (an entry without streams
-    among them), and a viral chart with a track found on it alone."""
+    among them, and a track whose entries come from two sources), and a viral chart with a
+    track found on it alone."""
     rows = []
     day = D(2026, 8, 1)
     while day <= D(2026, 10, 31):
@@ -45,7 +55,9 @@ def _daily_charts() -> pd.DataFrame:
         for country in ("IT", "GLOBAL"):
             for position, track in enumerate(("t1", "t2", "t3", f"t{4 + n % 3}"), start=1):
                 streams = None if (track, n % 11) == ("t3", 0) else 1000 - 10 * position + n % 7
-                rows.append(_entry(track, day, position, streams, country))
+                mixed = (track, country, n % 3) == ("t2", "IT", 0)
+                source = "soundcharts" if mixed else "spotify_charts"
+                rows.append(_entry(track, day, position, streams, country, source=source))
         rows.append(_entry("t8", day, 1 + n % 5, None, "IT", chart="viral"))
         day += dt.timedelta(days=1)
     return pd.DataFrame(rows)
@@ -131,13 +143,13 @@ def test_months_with_an_own_series_or_a_weekly_entry_near_them_are_computed_by_t
         table: {month: macro for (t, run), macro in by_month.items() if t == table for month in run}
         for table in serving.SHORTCUTS
     }
-    # the own series of 4 August reaches August's track_day (and September's six days
-    # before it do not hold it); the week of 3 October is October's, and track_month's week
-    # also reaches September, whose period runs six days past its end
+    # the own series of 4 August reaches August's track_day and track_month (and September's
+    # six days before it do not hold it); the week of 3 October is October's, and
+    # track_month's week also reaches September, whose period runs six days past its end
     assert month_of["track_day"]["2026-08"] == "track_day_rows"
     assert month_of["track_day"]["2026-09"] == "track_day_chart_rows"
     assert month_of["track_day"]["2026-10"] == "track_day_rows"
-    assert month_of["track_month"]["2026-08"] == "track_month_chart_rows"
+    assert month_of["track_month"]["2026-08"] == "track_month_rows"
     assert month_of["track_month"]["2026-09"] == "track_month_rows"
     assert month_of["track_month"]["2026-10"] == "track_month_rows"
     assert_serving_matches_base(empty_warehouse)

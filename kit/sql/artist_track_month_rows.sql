@@ -43,7 +43,8 @@ select
     m.total_streams
         / nullif(cast(sum(m.total_streams) over (partition by m.month, m.country, m.artist_id) as double), 0) as share,
     case
-        when m.total_streams is not null then array_to_string(list_sort(list_distinct(m.sources)), ' + ')
+        -- track_month's sources are sorted and distinct (track_part's list_sort(list_distinct(…)))
+        when m.total_streams is not null then array_to_string(m.sources, ' + ')
         when m.best_position is not null then 'chart positions only'
         else 'viral chart only (best position ' || cast(m.best_viral_position as varchar) || ')'
     end as source,

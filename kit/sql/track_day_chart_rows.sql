@@ -11,7 +11,8 @@
 -- (docs/metrics.md, "The serving layer")
 create or replace macro track_day_chart_rows(p_platform, months_start, months_end) as table
 select
-    strftime(c.date, '%Y-%m') as month,
+    -- the month of the entry's partition: chart_entries' files are filed by their dates' month
+    c.month,
     c.country,
     c.track_id,
     c.date,

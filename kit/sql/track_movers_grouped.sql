@@ -48,6 +48,11 @@ paired as (
         on p.month = c.month and p.country = c.country and p.artist_id = c.artist_id
         and p.track_id = c.track_id
 ),
+totals as (
+    select month as total_month, country as total_country, artist_id as total_artist_id, sum(change) as total_change
+    from paired
+    group by month, country, artist_id
+),
 final as (
     select
         month,
@@ -60,7 +65,7 @@ final as (
         cast(previous_streams as bigint) as previous_streams,
         cast(change as bigint) as change,
         change / nullif(cast(previous_streams as double), 0) as pct_change,
-        change / nullif(cast(sum(change) over (partition by month, country, artist_id) as double), 0) as contribution,
+        change / nullif(cast(g.total_change as double), 0) as contribution,
         cast(best_position as bigint) as best_position,
         cast(previous_best_position as bigint) as previous_best_position,
         cast(period_rank as bigint) as rank,
@@ -78,7 +83,11 @@ final as (
         coverage,
         previous_coverage,
         coalesce(previous_partial, false) as previous_partial
-    from paired
+    from paired as m
+    -- the group's total change, grouped and joined back (a window over the groups sorts
+    -- every row by them)
+    join totals as g
+        on g.total_month is not distinct from m.month and g.total_country is not distinct from m.country
+        and g.total_artist_id is not distinct from m.artist_id
 )
 select * from final
-order by month, country, artist_id, abs(change) desc nulls last, rank asc nulls last, previous_rank asc nulls last, track_id asc

@@ -129,13 +129,21 @@ select not exists (
       and frequency = 'weekly'
 )
 """
-# Whether chart_week holds no entry dated in those months or the six days after them.
-_NO_WEEKS = """
+# Whether a platform's month (first day $2 = $3) holds no own series and no weekly chart
+# entry is dated in it or in the six days after it: then its counted values are the daily
+# chart's and no weekly entry stands near it.
+_DAILY_MONTH = """
 select not exists (
-    select 1 from chart_week
+    select 1 from track_streams
+    where platform = lower($1)
+      and month = strftime(cast($2 as date), '%Y-%m')
+      and date between cast($2 as date) and last_day(cast($3 as date))
+) and not exists (
+    select 1 from chart_entries
     where platform = lower($1)
       and month between strftime(cast($2 as date), '%Y-%m')
                     and strftime(last_day(cast($3 as date)) + interval 6 day, '%Y-%m')
+      and frequency = 'weekly'
       and date between cast($2 as date)
                    and cast(last_day(cast($3 as date)) + interval 6 day as date)
 )
@@ -147,7 +155,7 @@ select not exists (
 # alone, whose months have neither own series nor weekly entries.
 SHORTCUTS = {
     "track_day": ("track_day_chart_rows", _CHARTS_ONLY, ("month", "country", "track_id", "date")),
-    "track_month": ("track_month_chart_rows", _NO_WEEKS, ()),
+    "track_month": ("track_month_chart_rows", _DAILY_MONTH, ()),
 }
 STAGES = (
     ("track_day", "chart_week", "audience_month"),
