@@ -148,6 +148,7 @@ select not exists (
 SHORTCUTS = {
     "track_day": ("track_day_chart_rows", _CHARTS_ONLY, ("month", "country", "track_id", "date")),
     "track_month": ("track_month_chart_rows", _NO_WEEKS, ()),
+    "artist_track_day": ("artist_track_day_chart_rows", _CHARTS_ONLY, ()),
 }
 STAGES = (
     ("track_day", "chart_week", "audience_month"),
