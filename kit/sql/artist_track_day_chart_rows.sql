@@ -9,8 +9,8 @@
 -- `viral_position` of its viral-chart entry, the weekly positions null. The same rows as
 -- artist_track_day_rows, in the same order: by month, country, the credit's rank in the
 -- order of artist and track (so by artist, then track) and day, sorted by whole numbers
--- for the month, artist and track rather than their text, and carrying the few columns
--- the rows' constants and nulls are made from after the sort.
+-- for the month, artist and track rather than their text, the rows' constants and nulls
+-- added after the sort.
 -- (docs/metrics.md, "The serving layer")
 create or replace macro artist_track_day_chart_rows(p_platform, months_start, months_end) as table
 with
