@@ -1,9 +1,11 @@
 """The serving recompute's shortcuts (kit/warehouse/serving.py, SHORTCUTS): months of daily
 charts alone, no own series and no weekly entries, have their track_day rows from
-track_day_chart_rows (unsorted, in chart_entries' file order, checked as they come) and
-their track_month rows from track_month_chart_rows. The files are those the tables' own
-macros give, row for row and in order; a month the shortcuts do not fit, or whose rows come
-out of order, is computed by the tables' own macros."""
+track_day_chart_rows (unsorted, in chart_entries' file order, checked as they come), their
+track_month rows from track_month_chart_rows and their artist_track_day rows from
+artist_track_day_chart_rows (the daily entries and credits alone, sorted by whole numbers).
+The files are those the tables' own macros give, row for row and in order; a month the
+shortcuts do not fit, or whose rows come out of order, is computed by the tables' own
+macros."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from serving_checks import assert_serving_matches_base
@@ -63,6 +66,17 @@ def _daily_charts() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _credits() -> pd.DataFrame:
+    """Credits whose artists' order is not their tracks': a track of two artists, an artist
+    of two tracks, the viral chart's own track credited, t5 credited to none."""
+    credits = [
+        ("t1", "zoe", "main", 1), ("t2", "amy", "main", 1), ("t2", "zoe", "featured", 2),
+        ("t3", "mia", "main", 1), ("t4", "amy", "main", 1), ("t6", "bob", "main", 1),
+        ("t8", "mia", "main", 1),
+    ]  # fmt: skip
+    return pd.DataFrame(credits, columns=["track_id", "artist_id", "role", "credit_order"])
+
+
 @pytest.fixture
 def stages(monkeypatch) -> list[tuple[str, str, tuple[str, ...]]]:
     """(table, macro, months) of every statement the serving recompute stages from now on."""
@@ -105,14 +119,20 @@ def _assert_files_are_the_macros_rows(root: Path, table: str, months: list[str])
 def test_months_of_daily_charts_alone_store_their_own_macros_rows_by_the_shortcuts(
     empty_warehouse, stages
 ):
-    warehouse.write({"chart_entries": _daily_charts()}, source="spotify_charts", warehouse=empty_warehouse)  # fmt: skip
+    warehouse.write(
+        {"chart_entries": _daily_charts(), "track_credits": _credits()},
+        source="spotify_charts",
+        warehouse=empty_warehouse,
+    )
     assert {(t, m) for t, m, _ in stages if t in serving.SHORTCUTS} == {
         ("track_day", "track_day_chart_rows"),
         ("track_month", "track_month_chart_rows"),
+        ("artist_track_day", "artist_track_day_chart_rows"),
     }
     assert_serving_matches_base(empty_warehouse)
     assert _assert_files_are_the_macros_rows(empty_warehouse, "track_day", MONTHS) > 500
     assert _assert_files_are_the_macros_rows(empty_warehouse, "track_month", MONTHS) > 10
+    assert _assert_files_are_the_macros_rows(empty_warehouse, "artist_track_day", MONTHS) > 500
 
 
 def test_months_with_an_own_series_or_a_weekly_entry_near_them_are_computed_by_the_own_macros(
@@ -134,7 +154,11 @@ def test_months_with_an_own_series_or_a_weekly_entry_near_them_are_computed_by_t
         ]  # fmt: skip
     )
     warehouse.write(
-        {"chart_entries": pd.concat([charts, weekly]), "track_streams": own},
+        {
+            "chart_entries": pd.concat([charts, weekly]),
+            "track_streams": own,
+            "track_credits": _credits(),
+        },
         source="spotify_charts",
         warehouse=empty_warehouse,
     )
@@ -149,6 +173,9 @@ def test_months_with_an_own_series_or_a_weekly_entry_near_them_are_computed_by_t
     assert month_of["track_day"]["2026-08"] == "track_day_rows"
     assert month_of["track_day"]["2026-09"] == "track_day_chart_rows"
     assert month_of["track_day"]["2026-10"] == "track_day_rows"
+    assert month_of["artist_track_day"]["2026-08"] == "artist_track_day_rows"
+    assert month_of["artist_track_day"]["2026-09"] == "artist_track_day_chart_rows"
+    assert month_of["artist_track_day"]["2026-10"] == "artist_track_day_rows"
     assert month_of["track_month"]["2026-08"] == "track_month_rows"
     assert month_of["track_month"]["2026-09"] == "track_month_rows"
     assert month_of["track_month"]["2026-10"] == "track_month_rows"
@@ -161,7 +188,11 @@ def test_a_month_whose_chart_file_is_out_of_order_is_computed_again_by_track_day
     empty_warehouse, stages
 ):
     charts = _daily_charts()
-    warehouse.write({"chart_entries": charts}, source="spotify_charts", warehouse=empty_warehouse)  # fmt: skip
+    warehouse.write(
+        {"chart_entries": charts, "track_credits": _credits()},
+        source="spotify_charts",
+        warehouse=empty_warehouse,
+    )
     stages.clear()
     # September's file written in the reverse of its order (kit never writes one so; the
     # shortcut's rows are checked all the same)
@@ -177,8 +208,37 @@ def test_a_month_whose_chart_file_is_out_of_order_is_computed_again_by_track_day
         ("track_day_chart_rows", ("2026-08", "2026-09", "2026-10")),
         ("track_day_rows", ("2026-08", "2026-09", "2026-10")),
     ]
+    # artist_track_day's shortcut sorts its rows itself, whatever the file's order
+    assert [(m, run) for t, m, run in stages if t == "artist_track_day"] == [
+        ("artist_track_day_chart_rows", ("2026-08", "2026-09", "2026-10")),
+    ]
     assert_serving_matches_base(empty_warehouse)
     assert _assert_files_are_the_macros_rows(empty_warehouse, "track_day", MONTHS) > 500
+    assert _assert_files_are_the_macros_rows(empty_warehouse, "artist_track_day", MONTHS) > 500
+
+
+def test_the_artist_day_shortcut_gives_the_full_macros_rows_over_a_run_of_months(empty_warehouse):
+    """Over one statement's run of months, artist_track_day_chart_rows gives the rows of
+    artist_track_day_rows, row for row and in order (months, then countries, artists,
+    tracks and days), the same types: the entries without streams, the viral chart's and
+    the track credited to none included."""
+    warehouse.write(
+        {"chart_entries": _daily_charts(), "track_credits": _credits()},
+        source="spotify_charts",
+        warehouse=empty_warehouse,
+    )
+    con = db.connect(empty_warehouse)
+    run = ["spotify", D(2026, 7, 1), D(2026, 11, 30)]
+    wanted = con.sql("select * from artist_track_day_rows(?, ?, ?)", params=run).to_arrow_table()
+    got = con.sql("select * from artist_track_day_chart_rows(?, ?, ?)", params=run).to_arrow_table()
+    con.close()
+    assert got.equals(wanted)
+    assert wanted.num_rows > 900
+    assert set(wanted.column("month").to_pylist()) == {"2026-08", "2026-09", "2026-10"}
+    # a day of two artists, a viral entry alone, a top entry without streams
+    assert wanted.filter(pc.equal(wanted["track_id"], "t2")).column("artist_id").unique().to_pylist() == ["amy", "zoe"]  # fmt: skip
+    assert wanted.filter(pc.equal(wanted["track_id"], "t8")).column("position").null_count > 0
+    assert wanted.filter(pc.equal(wanted["track_id"], "t3")).column("streams").null_count > 0
 
 
 def test_rows_out_of_order_are_found_within_a_batch_and_across_two():

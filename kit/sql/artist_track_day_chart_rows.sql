@@ -1,0 +1,53 @@
+-- artist_track_day_chart_rows(platform, months_start, months_end): artist_track_day_rows over
+-- months whose values are the daily chart's alone, the write path's shortcut
+-- (kit/warehouse/serving.py). When no own series (track_streams) lies in the months or the
+-- six days before them and no weekly entry (chart_entries) is dated in them, the months'
+-- track_day rows are their top-chart daily entries with streams, each a row of kind
+-- 'daily chart' and one day (track_day_chart_rows), and chart_week holds no row dated in
+-- them. So a day's facts come from its daily chart entries alone, read once: the value
+-- and `position` of its top-chart entry (the value null when the entry has no streams),
+-- `viral_position` of its viral-chart entry, the weekly positions null. The same rows as
+-- artist_track_day_rows, in the same order: by month, country, the credit's rank in the
+-- order of artist and track (so by artist, then track) and day, sorted by whole numbers
+-- for the month, artist and track rather than their text, the rows' constants and nulls
+-- added after the sort.
+-- (docs/metrics.md, "The serving layer")
+create or replace macro artist_track_day_chart_rows(p_platform, months_start, months_end) as table
+with
+top_daily as (
+    select c.month, c.country, c.track_id, c.date, c.position, c.streams, c.source
+    from chart_entries as c
+    where c.platform = lower(p_platform) and c.frequency = 'daily' and c.chart = 'top'
+      and c.month between strftime(cast(months_start as date), '%Y-%m') and strftime(cast(months_end as date), '%Y-%m')
+),
+viral_daily as (
+    select c.month, c.country, c.track_id, c.date, c.position as viral_position
+    from chart_entries as c
+    where c.platform = lower(p_platform) and c.frequency = 'daily' and c.chart = 'viral'
+      and c.month between strftime(cast(months_start as date), '%Y-%m') and strftime(cast(months_end as date), '%Y-%m')
+),
+days as (
+    select * from top_daily full join viral_daily using (month, country, track_id, date)
+),
+-- each credit's rank in the order of artist and track (one rank for a credit listed twice,
+-- whose rows the full macro also repeats)
+credits as (
+    select cr.track_id, cr.artist_id, dense_rank() over (order by cr.artist_id, cr.track_id) as credit
+    from track_credits as cr
+),
+ordered as (
+    select d.month, d.country, cr.artist_id, d.track_id, d.date, d.streams, d.source, d.position, d.viral_position
+    from days as d
+    join credits as cr on cr.track_id = d.track_id
+    -- a month by the day before its first, as its 'YYYY-MM' orders it
+    order by d.date - cast(day(d.date) as integer), d.country, cr.credit, d.date
+)
+select
+    o.month, lower(p_platform) as platform, o.country, o.artist_id, o.track_id, o.date,
+    case when o.streams is not null then cast(o.streams as bigint) end as streams,
+    case when o.streams is not null then cast(1 as bigint) end as days,
+    case when o.streams is not null then 'daily chart' end as kind,
+    case when o.streams is not null then o.source end as source,
+    o.position, o.viral_position,
+    cast(null as integer) as week_position, cast(null as integer) as week_viral_position
+from ordered as o
