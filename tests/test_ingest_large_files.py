@@ -72,8 +72,10 @@ def commits(monkeypatch):
     return calls
 
 
-def test_a_file_read_in_chunks_loads_what_reading_it_whole_loads(tmp_path, monkeypatch):
-    path = _file(tmp_path / "combined.csv", _rows())
+def _loaded_whole_and_in_chunks(tmp_path, monkeypatch, rows):
+    """The file of `rows` loaded whole, then read in chunks (the same tables either way):
+    the two warehouses."""
+    path = _file(tmp_path / "combined.csv", rows)
     whole = tmp_path / "whole"
     assert load_spotify_charts(path, whole, progress=False).rows == 288
     _lower_limits(monkeypatch)
@@ -81,6 +83,11 @@ def test_a_file_read_in_chunks_loads_what_reading_it_whole_loads(tmp_path, monke
     summary = load_spotify_charts(path, chunked, progress=False)
     assert (summary.loaded, summary.rows) == (1, 288)
     assert snapshot(chunked)["tables"] == snapshot(whole)["tables"]
+    return whole, chunked
+
+
+def test_a_file_read_in_chunks_loads_what_reading_it_whole_loads(tmp_path, monkeypatch):
+    whole, chunked = _loaded_whole_and_in_chunks(tmp_path, monkeypatch, _rows())
     logged = log(chunked)
     assert list(logged["rows"]) == [288] == list(log(whole)["rows"])
     assert list(logged["rows_written"]) == list(log(whole)["rows_written"])
@@ -170,14 +177,7 @@ def test_titles_over_several_lines_read_in_chunks_load_what_reading_the_file_who
     rows = _rows()
     for i in range(0, len(rows), 3):
         rows[i][0] = f"A title\nover\r\nthree lines {i}"
-    path = _file(tmp_path / "combined.csv", rows)
-    whole = tmp_path / "whole"
-    assert load_spotify_charts(path, whole, progress=False).rows == 288
-    _lower_limits(monkeypatch)
-    chunked = tmp_path / "chunked"
-    summary = load_spotify_charts(path, chunked, progress=False)
-    assert (summary.loaded, summary.rows) == (1, 288)
-    assert snapshot(chunked)["tables"] == snapshot(whole)["tables"]
+    _loaded_whole_and_in_chunks(tmp_path, monkeypatch, rows)
 
 
 def test_a_byte_that_is_not_utf8_deep_in_the_file_is_refused_at_its_line(tmp_path, small_limits):
