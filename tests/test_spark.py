@@ -462,7 +462,8 @@ def test_a_name_given_to_query_table_reads_the_calling_query_s_cte_not_the_macro
     for name in own_finals:
         assert "final" not in _read(ctes[name])
     (grouped_final,) = [n for n in own_finals if n.startswith("track_movers_grouped_")]
-    assert _read(ctes[grouped_final]) == {n for n in ctes if n.endswith("__paired")}
+    # ... and its own CTEs, renamed with it: the pairs and each group's total change
+    assert _read(ctes[grouped_final]) == {n for n in ctes if n.endswith(("__paired", "__totals"))}
 
 
 def test_a_name_a_macro_passes_on_reads_the_cte_of_its_body_under_its_inlined_name():
