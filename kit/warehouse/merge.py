@@ -262,7 +262,8 @@ def merge_partition(
 ) -> tuple[pa.Table | None, int]:
     """The partition's rows once `new` is merged into its stored files, sorted for the
     readers, and how many of `new`'s rows are new or changed (None, 0: nothing changes).
-    `connect()` gives the DuckDB connection a merge with stored rows runs on."""
+    `connect()` gives the DuckDB connection a merge runs on where `merged_in_order` does
+    not apply."""
     schema = table.file_schema
     key_columns = [k for k in table.key if k in schema.names]
     sort = [(k, "ascending") for k in table.sort if k in schema.names]
@@ -274,9 +275,117 @@ def merge_partition(
         merged = sorted_rows(new, sort).cast(schema)
         if sorted_keys_unique(merged, key_columns, [k for k, _ in sort]):
             return merged, merged.num_rows
+    if table.name not in DIMENSION_TABLES:
+        found = merged_in_order(stored, new, schema, key_columns, sort)
+        if found is not None:
+            return found
+    return _merged_by_duckdb(connect(), stored, new, schema, key_columns, sort)
+
+
+# column types whose values Arrow compares exactly as DuckDB's `is distinct from` does
+# (not floats: DuckDB holds NaN equal to NaN)
+def _compared_exactly(kind: pa.DataType) -> bool:
+    return (
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_integer(kind)
+        or pa.types.is_date(kind)
+        or pa.types.is_boolean(kind)
+    )
+
+
+def merged_in_order(
+    stored: pa.Table,
+    new: pa.Table,
+    schema: pa.Schema,
+    key_columns: list[str],
+    sort: list[tuple[str, str]],
+) -> tuple[pa.Table | None, int] | None:
+    """`merge_partition`'s answer, found by sorting: the stored rows, then the new ones, in
+    one stable sort on the sort columns (the key's columns), so each key's rows sit
+    together, stored first, then the new ones in the order given; the last of each key is
+    kept. None where that does not apply: a sort on other columns than the key's, an empty
+    key value, a column `sorted_rows` cannot number or Arrow not compare exactly, or a key
+    stored twice (left to DuckDB, which keeps both)."""
+    names = [k for k, _ in sort]
+    if (
+        not key_columns
+        or set(names) != set(key_columns)
+        or any(order != "ascending" for _, order in sort)
+        or not set(schema.names) <= set(new.column_names)
+        or not all(_compared_exactly(f.type) for f in schema if f.name not in key_columns)
+    ):
+        return None
+    rows = pa.concat_tables([stored, new.select(schema.names).cast(schema)])
+    if any(rows.column(k).null_count for k in key_columns):
+        return None
+    same = {name for name in rows.column_names if _one_value(rows.column(name))}
+    key = _sort_key(rows, sort, same)
+    if key is None:
+        return None
+    order = _stable_order(key)
+    key = key[order]
+    # the last row of each key, and the first (a stored row, where the key is stored)
+    last = np.empty(len(key), bool)
+    last[-1] = True
+    np.not_equal(key[1:], key[:-1], out=last[:-1])
+    del key
+    first = np.empty(len(last), bool)
+    first[0] = True
+    first[1:] = last[:-1]
+    n_stored = stored.num_rows
+    if np.any(~first & (order < n_stored)):
+        return None  # a stored row after one of its key: a key stored twice
+    kept, firsts = order[last], order[first]
+    del order, last, first
+    replacing = kept >= n_stored
+    known = firsts < n_stored
+    written = int(np.count_nonzero(replacing & ~known))
+    both = replacing & known
+    written += _count_changed(
+        rows,
+        [c for c in schema.names if c not in key_columns and c not in same],
+        pa.array(kept[both]),
+        pa.array(firsts[both]),
+    )
+    if not written:
+        return None, 0
+    taken = pa.array(kept)
+    # a column of one value is the same in any order: only cut to the kept rows' count
+    return pa.Table.from_arrays(
+        [rows[n].slice(0, len(kept)) if n in same else rows[n].take(taken) for n in schema.names],
+        schema=schema,
+    ), written
+
+
+def _count_changed(rows: pa.Table, columns: list[str], new: pa.Array, stored: pa.Array) -> int:
+    """How many of the rows `new` differ from the rows `stored` (pairwise) in any of
+    `columns`, an empty value equal to an empty one (DuckDB's `is distinct from`)."""
+    if not len(new):
+        return 0
+    changed = None
+    for name in columns:
+        a, b = rows.column(name).take(new), rows.column(name).take(stored)
+        differs = pc.or_(
+            pc.fill_null(pc.not_equal(a, b), False), pc.xor(pc.is_null(a), pc.is_null(b))
+        )
+        changed = differs if changed is None else pc.or_(changed, differs)
+    return 0 if changed is None else int(pc.sum(changed.cast(pa.int64())).as_py() or 0)
+
+
+def _merged_by_duckdb(
+    con: duckdb.DuckDBPyConnection,
+    stored: pa.Table,
+    new: pa.Table,
+    schema: pa.Schema,
+    key_columns: list[str],
+    sort: list[tuple[str, str]],
+) -> tuple[pa.Table | None, int]:
+    """`merge_partition`'s answer, found by DuckDB: the latest new row of each key, joined
+    to the stored rows to count the new or changed ones, then the stored rows no new row
+    replaces and the new ones, sorted."""
     key = ", ".join(f'"{k}"' for k in key_columns)
     order = ", ".join(f'"{k}"' for k, _ in sort)
-    con = connect()
     # within one load, the later row of a key wins: _seq keeps the order rows were given in
     con.register("new_seq", new.append_column("_seq", pa.array(range(new.num_rows), pa.int64())))
     con.register("stored_rows", stored)
