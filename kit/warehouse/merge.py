@@ -2,10 +2,15 @@
 
 Loading the same rows twice changes nothing: a row whose key is stored replaces the
 stored one, and within one load the later row of a key wins. `rows_written` counts the
-rows that are new or changed, found by joining the load's rows to the stored ones on the
-key and comparing the other columns (a partition none of whose rows changed is not
-rewritten). Dimension rows (artists, tracks, track_credits) are first merged column by
-column (`keep_known_values`, README "How writes behave").
+rows that are new or changed: the kept row of a key not stored, or whose other columns
+differ from the stored row's (a partition none of whose rows changed is not rewritten).
+A fact partition is merged by one stable sort of its stored rows followed by the new ones
+on the sort columns, which are the key's (`merged_in_order`): each key's rows sit
+together, the last is kept and compared with the first, the stored one. Other tables, and
+keys or values that sort cannot order or compare exactly, are merged by DuckDB, joining
+the latest new row of each key to the stored rows. Dimension rows (artists, tracks,
+track_credits) are first merged column by column (`keep_known_values`, README "How
+writes behave").
 """
 
 from __future__ import annotations
