@@ -6,7 +6,7 @@ artist_track_day_chart_rows (the daily entries and credits alone, unsorted, sort
 write path by whole numbers).
 The files are those the tables' own macros give, row for row and in order; a month the
 shortcuts do not fit, or whose rows come out of order, is computed by the tables' own
-macros."""
+macros. Months without a weekly entry run no chart_week statement (it has no rows there)."""
 
 from __future__ import annotations
 
@@ -130,6 +130,9 @@ def test_months_of_daily_charts_alone_store_their_own_macros_rows_by_the_shortcu
         ("track_month", "track_month_chart_rows"),
         ("artist_track_day", "artist_track_day_chart_rows"),
     }
+    # no weekly entry: chart_week's statements are not run, and it has no file
+    assert [m for t, m, _ in stages if t == "chart_week"] == []
+    assert warehouse.snapshot(empty_warehouse).paths("chart_week") == []
     assert_serving_matches_base(empty_warehouse)
     assert _assert_files_are_the_macros_rows(empty_warehouse, "track_day", MONTHS) > 500
     assert _assert_files_are_the_macros_rows(empty_warehouse, "track_month", MONTHS) > 10
@@ -180,6 +183,9 @@ def test_months_with_an_own_series_or_a_weekly_entry_near_them_are_computed_by_t
     assert month_of["track_month"]["2026-08"] == "track_month_rows"
     assert month_of["track_month"]["2026-09"] == "track_month_rows"
     assert month_of["track_month"]["2026-10"] == "track_month_rows"
+    # chart_week's statement runs for the month of the weekly entry alone, whose file holds it
+    assert [(m, run) for t, m, run in stages if t == "chart_week"] == [("chart_week_rows", ("2026-10",))]  # fmt: skip
+    assert [partition_rel("spotify", "2026-10") in str(p) for p in warehouse.snapshot(empty_warehouse).paths("chart_week")] == [True]  # fmt: skip
     assert_serving_matches_base(empty_warehouse)
     for table in serving.SHORTCUTS:
         assert _assert_files_are_the_macros_rows(empty_warehouse, table, MONTHS) > 10
