@@ -367,7 +367,9 @@ def _stage_run(
     few batches, never the whole result (nor a copy of it in Arrow), whatever the months'
     size; a large load's peak of memory is one of these statements. Months a table's
     shortcut fits (SHORTCUTS) are computed by it; if its unsorted rows come out of order,
-    the months are computed again by the table's own macro."""
+    the months are computed again by the table's own macro; a shortcut whose rows are
+    sorted here (SORTED_HERE) holds its statement's result, a few months' at most
+    (SPAN_SCALE). A table's months whose rows NONE_WHEN finds none run no statement."""
     macro = SERVING[table][0]
     start = dt.date(int(run[0][:4]), int(run[0][5:7]), 1)
     end = dt.date(int(run[-1][:4]), int(run[-1][5:7]), 1)
