@@ -52,5 +52,5 @@ select
     case when o.streams is not null then o.source end as source,
     o.position, o.viral_position,
     cast(null as integer) as week_position, cast(null as integer) as week_viral_position,
-    o.month_day, o.credit
+    o.month_day, cast(o.credit as bigint) as credit
 from credited as o

@@ -16,8 +16,8 @@ create or replace macro artist_track_movers_rows(p_platform, months_start, month
 with
 -- the rows of the months and of the month before the first, each track ranked in its month ×
 -- country × artist as track_movers_grouped ranks it: once, for the month's movers and for
--- the next month's (materialized: read twice below)
-ranked as materialized (
+-- the next month's (DuckDB computes a CTE read twice once)
+ranked as (
     select
         month, country, artist_id, track_id, title, credit, total_streams, best_position, coverage,
         row_number() over (partition by month, country, artist_id order by total_streams desc nulls last, best_position asc nulls last, title asc, track_id asc) as period_rank
