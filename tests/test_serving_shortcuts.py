@@ -2,10 +2,11 @@
 charts alone, no own series and no weekly entries, have their track_day rows from
 track_day_chart_rows (unsorted, in chart_entries' file order, checked as they come), their
 track_month rows from track_month_chart_rows and their artist_track_day rows from
-artist_track_day_chart_rows (the daily entries and credits alone, sorted by whole numbers).
+artist_track_day_chart_rows (the daily entries and credits alone, unsorted, sorted by the
+write path by whole numbers).
 The files are those the tables' own macros give, row for row and in order; a month the
 shortcuts do not fit, or whose rows come out of order, is computed by the tables' own
-macros."""
+macros. Months without a weekly entry run no chart_week statement (it has no rows there)."""
 
 from __future__ import annotations
 
@@ -129,6 +130,9 @@ def test_months_of_daily_charts_alone_store_their_own_macros_rows_by_the_shortcu
         ("track_month", "track_month_chart_rows"),
         ("artist_track_day", "artist_track_day_chart_rows"),
     }
+    # no weekly entry: chart_week's statements are not run, and it has no file
+    assert [m for t, m, _ in stages if t == "chart_week"] == []
+    assert warehouse.snapshot(empty_warehouse).paths("chart_week") == []
     assert_serving_matches_base(empty_warehouse)
     assert _assert_files_are_the_macros_rows(empty_warehouse, "track_day", MONTHS) > 500
     assert _assert_files_are_the_macros_rows(empty_warehouse, "track_month", MONTHS) > 10
@@ -179,6 +183,9 @@ def test_months_with_an_own_series_or_a_weekly_entry_near_them_are_computed_by_t
     assert month_of["track_month"]["2026-08"] == "track_month_rows"
     assert month_of["track_month"]["2026-09"] == "track_month_rows"
     assert month_of["track_month"]["2026-10"] == "track_month_rows"
+    # chart_week's statement runs for the month of the weekly entry alone, whose file holds it
+    assert [(m, run) for t, m, run in stages if t == "chart_week"] == [("chart_week_rows", ("2026-10",))]  # fmt: skip
+    assert [partition_rel("spotify", "2026-10") in str(p) for p in warehouse.snapshot(empty_warehouse).paths("chart_week")] == [True]  # fmt: skip
     assert_serving_matches_base(empty_warehouse)
     for table in serving.SHORTCUTS:
         assert _assert_files_are_the_macros_rows(empty_warehouse, table, MONTHS) > 10
@@ -219,26 +226,43 @@ def test_a_month_whose_chart_file_is_out_of_order_is_computed_again_by_track_day
 
 def test_the_artist_day_shortcut_gives_the_full_macros_rows_over_a_run_of_months(empty_warehouse):
     """Over one statement's run of months, artist_track_day_chart_rows gives the rows of
-    artist_track_day_rows, row for row and in order (months, then countries, artists,
-    tracks and days), the same types: the entries without streams, the viral chart's and
-    the track credited to none included."""
+    artist_track_day_rows, in whatever order, and the write path's sort of them puts them
+    in that macro's order (months, then countries, artists, tracks and days: an artist of
+    upper-case letters first, as its bytes order it), each row filed under its month, the
+    same types: the entries without streams, the viral chart's, the track credited to
+    none and a credit listed twice (its rows repeated) included."""
+    credits = pd.concat([_credits(), pd.DataFrame([("t4", "Zed", "main", 2)], columns=_credits().columns)])  # fmt: skip
     warehouse.write(
-        {"chart_entries": _daily_charts(), "track_credits": _credits()},
+        {"chart_entries": _daily_charts(), "track_credits": credits},
         source="spotify_charts",
         warehouse=empty_warehouse,
     )
     con = db.connect(empty_warehouse)
+    con.execute(
+        "create or replace view track_credits as select * from track_credits_in_memory"
+        " union all select * from track_credits_in_memory where track_id = 't2'"
+    )
     run = ["spotify", D(2026, 7, 1), D(2026, 11, 30)]
     wanted = con.sql("select * from artist_track_day_rows(?, ?, ?)", params=run).to_arrow_table()
     got = con.sql("select * from artist_track_day_chart_rows(?, ?, ?)", params=run).to_arrow_table()
     con.close()
-    assert got.equals(wanted)
+    names = [n for n in wanted.column_names if n != "month"]
+    # the rows in the reverse of the order they came in: the sort alone orders them
+    got = got.take(list(range(got.num_rows - 1, -1, -1)))
+    pieces = list(serving._sorted_pieces(got, names, serving.SORTED_HERE["artist_track_day"]))
+    ordered = pa.Table.from_batches([b.select(names) for _, b in pieces])
+    assert ordered.equals(wanted.select(names))
+    assert [m for m, b in pieces for _ in range(b.num_rows)] == wanted.column("month").to_pylist()
     assert wanted.num_rows > 900
     assert set(wanted.column("month").to_pylist()) == {"2026-08", "2026-09", "2026-10"}
-    # a day of two artists, a viral entry alone, a top entry without streams
+    # a day of two artists, a viral entry alone, a top entry without streams, the repeated
+    # credit's rows twice, the upper-case artist first in its country
     assert wanted.filter(pc.equal(wanted["track_id"], "t2")).column("artist_id").unique().to_pylist() == ["amy", "zoe"]  # fmt: skip
     assert wanted.filter(pc.equal(wanted["track_id"], "t8")).column("position").null_count > 0
     assert wanted.filter(pc.equal(wanted["track_id"], "t3")).column("streams").null_count > 0
+    t2 = wanted.filter(pc.equal(wanted["track_id"], "t2"))
+    assert t2.num_rows == 2 * t2.group_by(["artist_id", "country", "date"]).aggregate([]).num_rows
+    assert wanted.column("artist_id")[0].as_py() == "Zed"
 
 
 def test_rows_out_of_order_are_found_within_a_batch_and_across_two():

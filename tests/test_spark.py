@@ -211,6 +211,19 @@ NAMED_ROWS = {
         "select '2026-09' as month, $p_country as country, $p_artist_id as artist_id, * "
         "from track_breakdown($p_artist_id, $p_platform, $p_country, $p_previous_start, $p_previous_end)",
     ),
+    # ... and ranked as track_movers_grouped ranks them, for track_movers_ranked
+    ("track_movers_ranked", "p_ranked"): (
+        "ranked",
+        "select '2026-09' as month, $p_country as country, $p_artist_id as artist_id, *, "
+        "row_number() over (order by total_streams desc nulls last, best_position asc nulls last, title asc, track_id asc) as period_rank "
+        "from track_breakdown($p_artist_id, $p_platform, $p_country, $start_date, $end_date)",
+    ),
+    ("track_movers_ranked", "p_previous_ranked"): (
+        "previous_ranked",
+        "select '2026-09' as month, $p_country as country, $p_artist_id as artist_id, *, "
+        "row_number() over (order by total_streams desc nulls last, best_position asc nulls last, title asc, track_id asc) as period_rank "
+        "from track_breakdown($p_artist_id, $p_platform, $p_country, $p_previous_start, $p_previous_end)",
+    ),
     "p_listener_parts": (
         "listener_parts",
         "select * from audience_edge_parts($p_artist_ids, $p_platforms, $p_country, $head_start, $head_end, $tail_start, $tail_end)",
@@ -447,8 +460,8 @@ def _read(query: exp.Expression) -> set[str]:
 
 
 def test_a_name_given_to_query_table_reads_the_calling_query_s_cte_not_the_macro_s_own():
-    # track_movers_served and track_movers_grouped, which it calls, each have a CTE `final`
-    # of their own; the caller's `final` is meant
+    # track_movers_served, track_movers_grouped, which it calls, and track_movers_ranked,
+    # which that calls, each have a CTE `final` of their own; the caller's `final` is meant
     sql = kit_spark.translate(
         "with final as (select * from breakdown_rows) "
         "select * from track_movers_served('final', 'final')"
@@ -458,12 +471,14 @@ def test_a_name_given_to_query_table_reads_the_calling_query_s_cte_not_the_macro
     (this_grouped,) = [q for name, q in ctes.items() if name.endswith("__this_grouped")]
     assert _read(this_grouped) == {"final"}
     own_finals = sorted(name for name in ctes if name.endswith("__final"))
-    assert len(own_finals) == 2
+    assert len(own_finals) == 3
     for name in own_finals:
         assert "final" not in _read(ctes[name])
     (grouped_final,) = [n for n in own_finals if n.startswith("track_movers_grouped_")]
+    (ranked_final,) = [n for n in own_finals if n.startswith("track_movers_ranked_")]
     # ... and its own CTEs, renamed with it: the pairs and each group's total change
-    assert _read(ctes[grouped_final]) == {n for n in ctes if n.endswith(("__paired", "__totals"))}
+    assert _read(ctes[grouped_final]) == {ranked_final}
+    assert _read(ctes[ranked_final]) == {n for n in ctes if n.endswith(("__paired", "__totals"))}
 
 
 def test_a_name_a_macro_passes_on_reads_the_cte_of_its_body_under_its_inlined_name():

@@ -7,10 +7,11 @@
 -- them. So a day's facts come from its daily chart entries alone, read once: the value
 -- and `position` of its top-chart entry (the value null when the entry has no streams),
 -- `viral_position` of its viral-chart entry, the weekly positions null. The same rows as
--- artist_track_day_rows, in the same order: by month, country, the credit's rank in the
--- order of artist and track (so by artist, then track) and day, sorted by whole numbers
--- for the month, artist and track rather than their text, the rows' constants and nulls
--- added after the sort.
+-- artist_track_day_rows, not sorted (DuckDB's sort of them took most of the statement's
+-- CPU): the write path sorts them by whole numbers, by the two columns added for it,
+-- `month_day` (the month's first day) and `credit` (the credit's rank in the order of
+-- artist and track), then country and day, which is artist_track_day_rows' order (month,
+-- country, artist, track, day).
 -- (docs/metrics.md, "The serving layer")
 create or replace macro artist_track_day_chart_rows(p_platform, months_start, months_end) as table
 with
@@ -35,12 +36,13 @@ credits as (
     select cr.track_id, cr.artist_id, dense_rank() over (order by cr.artist_id, cr.track_id) as credit
     from track_credits as cr
 ),
-ordered as (
-    select d.month, d.country, cr.artist_id, d.track_id, d.date, d.streams, d.source, d.position, d.viral_position
+credited as (
+    select
+        d.month, d.country, cr.artist_id, d.track_id, d.date, d.streams, d.source, d.position, d.viral_position,
+        -- a month by its first day, as its 'YYYY-MM' orders it
+        d.date - cast(day(d.date) - 1 as integer) as month_day, cr.credit
     from days as d
     join credits as cr on cr.track_id = d.track_id
-    -- a month by the day before its first, as its 'YYYY-MM' orders it
-    order by d.date - cast(day(d.date) as integer), d.country, cr.credit, d.date
 )
 select
     o.month, lower(p_platform) as platform, o.country, o.artist_id, o.track_id, o.date,
@@ -49,5 +51,6 @@ select
     case when o.streams is not null then 'daily chart' end as kind,
     case when o.streams is not null then o.source end as source,
     o.position, o.viral_position,
-    cast(null as integer) as week_position, cast(null as integer) as week_viral_position
-from ordered as o
+    cast(null as integer) as week_position, cast(null as integer) as week_viral_position,
+    o.month_day, cast(o.credit as bigint) as credit
+from credited as o

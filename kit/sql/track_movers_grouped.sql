@@ -22,72 +22,7 @@ previous_period as (
         row_number() over (partition by month, country, artist_id order by total_streams desc nulls last, best_position asc nulls last, title asc, track_id asc) as period_rank
     from query_table(p_previous_breakdown)
 ),
-paired as (
-    select
-        coalesce(c.month, p.month) as month,
-        coalesce(c.country, p.country) as country,
-        coalesce(c.artist_id, p.artist_id) as artist_id,
-        coalesce(c.track_id, p.track_id) as track_id,
-        coalesce(c.title, p.title) as title,
-        coalesce(c.credit, p.credit) as credit,
-        c.total_streams as streams,
-        p.total_streams as previous_streams,
-        case
-            when c.total_streams is null and p.total_streams is null then null
-            else coalesce(c.total_streams, 0) - coalesce(p.total_streams, 0)
-        end as change,
-        c.best_position,
-        p.best_position as previous_best_position,
-        c.period_rank,
-        p.period_rank as previous_period_rank,
-        c.coverage,
-        p.coverage as previous_coverage,
-        p.track_id is not null and (p.coverage < 1 or p.total_streams is null) as previous_partial
-    from this_period as c
-    full outer join previous_period as p
-        on p.month = c.month and p.country = c.country and p.artist_id = c.artist_id
-        and p.track_id = c.track_id
-),
-totals as (
-    select month as total_month, country as total_country, artist_id as total_artist_id, sum(change) as total_change
-    from paired
-    group by month, country, artist_id
-),
 final as (
-    select
-        month,
-        country,
-        artist_id,
-        track_id,
-        title,
-        credit,
-        cast(streams as bigint) as streams,
-        cast(previous_streams as bigint) as previous_streams,
-        cast(change as bigint) as change,
-        change / nullif(cast(previous_streams as double), 0) as pct_change,
-        change / nullif(cast(g.total_change as double), 0) as contribution,
-        cast(best_position as bigint) as best_position,
-        cast(previous_best_position as bigint) as previous_best_position,
-        cast(period_rank as bigint) as rank,
-        cast(previous_period_rank as bigint) as previous_rank,
-        case
-            when previous_period_rank is null then 'new'
-            when period_rank is null then 'gone'
-            when change > 0 then 'up'
-            when change < 0 then 'down'
-            when change = 0 then 'same'
-            when best_position < previous_best_position then 'up'
-            when best_position > previous_best_position then 'down'
-            else 'same'
-        end as status,
-        coverage,
-        previous_coverage,
-        coalesce(previous_partial, false) as previous_partial
-    from paired as m
-    -- the group's total change, grouped and joined back (a window over the groups sorts
-    -- every row by them)
-    join totals as g
-        on g.total_month is not distinct from m.month and g.total_country is not distinct from m.country
-        and g.total_artist_id is not distinct from m.artist_id
+    select * from track_movers_ranked('this_period', 'previous_period')
 )
 select * from final
