@@ -15,21 +15,6 @@
 -- (docs/metrics.md, "The serving layer")
 create or replace macro artist_track_day_chart_rows(p_platform, months_start, months_end) as table
 with
-top_daily as (
-    select c.month, c.country, c.track_id, c.date, c.position, c.streams, c.source
-    from chart_entries as c
-    where c.platform = lower(p_platform) and c.frequency = 'daily' and c.chart = 'top'
-      and c.month between strftime(cast(months_start as date), '%Y-%m') and strftime(cast(months_end as date), '%Y-%m')
-),
-viral_daily as (
-    select c.month, c.country, c.track_id, c.date, c.position as viral_position
-    from chart_entries as c
-    where c.platform = lower(p_platform) and c.frequency = 'daily' and c.chart = 'viral'
-      and c.month between strftime(cast(months_start as date), '%Y-%m') and strftime(cast(months_end as date), '%Y-%m')
-),
-days as (
-    select * from top_daily full join viral_daily using (month, country, track_id, date)
-),
 -- each credit's rank in the order of artist and track (one rank for a credit listed twice,
 -- whose rows the full macro also repeats)
 credits as (
@@ -41,7 +26,7 @@ credited as (
         d.month, d.country, cr.artist_id, d.track_id, d.date, d.streams, d.source, d.position, d.viral_position,
         -- a month by its first day, as its 'YYYY-MM' orders it
         d.date - cast(day(d.date) - 1 as integer) as month_day, cr.credit
-    from days as d
+    from daily_chart_days(p_platform, months_start, months_end) as d
     join credits as cr on cr.track_id = d.track_id
 )
 select

@@ -16,25 +16,18 @@
 create or replace macro artist_track_day_rows(p_platform, months_start, months_end) as table
 with
 -- each table's rows of the platform's months, one branch per table and chart (DuckDB
--- pushes each filter into its scan, where it prunes the partitions); a full join of the
--- five on the day's key puts its facts in one row (each has at most one row per key)
+-- pushes each filter into its scan, where it prunes the partitions; the daily charts'
+-- entries already side by side in daily_chart_days); a full join of the four on the day's
+-- key puts its facts in one row (each has at most one row per key)
 value_rows as (
     select v.month, v.country, v.track_id, v.date, v.streams, v.days, v.kind, v.source
     from track_day as v
     where v.platform = lower(p_platform)
       and v.month between strftime(cast(months_start as date), '%Y-%m') and strftime(cast(months_end as date), '%Y-%m')
 ),
-top_daily as (
-    select c.month, c.country, c.track_id, c.date, c.position
-    from chart_entries as c
-    where c.platform = lower(p_platform) and c.frequency = 'daily' and c.chart = 'top'
-      and c.month between strftime(cast(months_start as date), '%Y-%m') and strftime(cast(months_end as date), '%Y-%m')
-),
-viral_daily as (
-    select c.month, c.country, c.track_id, c.date, c.position as viral_position
-    from chart_entries as c
-    where c.platform = lower(p_platform) and c.frequency = 'daily' and c.chart = 'viral'
-      and c.month between strftime(cast(months_start as date), '%Y-%m') and strftime(cast(months_end as date), '%Y-%m')
+daily_rows as (
+    select d.month, d.country, d.track_id, d.date, d.position, d.viral_position
+    from daily_chart_days(p_platform, months_start, months_end) as d
 ),
 top_weekly as (
     select w.month, w.country, w.track_id, w.date, w.position as week_position
@@ -51,8 +44,7 @@ viral_weekly as (
 days as (
     select *
     from value_rows
-    full join top_daily using (month, country, track_id, date)
-    full join viral_daily using (month, country, track_id, date)
+    full join daily_rows using (month, country, track_id, date)
     full join top_weekly using (month, country, track_id, date)
     full join viral_weekly using (month, country, track_id, date)
 )
