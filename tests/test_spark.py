@@ -211,6 +211,11 @@ NAMED_ROWS = {
         "select '2026-09' as month, $p_country as country, $p_artist_id as artist_id, * "
         "from track_breakdown($p_artist_id, $p_platform, $p_country, $p_previous_start, $p_previous_end)",
     ),
+    ("track_movers_rank", "p_rows"): (
+        "breakdown",
+        "select '2026-09' as month, $p_country as country, $p_artist_id as artist_id, * "
+        "from track_breakdown($p_artist_id, $p_platform, $p_country, $start_date, $end_date)",
+    ),
     # ... and ranked as track_movers_grouped ranks them, for track_movers_ranked
     ("track_movers_ranked", "p_ranked"): (
         "ranked",

@@ -8,23 +8,24 @@
 -- period, plus the month, the country and the artist. They are track_movers_grouped of the
 -- two months' whole-month breakdown rows as stored (artist_track_month, which a month's
 -- movers are computed from when answered by a statement), in track_movers' order within
--- each country and artist: track_movers_ranked of those rows ranked as track_movers_grouped
--- ranks them, each month's once. Stored as the table artist_track_movers by the write path
+-- each country and artist: track_movers_ranked of those rows ranked by track_movers_rank,
+-- each month's once. Stored as the table artist_track_movers by the write path
 -- (kit/warehouse/serving.py), in the commit that stores those artist_track_month rows.
 -- (docs/metrics.md, "The serving layer")
 create or replace macro artist_track_movers_rows(p_platform, months_start, months_end) as table
 with
 -- the rows of the months and of the month before the first, each track ranked in its month ×
--- country × artist as track_movers_grouped ranks it: once, for the month's movers and for
--- the next month's (DuckDB computes a CTE read twice once)
-ranked as (
-    select
-        month, country, artist_id, track_id, title, credit, total_streams, best_position, coverage,
-        row_number() over (partition by month, country, artist_id order by total_streams desc nulls last, best_position asc nulls last, title asc, track_id asc) as period_rank
+-- country × artist: once, for the month's movers and for the next month's (DuckDB computes
+-- a CTE read twice once)
+month_rows as (
+    select month, country, artist_id, track_id, title, credit, total_streams, best_position, coverage
     from artist_track_month
     where platform = lower(p_platform)
       and month between strftime(cast(months_start as date) - interval 1 month, '%Y-%m')
                     and strftime(cast(months_end as date), '%Y-%m')
+),
+ranked as (
+    select * from track_movers_rank('month_rows')
 ),
 this_month as (
     select * from ranked

@@ -11,16 +11,10 @@
 create or replace macro track_movers_grouped(p_breakdown, p_previous_breakdown) as table
 with
 this_period as (
-    select
-        *,
-        row_number() over (partition by month, country, artist_id order by total_streams desc nulls last, best_position asc nulls last, title asc, track_id asc) as period_rank
-    from query_table(p_breakdown)
+    select * from track_movers_rank(p_breakdown)
 ),
 previous_period as (
-    select
-        *,
-        row_number() over (partition by month, country, artist_id order by total_streams desc nulls last, best_position asc nulls last, title asc, track_id asc) as period_rank
-    from query_table(p_previous_breakdown)
+    select * from track_movers_rank(p_previous_breakdown)
 ),
 final as (
     select * from track_movers_ranked('this_period', 'previous_period')
